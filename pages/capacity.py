@@ -1,0 +1,9 @@
+"""Placeholder until its issue lands: says plainly that it is not built."""
+
+import streamlit as st
+
+from ui import context
+
+ctx = context.get()
+st.title(ctx.t("page.capacity"))
+context.not_built("capacity.page_todo")

@@ -1,0 +1,11 @@
+-- The weeks the snapshot's capacity covers, with how many rows each has.
+with
+weeks as (
+    select c.week_start, sum(c.n_lines) as rows
+    from capacity as c
+    group by c.week_start
+)
+
+select w.week_start, w.rows
+from weeks as w
+order by w.week_start

@@ -1,0 +1,5 @@
+"""`python -m supply ...`: see supply/cli.py."""
+
+from supply.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,159 @@
+"""`python -m supply COMMAND ...`: demo, snapshots, verify, query, bench (and more as they land).
+
+Every command takes ``--data DIR`` (default: $SUPPLY_DATA, else ./data).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+import time
+
+COMMANDS: dict[str, tuple] = {}
+
+
+def command(name: str, help: str):
+    """Register a sub-command: the decorated function gets (parser) to add arguments to."""
+    def wrap(fn):
+        COMMANDS[name] = (help, fn)
+        return fn
+    return wrap
+
+
+def _add_data(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--data", metavar="DIR", help="data directory (default: $SUPPLY_DATA or ./data)")
+
+
+@command("demo", "build the deterministic demo snapshots (two, a week apart)")
+def _demo(p: argparse.ArgumentParser):
+    p.add_argument("--scale", type=float, default=1.0,
+                   help="1 = ~3,000 factories and 200,000 order lines (default); 500 = 1.5M and 100M")
+    p.add_argument("--seed", type=int, default=42)
+    p.add_argument("--out", "--data", dest="data", metavar="DATA_DIR", help="data directory to write into")
+    p.add_argument("--as-of", type=dt.date.fromisoformat, default=None, help="date of the first snapshot")
+    p.add_argument("--if-missing", action="store_true", help="do nothing when a snapshot exists already")
+
+    def run(args) -> int:
+        from supply import demo
+        from supply.store import SnapshotExists, Store
+        store = Store(args.data)
+        if args.if_missing and store.latest() is not None:
+            print(f"snapshot {store.latest().snapshot_id} exists in {store.root}; not building the demo")
+            return 0
+        t0 = time.perf_counter()
+        try:
+            snaps = demo.build(store, scale=args.scale, seed=args.seed,
+                               as_of=args.as_of or demo.DEFAULT_AS_OF, progress=lambda m: print("  " + m, flush=True))
+        except SnapshotExists as exc:
+            print(f"error: {exc}. Use another --out directory or remove it first.", file=sys.stderr)
+            return 1
+        for s in snaps:
+            rows = ", ".join(f"{k} {v['rows']:,}" for k, v in sorted(s.tables.items()))
+            print(f"wrote {s.snapshot_id}: {rows}")
+        print(f"done in {time.perf_counter() - t0:.1f} s -> {store.root}")
+        return 0
+    return run
+
+
+@command("snapshots", "list the snapshots in the data directory")
+def _snapshots(p):
+    p.add_argument("--json", action="store_true")
+
+    def run(args) -> int:
+        from supply.store import Store
+        store = Store(args.data)
+        snaps = store.list()
+        for name, reason in store.skipped:
+            print(f"skipped {name}: {reason}", file=sys.stderr)
+        if args.json:
+            print(json.dumps([s.manifest for s in snaps], ensure_ascii=False, indent=2))
+        else:
+            for s in snaps:
+                rows = sum(v["rows"] for v in s.tables.values())
+                print(f"{s.snapshot_id}\tas_of {s.as_of}\tcreated {s.created_at}\t{rows:,} rows")
+        return 0
+    return run
+
+
+@command("verify", "re-hash a snapshot's tables against its manifest")
+def _verify(p):
+    p.add_argument("snapshot", nargs="?", help="snapshot id (default: latest)")
+
+    def run(args) -> int:
+        from supply.store import SnapshotError, Store
+        store = Store(args.data)
+        try:
+            snap = store.get(args.snapshot)
+        except SnapshotError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
+        problems = store.verify(snap.snapshot_id)
+        for problem in problems:
+            print(f"{snap.snapshot_id}: {problem}")
+        print(f"{snap.snapshot_id}: {'OK' if not problems else 'BAD'}")
+        return 1 if problems else 0
+    return run
+
+
+@command("query", "run one named query as a role and print the result as CSV")
+def _query(p):
+    p.add_argument("name")
+    p.add_argument("--snapshot")
+    p.add_argument("--role", default="admin")
+    p.add_argument("--factory")
+    p.add_argument("--cluster")
+    p.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
+                   help="a $named parameter; dates as YYYY-MM-DD, 'null' for null")
+
+    def run(args) -> int:
+        from supply.db import QueryError, Viewer, connect
+        from supply.store import SnapshotError, Store
+        params = {}
+        for item in args.param:
+            key, _, value = item.partition("=")
+            if value == "null":
+                params[key] = None
+            else:
+                try:
+                    params[key] = dt.date.fromisoformat(value)
+                except ValueError:
+                    params[key] = int(value) if value.lstrip("-").isdigit() else value
+        try:
+            db = connect(Store(args.data).get(args.snapshot),
+                         Viewer(args.role, factory_id=args.factory, cluster_id=args.cluster))
+            frame = db.run(args.name, **params)
+        except (QueryError, SnapshotError, ValueError) as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        sys.stdout.write(frame.write_csv())
+        return 0
+    return run
+
+
+def _load_plugins() -> None:
+    """Commands defined in other modules register themselves here when imported."""
+    import importlib
+    for mod in ("supply.ingest_cli", "supply.planning_cli", "supply.access_cli",
+                "supply.export_cli", "supply.maintenance"):
+        try:
+            importlib.import_module(mod)
+        except ModuleNotFoundError as exc:
+            if exc.name != mod:
+                raise
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse arguments and run one command; return the exit code."""
+    _load_plugins()
+    parser = argparse.ArgumentParser(prog="python -m supply", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    runners = {}
+    for name, (help_text, factory) in sorted(COMMANDS.items()):
+        p = sub.add_parser(name, help=help_text)
+        runners[name] = factory(p)
+        if not any(a.dest == "data" for a in p._actions):
+            _add_data(p)
+    args = parser.parse_args(argv)
+    return runners[args.command](args)

@@ -1,0 +1,120 @@
+"""CSV and XLSX exports shared by every page that exports (DESIGN.md section 3).
+
+* CSV is UTF-8 with a BOM, so Excel on Chinese Windows shows the Chinese correctly, and
+  formula-injection safe: a string cell that starts with ``=``, ``+``, ``-``, ``@``, a tab
+  or a carriage return gets a leading apostrophe. Numbers are never touched.
+* XLSX (xlsxwriter) has a formatted header, frozen panes, number formats and filters.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+
+import polars as pl
+
+BOM = "\ufeff".encode("utf-8")
+_DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _to_polars(frame) -> pl.DataFrame:
+    if isinstance(frame, pl.DataFrame):
+        return frame
+    return pl.from_pandas(frame)
+
+
+def neutralise(value: str | None) -> str | None:
+    """Prefix a string that a spreadsheet would run as a formula with an apostrophe."""
+    if isinstance(value, str) and value.startswith(_DANGEROUS):
+        return "'" + value
+    return value
+
+
+def _safe_strings(frame: pl.DataFrame) -> pl.DataFrame:
+    """Neutralise every string cell; flatten list columns to '; '-joined text."""
+    exprs = []
+    for name, dtype in frame.schema.items():
+        col = pl.col(name)
+        if isinstance(dtype, pl.List):
+            col = col.cast(pl.List(pl.String)).list.join("; ")
+            dtype = pl.String
+        if dtype == pl.String:
+            col = pl.when(col.str.contains(r"^[=+\-@\t\r]")).then(pl.lit("'") + col).otherwise(col)
+        exprs.append(col.alias(name))
+    return frame.select(exprs)
+
+
+def to_csv_bytes(frame) -> bytes:
+    """CSV bytes: UTF-8 with BOM, formula-safe strings, numbers untouched."""
+    safe = _safe_strings(_to_polars(frame))
+    return BOM + safe.write_csv().encode("utf-8")
+
+
+def to_xlsx_bytes(frame, sheet: str = "data", title: str | None = None) -> bytes:
+    """XLSX bytes: bold header, frozen header row, autofilter, number and date formats.
+
+    String cells are written as strings (never as formulas), so the injection risk of
+    CSV does not arise; they are neutralised anyway so both exports read the same.
+    """
+    import xlsxwriter
+
+    data = _safe_strings(_to_polars(frame))
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
+                                        "strings_to_urls": False, "strings_to_numbers": False})
+    ws = book.add_worksheet(re.sub(r"[\[\]:*?/\\]", "_", sheet)[:31] or "data")
+    header = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True})
+    formats = {
+        "int": book.add_format({"num_format": "#,##0"}),
+        "float": book.add_format({"num_format": "#,##0.00"}),
+        "date": book.add_format({"num_format": "yyyy-mm-dd"}),
+        "datetime": book.add_format({"num_format": "yyyy-mm-dd hh:mm"}),
+    }
+    row0 = 0
+    if title:
+        ws.write_string(0, 0, title, book.add_format({"bold": True, "font_size": 13}))
+        row0 = 2
+    for j, name in enumerate(data.columns):
+        ws.write_string(row0, j, name, header)
+    for j, (name, dtype) in enumerate(data.schema.items()):
+        values = data[name].to_list()
+        width = max([len(str(name))] + [len(str(v)) for v in values[:200] if v is not None]) + 2
+        if dtype.is_integer():
+            fmt = formats["int"]
+        elif dtype.is_float():
+            fmt = formats["float"]
+        elif dtype == pl.Date:
+            fmt = formats["date"]
+        elif dtype == pl.Datetime or isinstance(dtype, pl.Datetime):
+            fmt = formats["datetime"]
+        else:
+            fmt = None
+        ws.set_column(j, j, min(max(width, 8), 60))
+        for i, v in enumerate(values, start=row0 + 1):
+            if v is None:
+                continue
+            if isinstance(v, bool):
+                ws.write_boolean(i, j, v)
+            elif isinstance(v, (int, float)):
+                if v != v or v in (float("inf"), float("-inf")):
+                    continue
+                ws.write_number(i, j, v, fmt)
+            elif isinstance(v, dt.datetime):
+                ws.write_datetime(i, j, v.replace(tzinfo=None), fmt)
+            elif isinstance(v, dt.date):
+                ws.write_datetime(i, j, dt.datetime.combine(v, dt.time()), fmt)
+            else:
+                ws.write_string(i, j, str(v))
+    ws.freeze_panes(row0 + 1, 0)
+    if data.width:
+        ws.autofilter(row0, 0, row0 + max(data.height, 1), data.width - 1)
+    book.close()
+    return buffer.getvalue()
+
+
+def filename(report: str, cluster: str | None, snapshot_id: str, ext: str) -> str:
+    """A file name that carries the report, the cluster and the snapshot id."""
+    parts = [report, cluster or "all", snapshot_id]
+    safe = "_".join(re.sub(r"[^0-9A-Za-z\u4e00-\u9fff._-]+", "-", p) for p in parts)
+    return f"{safe}.{ext.lstrip('.')}"

@@ -1,0 +1,30 @@
+"""Two cache layers (STYLE.md): one DuckDB connection per snapshot x scope, and query
+results keyed by data dir, snapshot, scope, query and parameters."""
+
+from __future__ import annotations
+
+import streamlit as st
+import polars as pl
+
+from supply.db import Database, Viewer, connect
+from supply.store import Store
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def database(data_dir: str, snapshot_id: str, role: str, factory_id: str | None,
+             cluster_id: str | None) -> Database:
+    """The scoped, locked-down connection for one snapshot and one scope (cached)."""
+    snap = Store(data_dir).get(snapshot_id)
+    return connect(snap, Viewer(role, factory_id=factory_id, cluster_id=cluster_id))
+
+
+@st.cache_data(ttl=3600, max_entries=512, show_spinner=False)
+def _run(data_dir: str, snapshot_id: str, scope: tuple, name: str, params: tuple) -> pl.DataFrame:
+    return database(data_dir, snapshot_id, *scope).run(name, **dict(params))
+
+
+def run(ctx, name: str, snapshot_id: str | None = None, **params) -> pl.DataFrame:
+    """Run a query for the current viewer on the current (or a named) snapshot, cached."""
+    v = ctx.viewer
+    return _run(str(ctx.store.data_dir), snapshot_id or ctx.snapshot.snapshot_id,
+                (v.role, v.factory_id, v.cluster_id), name, tuple(sorted(params.items())))
