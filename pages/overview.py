@@ -5,7 +5,7 @@ import datetime as dt
 import streamlit as st
 
 from supply.charts import capacity_weeks_figure
-from supply.i18n import fmt_int, fmt_pct
+from supply.i18n import fmt_delta, fmt_int, fmt_pct
 from ui import context, data
 
 ctx = context.get()
@@ -36,7 +36,7 @@ def delta(key, pct=False):
     if not before or now[key] is None or before[key] is None:
         return None
     d = now[key] - before[key]
-    return f"{d * 100:+.1f} pp" if pct else f"{d:+,.0f}"
+    return f"{d * 100:+.1f} pp" if pct else fmt_delta(d, ctx.lang)
 
 
 cols = st.columns(6)

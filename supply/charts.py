@@ -23,7 +23,9 @@ def capacity_weeks_figure(weekly: pl.DataFrame, lang: str) -> go.Figure:
                     mode="lines+markers", line={"color": "#08306b"})
     fig.update_layout(barmode="stack", height=360, margin={"l": 10, "r": 10, "t": 30, "b": 10},
                       xaxis_title=t("col.week_start", lang), yaxis_title=t("col.pieces", lang),
-                      legend={"orientation": "h", "y": 1.12})
+                      legend={"orientation": "h", "y": 1.12}, separators=".,")
+    fig.update_xaxes(tickformat="%Y-%m-%d")
+    fig.update_yaxes(tickformat=",d")
     return fig
 
 

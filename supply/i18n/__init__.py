@@ -54,9 +54,20 @@ def fmt_int(value, lang: str = DEFAULT_LANG) -> str:
     v = float(value)
     if lang == "zh" and abs(v) >= 1e8:
         return f"{v / 1e8:,.2f}亿"
+    if lang == "zh" and abs(v) >= 1e7:
+        return f"{v / 1e4:,.0f}万"
     if lang == "zh" and abs(v) >= 1e5:
         return f"{v / 1e4:,.1f}万"
+    if lang != "zh" and abs(v) >= 1e7:
+        return f"{v / 1e6:,.1f}M"
     return f"{v:,.0f}"
+
+
+def fmt_delta(value, lang: str = DEFAULT_LANG) -> str | None:
+    """A signed change in the same short form as fmt_int ('+7.0万', '-25,179')."""
+    if value is None:
+        return None
+    return ("+" if value >= 0 else "-") + fmt_int(abs(value), lang)
 
 
 def fmt_pct(value, digits: int = 1) -> str:
