@@ -14,8 +14,22 @@ Every view has the same columns whatever the role, so one query serves every rol
   ``n_factories`` (factories behind the row), ``n_lines`` (source rows behind it) and
   ``suppressed``. Count with ``sum(n_lines)``, never ``count(*)``.
 * For a **planner** those three views are aggregates (no factory, buyer or SKU), and a
-  cell built from fewer than ``SUPPRESS_BELOW`` factories has its measures set to null
-  and ``suppressed = true``. Sums over the view therefore leave suppressed cells out.
+  cell built from fewer than ``SUPPRESS_BELOW`` factories has its measures and its
+  ``n_lines`` set to null and ``suppressed = true``. Sums over the view therefore leave
+  suppressed cells out.
+
+Scope by role (DESIGN §6): ``clusters`` and ``factories`` (public attributes) are whole for
+everyone. A **factory owner**'s capacity, orders and inventory are copied into memory at
+connect time, with the schools that are their own pooled buyers and no class lists, so the
+connection holds no other factory's row at all. A **planner**'s aggregates are computed
+into memory the same way. An **association** reads its member factories' rows; the buyer
+and SKU of direct orders and the SKU of stock are null; schools, class lists and
+unallocated pooled orders are those of the cluster's cities. An **admin** sees everything.
+
+Lock-down: after the views exist, the connection may read only the Parquet files its
+remaining views need (``allowed_paths``; for a factory owner just clusters and factories),
+no other file or directory, cannot install or load extensions, and its configuration is
+locked. tests/test_sandbox.py checks each of these.
 """
 
 from __future__ import annotations
@@ -38,7 +52,8 @@ _NAME_RE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 _PARAM_RE = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 # A query reads the views and nothing else: no table functions, no scope internals.
 _FORBIDDEN = re.compile(
-    r"\b(read_\w+|glob|parquet_\w+|sniff_csv|_scope\w*|_src_\w+|duckdb_\w+|pragma|attach|copy|install|load)\b",
+    r"\b(read_\w+|glob|parquet_\w+|sniff_csv|_scope\w*|_src_\w+|duckdb_\w+|pragma|attach|copy|install|load"
+    r"|query_table|getvariable)\b|\bquery\s*\(",
     re.IGNORECASE,
 )
 
@@ -94,6 +109,20 @@ def _source(snapshot: Snapshot, table: str) -> str:
     return f"(select {nulls} where false)"
 
 
+_JOIN = "left join factories f on f.factory_id = s.factory_id"
+
+
+def _per_factory(table: str) -> str:
+    """Select list of a per-factory view: the table's columns plus the shared extra columns."""
+    cols = [f"s.{c}" for c in schema.TABLES[table]] + ["f.cluster_id", "f.adcode"]
+    if table == "capacity":
+        cols.append("f.pooled_planning")
+    cols.append("case when s.factory_id is null then 0 else 1 end as n_factories"
+                if table == "orders" else "1 as n_factories")
+    cols += ["1 as n_lines", "false as suppressed"]
+    return ", ".join(cols)
+
+
 def query_names() -> list[str]:
     """Names of all queries in queries/."""
     return sorted(p.stem for p in QUERIES_DIR.glob("*.sql"))
@@ -136,73 +165,81 @@ class Database:
     def _create_views(self) -> None:
         con, v, snap = self.con, self.viewer, self.snapshot
         src = {t: _source(snap, t) for t in schema.TABLES}
-        for t in ("clusters", "factories", "schools"):
+        # Public for every role (DESIGN §6): the directory of clusters and factories.
+        for t in ("clusters", "factories"):
+            con.execute(f"create view {t} as select * from {src[t]}")
+        if v.role == "admin":
+            self._admin_views(src)
+            self._readable = list(schema.TABLES)
+        elif v.role == "association":
+            self._association_views(src)
+            self._readable = list(schema.TABLES)
+        elif v.role == "factory":
+            self._factory_tables(src)
+            self._readable = ["clusters", "factories"]
+        else:
+            self._planner_tables(src)
+            self._readable = ["clusters", "factories", "schools"]
+
+    def _admin_views(self, src: dict[str, str]) -> None:
+        """Everything, with the same extra columns as the other roles."""
+        con = self.con
+        con.execute(f"create view capacity as select {_per_factory('capacity')} from {src['capacity']} s {_JOIN}")
+        con.execute(f"create view inventory as select {_per_factory('inventory')} from {src['inventory']} s {_JOIN}")
+        con.execute(f"create view orders as select {_per_factory('orders')} from {src['orders']} s {_JOIN}")
+        for t in ("schools", "demand"):
             con.execute(f"create view {t} as select * from {src[t]}")
 
-        # The viewer's factories: the rows of capacity/orders/inventory they may see.
-        if v.role == "factory":
-            con.execute("create table _scope_factories as select $f::varchar as factory_id",
-                        {"f": v.factory_id})
-        elif v.role == "association":
-            con.execute(
-                f"create table _scope_factories as select factory_id from {src['factories']} "
-                "where cluster_id = $c and association_member", {"c": v.cluster_id})
+    def _association_views(self, src: dict[str, str]) -> None:
+        """Member factories' rows; buyers and designs of pooled orders only (DESIGN §6)."""
+        con = self.con
+        con.execute(
+            f"create table _scope_factories as select factory_id from {src['factories']} "
+            "where cluster_id = $c and association_member", {"c": self.viewer.cluster_id})
         # The association's cities: pooled demand from schools there is theirs to plan.
-        if v.role == "association":
-            con.execute(
-                f"create table _scope_cities as select distinct left(a, 4) as city "
-                f"from (select unnest(adcodes) as a from {src['clusters']} where cluster_id = $c)",
-                {"c": v.cluster_id})
+        con.execute(
+            f"create table _scope_cities as select distinct left(a, 4) as city "
+            f"from (select unnest(adcodes) as a from {src['clusters']} where cluster_id = $c)",
+            {"c": self.viewer.cluster_id})
+        member = "s.factory_id in (select factory_id from _scope_factories)"
+        con.execute(f"create view capacity as select {_per_factory('capacity')} "
+                    f"from {src['capacity']} s {_JOIN} where {member}")
+        # Stock is keyed by the factory's own designs: the SKU is hidden.
+        inv_cols = _per_factory("inventory").replace("s.sku", "cast(null as varchar) as sku")
+        con.execute(f"create view inventory as select {inv_cols} "
+                    f"from {src['inventory']} s {_JOIN} where {member}")
+        con.execute(f"create view schools as select * from {src['schools']} "
+                    "where left(adcode, 4) in (select city from _scope_cities)")
+        # Members' orders, with buyer and design of direct orders hidden; unallocated
+        # pooled orders of schools in the association's cities.
+        order_cols = (_per_factory("orders")
+                      .replace("s.buyer_id", "case when s.channel = 'pooled' then s.buyer_id end as buyer_id")
+                      .replace("s.sku", "case when s.channel = 'pooled' then s.sku end as sku"))
+        con.execute(
+            f"create view orders as select {order_cols} from {src['orders']} s {_JOIN} "
+            f"where {member} or (s.channel = 'pooled' and s.factory_id is null "
+            "and s.buyer_id in (select school_id from schools))")
+        con.execute(f"create view demand as select d.* from {src['demand']} d "
+                    "where d.school_id in (select school_id from schools)")
 
-        where = {
-            "admin": "true",
-            "factory": "s.factory_id in (select factory_id from _scope_factories)",
-            "association": "s.factory_id in (select factory_id from _scope_factories)",
-        }
-        geo_cols = "f.cluster_id, f.adcode"
-        join = "left join factories f on f.factory_id = s.factory_id"
-        if v.role == "planner":
-            self._planner_views(src)
-        else:
-            cond = where[v.role]
-            con.execute(
-                f"create view capacity as select s.*, {geo_cols}, f.pooled_planning, 1 as n_factories, 1 as n_lines, "
-                f"false as suppressed from {src['capacity']} s {join} where {cond}")
-            con.execute(
-                f"create view inventory as select s.*, {geo_cols}, 1 as n_factories, 1 as n_lines, "
-                f"false as suppressed from {src['inventory']} s {join} where {cond}")
-            order_cols = ", ".join(f"s.{c}" for c in schema.TABLES["orders"])
-            if v.role == "association":
-                # Direct orders of members, with buyer and design hidden; pooled orders
-                # of members, and unallocated pooled orders from schools in their cities.
-                masked = order_cols.replace("s.buyer_id", "case when s.channel = 'pooled' then s.buyer_id end as buyer_id")
-                masked = masked.replace("s.sku", "case when s.channel = 'pooled' then s.sku end as sku")
-                con.execute(
-                    f"create view orders as select {masked}, {geo_cols}, "
-                    "case when s.factory_id is null then 0 else 1 end as n_factories, 1 as n_lines, "
-                    f"false as suppressed from {src['orders']} s {join} "
-                    "where s.factory_id in (select factory_id from _scope_factories) "
-                    "or (s.channel = 'pooled' and s.factory_id is null and s.buyer_id in ("
-                    "select school_id from schools where left(adcode, 4) in (select city from _scope_cities)))")
-                con.execute(
-                    f"create view demand as select d.* from {src['demand']} d "
-                    "where d.school_id in (select school_id from schools "
-                    "where left(adcode, 4) in (select city from _scope_cities))")
-            else:
-                con.execute(
-                    f"create view orders as select {order_cols}, {geo_cols}, "
-                    "case when s.factory_id is null then 0 else 1 end as n_factories, 1 as n_lines, "
-                    f"false as suppressed from {src['orders']} s {join} where {cond}")
-                if v.role == "admin":
-                    con.execute(f"create view demand as select * from {src['demand']}")
-                else:  # factory owners see no class lists
-                    con.execute(f"create view demand as select * from {src['demand']} where false")
+    def _factory_tables(self, src: dict[str, str]) -> None:
+        """The owner's own rows, copied into memory: the connection holds no other factory's rows."""
+        con, p = self.con, {"f": self.viewer.factory_id}
+        own = "s.factory_id = $f"
+        for t in ("capacity", "inventory", "orders"):
+            con.execute(f"create table {t} as select {_per_factory(t)} from {src[t]} s {_JOIN} where {own}", p)
+        # Schools are buyers of pooled orders: only the owner's own buyers; no class lists.
+        con.execute(f"create table schools as select * from {src['schools']} "
+                    "where school_id in (select buyer_id from orders where channel = 'pooled')")
+        con.execute(f"create table demand as select * from {src['demand']} where false")
 
-    def _planner_views(self, src: dict[str, str]) -> None:
-        """Aggregate views for planners, with small cells suppressed."""
+    def _planner_tables(self, src: dict[str, str]) -> None:
+        """Aggregates for planners, computed once into memory, small cells suppressed."""
         con, k = self.con, SUPPRESS_BELOW
+        # A suppressed cell shows neither its measures nor its number of source rows.
+        hide = f"case when n_factories >= {k} then"
         con.execute(f"""
-            create view capacity as
+            create table capacity as
             with cells as (
                 select f.cluster_id, f.adcode, f.pooled_planning, s.category, s.week_start,
                        sum(s.capacity_pieces) as capacity_pieces, sum(s.booked_pieces) as booked_pieces,
@@ -211,13 +248,13 @@ class Database:
                 group by all
             )
             select cast(null as varchar) as factory_id, week_start, category,
-                   case when n_factories >= {k} then capacity_pieces end as capacity_pieces,
-                   case when n_factories >= {k} then booked_pieces end as booked_pieces,
-                   cluster_id, adcode, pooled_planning, n_factories, n_lines,
-                   n_factories < {k} as suppressed
+                   cast({hide} capacity_pieces end as bigint) as capacity_pieces,
+                   cast({hide} booked_pieces end as bigint) as booked_pieces,
+                   cluster_id, adcode, pooled_planning, n_factories::integer as n_factories,
+                   cast({hide} n_lines end as integer) as n_lines, n_factories < {k} as suppressed
             from cells""")
         con.execute(f"""
-            create view orders as
+            create table orders as
             with cells as (
                 select f.cluster_id, f.adcode, s.category, s.channel, s.status, s.buyer_type,
                        date_trunc('week', s.due_date)::date as due_date,
@@ -229,13 +266,14 @@ class Database:
             select cast(null as varchar) as order_id, cast(null as varchar) as factory_id,
                    cast(null as varchar) as buyer_id, buyer_type, channel, category,
                    cast(null as varchar) as sku, cast(null as varchar) as size,
-                   case when n_factories >= {k} then qty end as qty,
-                   case when n_factories >= {k} then value / nullif(qty, 0) end as unit_price,
+                   cast({hide} qty end as bigint) as qty,
+                   {hide} value / nullif(qty, 0) end as unit_price,
                    cast(null as date) as order_date, due_date, status,
-                   cluster_id, adcode, n_factories, n_lines, n_factories < {k} as suppressed
+                   cluster_id, adcode, n_factories::integer as n_factories, cast({hide} n_lines end as integer) as n_lines,
+                   n_factories < {k} as suppressed
             from cells""")
         con.execute(f"""
-            create view inventory as
+            create table inventory as
             with cells as (
                 select f.cluster_id, f.adcode, s.as_of,
                        sum(s.on_hand_pieces) as on_hand_pieces,
@@ -246,20 +284,28 @@ class Database:
             )
             select cast(null as varchar) as factory_id, cast(null as varchar) as sku,
                    cast(null as varchar) as size, as_of,
-                   case when n_factories >= {k} then on_hand_pieces end as on_hand_pieces,
-                   case when n_factories >= {k} then value / nullif(on_hand_pieces, 0) end as unit_cost,
-                   cluster_id, adcode, n_factories, n_lines, n_factories < {k} as suppressed
+                   cast({hide} on_hand_pieces end as bigint) as on_hand_pieces,
+                   {hide} value / nullif(on_hand_pieces, 0) end as unit_cost,
+                   cluster_id, adcode, n_factories::integer as n_factories, cast({hide} n_lines end as integer) as n_lines,
+                   n_factories < {k} as suppressed
             from cells""")
-        con.execute(f"create view demand as select * from {src['demand']} where false")
+        # Schools are public institutions (where they are, how many pupils); no class lists.
+        con.execute(f"create view schools as select * from {src['schools']}")
+        con.execute(f"create table demand as select * from {src['demand']} where false")
 
     def _lock_down(self) -> None:
-        path = str(self.snapshot.path.resolve()) + "/"
-        self.con.execute("set allowed_directories = [$p]", {"p": path})
-        self.con.execute("set enable_external_access = false")
-        self.con.execute("set autoinstall_known_extensions = false")
-        self.con.execute("set autoload_known_extensions = false")
-        self.con.execute("set allow_community_extensions = false")
-        self.con.execute("set lock_configuration = true")
+        """No files but the public tables the remaining views read; no extensions; no settings."""
+        paths = [str(self.snapshot.table_path(t).resolve())
+                 for t in self._readable if t in self.snapshot.tables]
+        con = self.con
+        con.execute("set allowed_directories = []")
+        con.execute("set allowed_paths = $p", {"p": paths})
+        con.execute("set enable_external_access = false")
+        con.execute("set autoinstall_known_extensions = false")
+        con.execute("set autoload_known_extensions = false")
+        con.execute("set allow_community_extensions = false")
+        con.execute("set allow_unsigned_extensions = false")
+        con.execute("set lock_configuration = true")
 
     # -- running queries -----------------------------------------------------------------
 
