@@ -1,0 +1,207 @@
+"""Browser-test helpers: serve the app with `streamlit run`, drive Debian's chromium.
+
+Follows Streamlit's own e2e_playwright style (STYLE.md): start the server on a free
+port, wait for ``/_stcore/health``, find elements by ``data-testid``, wait generously.
+No browser is ever downloaded: Playwright launches ``/usr/bin/chromium``.
+
+Typical use::
+
+    from tests.browser import chromium, exceptions, serve, wait_for_app
+
+    with serve(data_dir) as url, chromium() as page:
+        page.goto(f"{url}/capacity")
+        wait_for_app(page)
+        assert exceptions(page) == []
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--headless=new", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+VIEWPORT = {"width": 1400, "height": 1000}
+HEALTH_TIMEOUT_S = 90
+APP_TIMEOUT_MS = 90_000
+
+
+def have_chromium() -> bool:
+    """True when Debian's chromium is installed (the browser tests skip otherwise)."""
+    return os.access(CHROMIUM, os.X_OK)
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _streamlit() -> list[str]:
+    """The streamlit command of the running interpreter's environment."""
+    exe = Path(sys.executable).with_name("streamlit")
+    return [str(exe)] if exe.exists() else [sys.executable, "-m", "streamlit"]
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    """Terminate the server's process group, then kill it if it lingers."""
+    if proc.poll() is not None:
+        return
+    for sig, wait in ((signal.SIGTERM, 10), (signal.SIGKILL, 10)):
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, sig)
+        try:
+            proc.wait(timeout=wait)
+            return
+        except subprocess.TimeoutExpired:
+            continue
+
+
+@contextlib.contextmanager
+def serve(data_dir: str | os.PathLike, env: Mapping[str, str] | None = None,
+          timeout: float = HEALTH_TIMEOUT_S) -> Iterator[str]:
+    """Run ``streamlit run dashboard.py`` on a free port over ``data_dir``; yield the base URL.
+
+    ``env`` adds or overrides environment variables. The server runs in its own process
+    group, which is killed on exit. If it dies or is not healthy within ``timeout``
+    seconds, RuntimeError carries the end of its log.
+    """
+    port = free_port()
+    full_env = dict(os.environ)
+    full_env.update({"SUPPLY_DATA": str(Path(data_dir).resolve()),
+                     "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+                     "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"})
+    full_env.update(env or {})
+    cmd = _streamlit() + ["run", str(ROOT / "dashboard.py"), "--server.port", str(port),
+                          "--server.address", "127.0.0.1", "--server.headless", "true",
+                          "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
+    log = tempfile.NamedTemporaryFile(prefix="streamlit-", suffix=".log", delete=False)
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=full_env, stdout=log, stderr=subprocess.STDOUT,
+                            start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"streamlit exited with {proc.returncode}:\n{_tail(log.name)}")
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
+                    if resp.status == 200:
+                        break
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"streamlit not healthy after {timeout:.0f} s:\n{_tail(log.name)}")
+            time.sleep(0.3)
+        yield url
+    finally:
+        _stop(proc)
+        log.close()
+        with contextlib.suppress(OSError):
+            os.unlink(log.name)
+
+
+def _tail(path: str, n: int = 4000) -> str:
+    text = Path(path).read_text(encoding="utf-8", errors="replace")
+    return text[-n:]
+
+
+@contextlib.contextmanager
+def chromium(viewport: Mapping[str, int] = VIEWPORT, locale: str = "zh-CN") -> Iterator["Page"]:  # noqa: F821
+    """A Playwright sync ``Page`` in Debian's headless chromium (never a downloaded browser)."""
+    from playwright.sync_api import sync_playwright
+
+    if not have_chromium():
+        raise RuntimeError(f"{CHROMIUM} is missing; install Debian's chromium package")
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            context = browser.new_context(viewport=dict(viewport), locale=locale)
+            page = context.new_page()
+            page.set_default_timeout(APP_TIMEOUT_MS)
+            yield page
+            context.close()
+        finally:
+            browser.close()
+
+
+def wait_for_app(page, timeout_ms: int = APP_TIMEOUT_MS, settle_ms: int = 400) -> None:
+    """Wait until the app is connected and Streamlit has finished running the script.
+
+    Like Streamlit's own e2e helper: ``stApp`` must be connected and its script state
+    ``notRunning``, with no running indicator (``stStatusWidget``), for ``settle_ms``
+    in a row (a widget change can start a rerun right after a run ends).
+    """
+    page.wait_for_selector('[data-testid="stApp"][data-test-connection-state="CONNECTED"]',
+                           state="attached", timeout=timeout_ms)
+    idle = ('[data-testid="stApp"][data-test-script-state="notRunning"]'
+            '[data-test-connection-state="CONNECTED"]')
+    deadline = time.monotonic() + timeout_ms / 1000
+    quiet_since = None
+    while time.monotonic() < deadline:
+        busy = (page.locator(idle).count() == 0
+                or page.locator('[data-testid="stStatusWidget"]').count() > 0)
+        if busy:
+            quiet_since = None
+        elif quiet_since is None:
+            quiet_since = time.monotonic()
+        elif (time.monotonic() - quiet_since) * 1000 >= settle_ms:
+            return
+        page.wait_for_timeout(100)
+    raise TimeoutError(f"the app was still running after {timeout_ms / 1000:.0f} s")
+
+
+def exceptions(page) -> list[str]:
+    """Text of every exception element (``stException``) on the page."""
+    return [e.inner_text() for e in page.locator('[data-testid="stException"]').all()]
+
+
+def choose(page, label: str, option: str) -> None:
+    """Pick ``option`` in the sidebar selectbox whose label is ``label``, then wait for the rerun."""
+    box = page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').filter(has_text=label)
+    options = page.locator('[role="option"]').filter(has_text=option)
+    for _ in range(5):  # the list may not open on a click that lands mid-rerun: retry
+        box.locator('button[aria-haspopup="listbox"], [role="combobox"]').first.click()
+        try:
+            options.first.wait_for(state="visible", timeout=3000)
+            break
+        except Exception:
+            page.keyboard.press("Escape")
+    options.first.click()
+    # Let the rerun start (it may also finish before we look) and then wait for it to end.
+    with contextlib.suppress(Exception):
+        page.wait_for_selector('[data-testid="stApp"]:not([data-test-script-state="notRunning"])',
+                               state="attached", timeout=1500)
+    wait_for_app(page)
+
+
+def open_page(page, key: str) -> None:
+    """Switch to the page with url path ``key`` by its sidebar link (keeps the session)."""
+    page.locator(f'[data-testid="stSidebarNav"] a[href$="/{key}"]').first.click()
+    page.wait_for_url(f"**/{key}")
+    wait_for_app(page)
+
+
+def screenshot(page, directory: str | os.PathLike, name: str) -> Path:
+    """Save a full-page PNG as ``directory/name.png`` and return its path."""
+    path = Path(directory) / f"{name}.png"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+__all__ = ["CHROMIUM", "chromium", "choose", "exceptions", "free_port", "have_chromium", "open_page",
+           "screenshot", "serve", "wait_for_app"]
