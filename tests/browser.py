@@ -189,9 +189,23 @@ def choose(page, label: str, option: str) -> None:
 
 
 def open_page(page, key: str) -> None:
-    """Switch to the page with url path ``key`` by its sidebar link (keeps the session)."""
-    page.locator(f'[data-testid="stSidebarNav"] a[href$="/{key}"]').first.click()
-    page.wait_for_url(f"**/{key}")
+    """Switch to the page with url path ``key`` by its sidebar link (keeps the session).
+
+    The default page (``supply.nav``) lives at the root URL, so its link ends in "/".
+    """
+    from supply.nav import PAGES
+
+    path = "" if any(p.default and p.key == key for p in PAGES) else key
+    links = page.locator('[data-testid="stSidebarNav"] a').all()
+    hrefs = [a.get_attribute("href") or "" for a in links]
+    match = [a for a, h in zip(links, hrefs) if h.split("?")[0].endswith("/" + path)]
+    if not match:
+        raise LookupError(f"no sidebar link to page {key!r}; links: {hrefs}")
+    match[0].click()
+    page.wait_for_url(f"**/{path}")
+    with contextlib.suppress(Exception):
+        page.wait_for_selector('[data-testid="stApp"]:not([data-test-script-state="notRunning"])',
+                               state="attached", timeout=1500)
     wait_for_app(page)
 
 
