@@ -1,9 +1,14 @@
 """CSV and XLSX exports shared by every page that exports (DESIGN.md section 3).
 
 * CSV is UTF-8 with a BOM, so Excel on Chinese Windows shows the Chinese correctly, and
-  formula-injection safe: a string cell that starts with ``=``, ``+``, ``-``, ``@``, a tab
-  or a carriage return gets a leading apostrophe. Numbers are never touched.
+  formula-injection safe: a string cell (or column name) that starts with ``=``, ``+``,
+  ``-``, ``@``, a tab or a carriage return gets a leading apostrophe. Numbers are never
+  touched, negative ones included.
 * XLSX (xlsxwriter) has a formatted header, frozen panes, number formats and filters.
+  Every string is written as a string, never as a formula, so the text reads back exactly
+  as it was; cells that would look like a formula also get Excel's "quote prefix" flag,
+  so editing one in Excel keeps it text.
+* ``filename`` puts the report, the cluster and the snapshot id in the file name.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ import polars as pl
 
 BOM = "\ufeff".encode("utf-8")
 _DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+_DANGEROUS_RE = r"^[=+\-@\t\r]"
 
 
 def _to_polars(frame) -> pl.DataFrame:
@@ -31,18 +37,29 @@ def neutralise(value: str | None) -> str | None:
     return value
 
 
-def _safe_strings(frame: pl.DataFrame) -> pl.DataFrame:
-    """Neutralise every string cell; flatten list columns to '; '-joined text."""
+def _text_columns(frame: pl.DataFrame) -> pl.DataFrame:
+    """Categorical/enum columns as strings; list columns flattened to '; '-joined text."""
     exprs = []
     for name, dtype in frame.schema.items():
         col = pl.col(name)
         if isinstance(dtype, pl.List):
             col = col.cast(pl.List(pl.String)).list.join("; ")
-            dtype = pl.String
-        if dtype == pl.String:
-            col = pl.when(col.str.contains(r"^[=+\-@\t\r]")).then(pl.lit("'") + col).otherwise(col)
+        elif isinstance(dtype, (pl.Categorical, pl.Enum)):
+            col = col.cast(pl.String)
         exprs.append(col.alias(name))
     return frame.select(exprs)
+
+
+def _safe_strings(frame: pl.DataFrame) -> pl.DataFrame:
+    """Neutralise every string cell and column name; flatten list columns to text."""
+    data = _text_columns(frame)
+    exprs = []
+    for name, dtype in data.schema.items():
+        col = pl.col(name)
+        if dtype == pl.String:
+            col = pl.when(col.str.contains(_DANGEROUS_RE)).then(pl.lit("'") + col).otherwise(col)
+        exprs.append(col.alias(neutralise(name)))
+    return data.select(exprs)
 
 
 def to_csv_bytes(frame) -> bytes:
@@ -54,17 +71,19 @@ def to_csv_bytes(frame) -> bytes:
 def to_xlsx_bytes(frame, sheet: str = "data", title: str | None = None) -> bytes:
     """XLSX bytes: bold header, frozen header row, autofilter, number and date formats.
 
-    String cells are written as strings (never as formulas), so the injection risk of
-    CSV does not arise; they are neutralised anyway so both exports read the same.
+    Strings are written verbatim as strings (never formulas, URLs or numbers); a string
+    that starts like a formula is flagged with Excel's quote prefix so it stays text.
     """
     import xlsxwriter
 
-    data = _safe_strings(_to_polars(frame))
+    data = _text_columns(_to_polars(frame))
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
                                         "strings_to_urls": False, "strings_to_numbers": False})
     ws = book.add_worksheet(re.sub(r"[\[\]:*?/\\]", "_", sheet)[:31] or "data")
-    header = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True})
+    header = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True,
+                              "quote_prefix": True})
+    quoted = book.add_format({"quote_prefix": True})
     formats = {
         "int": book.add_format({"num_format": "#,##0"}),
         "float": book.add_format({"num_format": "#,##0.00"}),
@@ -86,7 +105,7 @@ def to_xlsx_bytes(frame, sheet: str = "data", title: str | None = None) -> bytes
             fmt = formats["float"]
         elif dtype == pl.Date:
             fmt = formats["date"]
-        elif dtype == pl.Datetime or isinstance(dtype, pl.Datetime):
+        elif isinstance(dtype, pl.Datetime):
             fmt = formats["datetime"]
         else:
             fmt = None
@@ -105,7 +124,8 @@ def to_xlsx_bytes(frame, sheet: str = "data", title: str | None = None) -> bytes
             elif isinstance(v, dt.date):
                 ws.write_datetime(i, j, dt.datetime.combine(v, dt.time()), fmt)
             else:
-                ws.write_string(i, j, str(v))
+                text = str(v)
+                ws.write_string(i, j, text, quoted if text.startswith(_DANGEROUS) else None)
     ws.freeze_panes(row0 + 1, 0)
     if data.width:
         ws.autofilter(row0, 0, row0 + max(data.height, 1), data.width - 1)

@@ -1,0 +1,64 @@
+-- Utilisation per factory and week over [$week_from, $week_to) for the heatmap: the top
+-- $top_n factories of one cluster ($cluster_id; null = every cluster), ranked by horizon
+-- utilisation or by horizon capacity ($sort_by = 'utilisation' | 'capacity'; a value, not
+-- an identifier). $category narrows to one category (null = all of a factory's categories).
+-- Planners' views carry no factory, so they get no rows.
+with
+capacity_in_window as (
+    select c.factory_id, c.week_start, c.capacity_pieces, c.booked_pieces
+    from capacity as c
+    where c.factory_id is not null
+      and ($cluster_id is null or c.cluster_id = $cluster_id)
+      and ($category is null or c.category = $category)
+      and c.week_start >= $week_from
+      and c.week_start < $week_to
+),
+
+factory_weeks as (
+    select
+        c.factory_id,
+        c.week_start,
+        sum(c.capacity_pieces) as capacity_pieces,
+        sum(c.booked_pieces) as booked_pieces
+    from capacity_in_window as c
+    group by c.factory_id, c.week_start
+),
+
+factory_totals as (
+    select
+        w.factory_id,
+        sum(w.capacity_pieces) as horizon_capacity_pieces,
+        sum(w.booked_pieces) / nullif(sum(w.capacity_pieces), 0) as horizon_utilisation
+    from factory_weeks as w
+    group by w.factory_id
+),
+
+ranked as (
+    select
+        t.*,
+        row_number() over (
+            order by
+                case when $sort_by = 'capacity' then t.horizon_capacity_pieces::double
+                     else t.horizon_utilisation end desc nulls last,
+                t.factory_id
+        ) as rank,
+        count(*) over () as factories_total
+    from factory_totals as t
+)
+
+select
+    r.rank,
+    w.factory_id,
+    f.name,
+    w.week_start,
+    w.capacity_pieces,
+    w.booked_pieces,
+    w.booked_pieces / nullif(w.capacity_pieces, 0) as utilisation,
+    r.horizon_capacity_pieces,
+    r.horizon_utilisation,
+    r.factories_total
+from factory_weeks as w
+join ranked as r on r.factory_id = w.factory_id
+join factories as f on f.factory_id = w.factory_id
+where r.rank <= $top_n
+order by r.rank, w.week_start
