@@ -39,6 +39,7 @@ from supply import schema
 from supply.i18n import t
 from supply.ingest_checks import Base, check_batch, duplicate_errors, empty_errors, row_hash, ERROR_SCHEMA
 from supply.ingest_read import IngestError, ReadResult, iter_csv_path, read_upload  # noqa: F401 (re-exported)
+from supply.ingest_parse import parse_column
 from supply.ingest_spec import ROLE_TABLES, SPECS, norm_header, required
 from supply.store import Snapshot, SnapshotExists, Store
 
@@ -47,7 +48,7 @@ MAPPINGS_FILE = "ingest_mappings.json"
 Progress = Callable[[float, str], None]
 
 __all__ = ["IngestError", "ReadResult", "Validation", "read_upload", "suggest_mapping", "validate",
-           "commit", "ingest_file", "explain", "remembered_mapping", "remember_mapping", "replay"]
+           "commit", "ingest_file", "explain", "parse_defaults", "remembered_mapping", "remember_mapping", "replay"]
 
 
 # -- column mapping ----------------------------------------------------------------------
@@ -83,6 +84,26 @@ def suggest_mapping(table: str, headers: list[str], remembered: dict | None = No
             if hit:
                 out[target], _ = hit, used.add(hit)
                 break
+    return out
+
+
+def parse_defaults(table: str, values: dict[str, str]) -> dict:
+    """The user's explicit values for columns a file lacks, parsed like cells of those columns."""
+    specs = SPECS[table]
+    out = {}
+    for column, text in values.items():
+        if column not in specs:
+            raise IngestError("unknown_column", column=column, table=table, columns=", ".join(specs))
+        if text is None or (isinstance(text, str) and not text.strip()):
+            continue
+        if not isinstance(text, str):
+            out[column] = text
+            continue
+        values_, errs = parse_column(pl.Series([text], dtype=pl.String), specs[column].kind, column)
+        if errs[0] is not None:
+            raise IngestError("bad_default", column=column, value=text,
+                              reason=t(f"ingest.reason.{errs[0]}", "en", detail=""))
+        out[column] = values_.to_list()[0]
     return out
 
 
@@ -442,7 +463,9 @@ def ingest_file(store: Store, table: str, path: str | os.PathLike, *, mapping: d
     progress = progress or (lambda f, m: None)
     with ingest_lock(store):
         base = store.latest()
-        if path.suffix.lower() in (".xlsx", ".xlsm") or path.open("rb").read(4) == b"PK\x03\x04":
+        with open(path, "rb") as fh:
+            is_zip = fh.read(4) == b"PK\x03\x04"
+        if path.suffix.lower() in (".xlsx", ".xlsm") or is_zip:
             read = read_upload(path.name, path, sheet=sheet)
             used = _resolve_mapping(store, table, read.headers, mapping)
             v = validate(table, read, used, base_snapshot=base, crs=crs, as_of=as_of, defaults=defaults,
@@ -494,9 +517,7 @@ def _validate_csv_batches(store, table, path, mapping, base, crs, as_of, default
             good = typed.filter(~pl.col("_bad")).select("_row", *schema.TABLES[table], "_new")
             good.write_parquet(staged / f"part-{i:05d}.parquet", compression="lz4")
             n_ok += good.height
-            done = min(getattr(part, "bytes_read", 0) / size, 0.99) if getattr(part, "bytes_read", 0) else None
-            progress(done if done is not None else min(0.05 + 0.01 * i, 0.9),
-                     t("ingest.progress.rows", "en", rows=checker.rows_in))
+            progress(min(0.9 * part.bytes_read / size, 0.9), t("ingest.progress.rows", "en", rows=checker.rows_in))
         errors, bad = checker.finish()
     except BaseException:
         shutil.rmtree(staged, ignore_errors=True)

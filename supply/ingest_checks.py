@@ -63,7 +63,7 @@ class Base:
     def county_cluster(self) -> dict[str, str | None]:
         """County adcode -> cluster id (None when two clusters claim the county)."""
         out: dict[str, str | None] = {}
-        for cid, codes in zip(self.clusters["cluster_id"], self.clusters["adcodes"]):
+        for cid, codes in zip(self.clusters["cluster_id"].to_list(), self.clusters["adcodes"].to_list()):
             for code in codes or []:
                 out[code] = None if code in out and out[code] != cid else cid
         return out
@@ -122,6 +122,9 @@ def _parse(batch: Batch) -> None:
         values, errs = parse_column(batch.raw[src], spec.kind, target)
         cols[target] = values.cast(dtype, strict=False).alias(target)
         parse_errors.append((target, errs))
+    for target, dtype in schema.TABLES[batch.table].items():  # columns no upload sets (coord_source)
+        if target not in cols:
+            cols[target] = pl.Series(target, [None] * batch.raw.height, dtype=dtype)
     batch.frame = pl.DataFrame(cols)
     for target, errs in parse_errors:
         for code in errs.drop_nulls().unique().to_list():
@@ -220,7 +223,7 @@ def _cluster_and_category(batch: Batch, base: Base, defaults: dict) -> None:
     from_county = f["adcode"].replace_strict(by_county, default=None, return_dtype=pl.String)
     need = given.is_null()
     batch.note("cluster_from_county", int((need & from_county.is_not_null()).sum()))
-    cluster = pl.coalesce(given, from_county)
+    cluster = pl.select(pl.coalesce(given, from_county)).to_series().alias("cluster_id")
     chosen = defaults.get("cluster_id")
     if chosen:
         batch.note("cluster_from_choice", int(cluster.is_null().sum()))
@@ -242,7 +245,8 @@ def _cluster_and_category(batch: Batch, base: Base, defaults: dict) -> None:
         cats = pl.Series("categories", [c if c is not None else chosen_cats for c in cats],
                          dtype=pl.List(pl.String))
     batch.frame = f = f.with_columns(categories=cats)
-    batch.add(cats.is_null() & ~f["_parse_failed"], "categories", "no_category", value=f["adcode"])
+    batch.add(cats.is_null() & cluster.is_not_null() & ~f["_parse_failed"], "categories", "no_category",
+              value=f["cluster_id"])
 
 
 def _foreign_keys(batch: Batch, base: Base, as_of: dt.date) -> None:
@@ -306,11 +310,11 @@ def check_batch(table: str, raw: pl.DataFrame, mapping: dict, base: Base, *, crs
     batch = Batch(table, raw, mapping)
     _parse(batch)
     _fill(batch, base, defaults, as_of, crs)
+    _required_and_ranges(batch)
     if table in ("factories", "schools"):
         _coordinates(batch, crs)
     if table == "factories":
         _cluster_and_category(batch, base, defaults)
-    _required_and_ranges(batch)
     _foreign_keys(batch, base, as_of)
     _scope(batch, base, viewer)
     return batch

@@ -64,6 +64,7 @@ class ReadResult:
     first_row: int = 2  # file row number of frame row 0 (the header is row first_row - 1)
     row_errors: list[tuple[int, str, str, str]] = field(default_factory=list)  # row, code, value, detail
     kind: str = "csv"
+    bytes_read: int = 0  # batches of a large file: how far into the file this batch ends
 
     @property
     def headers(self) -> list[str]:
@@ -290,7 +291,7 @@ def iter_csv_path(path: Path, batch_rows: int = 100_000) -> tuple[ReadResult, It
         try:
             for first, rows, errs in rec.batches(batch_rows):
                 yield ReadResult(_frame(rec.headers, rows), enc, None, [], rec.delimiter,
-                                 first_row=first, row_errors=errs)
+                                 first_row=first, row_errors=errs, bytes_read=stream.buffer.tell())
         finally:
             stream.close()
     return header, gen()
@@ -400,7 +401,8 @@ def read_upload(filename: str, data: bytes | str | os.PathLike, sheet: str | Non
     """Read an uploaded CSV or XLSX (bytes or a path) into an all-String frame."""
     if isinstance(data, (str, os.PathLike)):
         path = Path(data)
-        kind = file_kind(filename, path.open("rb").read(8))
+        with open(path, "rb") as fh:
+            kind = file_kind(filename, fh.read(8))
         if kind == "xlsx" and path.stat().st_size > MAX_XLSX_BYTES:
             raise IngestError("too_big", size=path.stat().st_size, limit=MAX_XLSX_BYTES)
         data = path.read_bytes()

@@ -42,6 +42,9 @@ STRINGS = {
                                 "Snapshot {sid} was written after your check, and checking again finds new errors; "
                                 "validate again before committing."),
     "ingest.err.not_an_upload": ("快照 {sid} 不是由上传生成的。", "Snapshot {sid} was not made by an upload."),
+    "ingest.err.unknown_column": ("{table} 表没有 {column} 列；可用的列：{columns}。",
+                                  "The {table} table has no column {column}; columns: {columns}."),
+    "ingest.err.bad_default": ("为 {column} 选择的值“{value}”无效：{reason}", "The value \"{value}\" chosen for {column} is not valid: {reason}"),
     # row-level reasons
     "ingest.reason.too_many_fields": ("这一行的字段比表头多（{detail}），可能有未加引号的逗号。",
                                       "This row has more fields than the header ({detail}); maybe an unquoted comma."),
@@ -93,6 +96,14 @@ STRINGS = {
     "ingest.note.category_from_county": ("{n} 行的品类取自所在产业带的主导品类。", "{n} rows got the main category of their county's cluster."),
     "ingest.note.category_from_choice": ("{n} 行使用了你选择的品类。", "{n} rows use the category you chose."),
     "ingest.note.blank_rows": ("跳过了 {n} 个空行。", "Skipped {n} blank rows."),
+    # command line and page, shared
+    "upload.encoding": ("编码/工作表：", "encoding/sheet:"),
+    "upload.mapping_used": ("列映射：", "Column mapping:"),
+    "upload.row": ("第几行", "row"),
+    "upload.more_errors": ("……另有 {n} 条错误（用 --errors-out 导出全部）", "… and {n} more errors (use --errors-out for all)"),
+    "upload.errors_written": ("全部错误已写入 {path}", "All errors written to {path}"),
+    "upload.left_out": ("有 {n} 行因错误未提交。", "{n} rows with errors were left out."),
+    "upload.committed": ("已提交为新快照 {sid}（{rows} 行）", "Committed as new snapshot {sid} ({rows} rows)"),
     # progress and summaries
     "ingest.progress.checking": ("正在校验 {rows} 行…", "Checking {rows} rows…"),
     "ingest.progress.checked": ("已校验 {rows} 行", "Checked {rows} rows"),
