@@ -1,0 +1,129 @@
+"""`python -m supply snapshots | verify | query` on the tiny demo, as a user would run them."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import io
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+KPI_PARAMS = ["--param", "cluster_id=zhili", "--param", "week_from=2026-06-29", "--param", "week_to=2026-07-27"]
+
+
+def supply(*args: str, data: Path | None = None) -> subprocess.CompletedProcess:
+    """Run ``python -m supply ARGS`` in a real subprocess (with ``--data`` when given)."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    env.pop("SUPPLY_DATA", None)
+    extra = ["--data", str(data)] if data else []
+    return subprocess.run([sys.executable, "-m", "supply", *args, *extra], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+def cli(*args: str, data: Path | None = None) -> subprocess.CompletedProcess:
+    """Run the same command line in-process through ``supply.cli.main`` (faster; same code path)."""
+    from supply.cli import main
+    out, err = io.StringIO(), io.StringIO()
+    extra = ["--data", str(data)] if data else []
+    saved = os.environ.pop("SUPPLY_DATA", None)
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = main([*args, *extra])
+    finally:
+        if saved is not None:
+            os.environ["SUPPLY_DATA"] = saved
+    return subprocess.CompletedProcess(list(args), code, out.getvalue(), err.getvalue())
+
+
+@pytest.fixture()
+def corrupted(tiny_data, tmp_path) -> Path:
+    """A copy of the tiny data whose newest snapshot has one flipped byte in its orders table."""
+    copy = tmp_path / "data"
+    shutil.copytree(tiny_data, copy)
+    path = copy / "snapshots" / "demo-2026-06-29" / "orders.parquet"
+    data = bytearray(path.read_bytes())
+    data[len(data) // 3] ^= 0xFF
+    path.write_bytes(bytes(data))
+    return copy
+
+
+def test_snapshots_lists_both_oldest_first(tiny_data):
+    done = supply("snapshots", data=tiny_data)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.strip().splitlines()
+    assert [line.split("\t")[0] for line in lines] == ["demo-2026-06-22", "demo-2026-06-29"]
+    assert "as_of 2026-06-29" in lines[1]
+
+
+def test_snapshots_names_a_skipped_directory(tiny_data, tmp_path):
+    copy = tmp_path / "data"
+    shutil.copytree(tiny_data, copy)
+    (copy / "snapshots" / "demo-2026-06-29" / "manifest.json").unlink()
+    with pytest.warns(UserWarning, match="demo-2026-06-29"):
+        done = cli("snapshots", data=copy)
+    assert done.returncode == 0
+    assert [line.split("\t")[0] for line in done.stdout.strip().splitlines()] == ["demo-2026-06-22"]
+    assert "skipped demo-2026-06-29: no manifest.json" in done.stderr
+
+
+def test_verify_is_ok_on_good_data(tiny_data):
+    for args in (("verify",), ("verify", "demo-2026-06-22")):
+        done = cli(*args, data=tiny_data)
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert done.stdout.strip().endswith("OK")
+
+
+def test_verify_exits_1_on_a_corrupted_copy(corrupted):
+    done = cli("verify", "demo-2026-06-29", data=corrupted)
+    assert done.returncode == 1
+    assert "table 'orders': sha256 does not match the manifest" in done.stdout
+    assert done.stdout.strip().endswith("demo-2026-06-29: BAD")
+    assert cli("verify", "demo-2026-06-22", data=corrupted).returncode == 0  # the other is fine
+
+
+def test_verify_unknown_snapshot_exits_1(tiny_data):
+    done = cli("verify", "no-such-snapshot", data=tiny_data)
+    assert done.returncode == 1
+    assert "no snapshot 'no-such-snapshot'" in done.stderr
+
+
+@pytest.mark.parametrize("role", ["admin", "planner"])
+def test_query_prints_csv_equal_to_the_library(tiny_store, tiny_snapshot, role):
+    from supply.db import Viewer, connect
+    done = cli("query", "overview_kpis", "--role", role, *KPI_PARAMS, data=tiny_store.data_dir)
+    assert done.returncode == 0, done.stderr
+    printed = pl.read_csv(io.StringIO(done.stdout))
+    expected = connect(tiny_snapshot, Viewer(role)).run(
+        "overview_kpis", cluster_id="zhili", week_from=dt.date(2026, 6, 29), week_to=dt.date(2026, 7, 27))
+    assert printed.columns == expected.columns
+    assert printed.row(0)[0] == expected.row(0)[0]  # factories
+    assert printed["capacity_pieces"][0] == expected["capacity_pieces"][0]
+
+
+def test_query_as_a_factory_owner(tiny_data):
+    done = cli("query", "snapshot_weeks", "--role", "factory", "--factory", "F0000001", data=tiny_data)
+    assert done.returncode == 0, done.stderr
+    weeks = pl.read_csv(io.StringIO(done.stdout))
+    assert weeks.height == 26
+
+
+def test_unknown_query_exits_2_with_a_clear_message(tiny_data):
+    done = supply("query", "no_such_question", data=tiny_data)
+    assert done.returncode == 2
+    assert "unknown query 'no_such_question'" in done.stderr
+    assert "overview_kpis" in done.stderr  # it lists the known ones
+    assert done.stdout == ""
+
+
+def test_missing_parameter_and_bad_role_exit_2(tiny_data):
+    done = cli("query", "overview_kpis", "--param", "cluster_id=zhili", data=tiny_data)
+    assert done.returncode == 2 and "needs parameter(s) $week_from, $week_to" in done.stderr
+    done = cli("query", "cluster_list", "--role", "factory", data=tiny_data)
+    assert done.returncode == 2 and "factory owner needs a factory_id" in done.stderr
