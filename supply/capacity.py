@@ -93,7 +93,7 @@ def default_start(weeks: list[dt.date], as_of: dt.date) -> dt.date:
 def check_sort(key: str) -> str:
     """A heatmap sort key from the allow-list SORT_KEYS."""
     if key not in SORT_KEYS:
-        raise CapacityInputError("capacity.err.sort", key=key, keys=", ".join(SORT_KEYS))
+        raise CapacityInputError("capacity.err.sort", value=key, keys=", ".join(SORT_KEYS))
     return key
 
 

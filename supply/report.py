@@ -126,8 +126,8 @@ def stacked_bars_svg(labels: Sequence[str], booked: Sequence, idle: Sequence, ca
     def y(v: float) -> float:
         return top + plot_h * (1 - v / top_value)
 
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-             f'viewBox="0 0 {width} {height}" role="img" aria-label="{esc(title)}" class="chart">',
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="100%" viewBox="0 0 {width} {height}" '
+             f'role="img" aria-label="{esc(title)}" class="chart">',
              f'<text x="{left}" y="14" font-size="12" font-weight="bold">{esc(title)}</text>']
     for k in range(5):
         v = top_value * k / 4

@@ -32,7 +32,7 @@ STRINGS = {
     "capacity.err.horizon_len": ("周数必须至少为 1（您输入了 {asked}）。快照包含 {first} 至 {last} 共 {n} 周。",
                                  "The number of weeks must be at least 1 (you gave {asked}). The snapshot has "
                                  "the {n} weeks from {first} to {last}."),
-    "capacity.err.sort": ("不能按“{key}”排序；可选：{keys}。", "Cannot sort by {key!r}; choose one of {keys}."),
+    "capacity.err.sort": ("不能按“{value}”排序；可选：{keys}。", "Cannot sort by {value!r}; choose one of {keys}."),
     "capacity.err.category": ("未知品类“{category}”；可选：{categories}。",
                               "Unknown category {category!r}; use one of {categories}."),
     "capacity.err.qty": ("订单数量必须大于 0 件（您输入了 {qty}）。数量为 0 或负数的订单无需安排工厂。",
