@@ -34,7 +34,7 @@ PAGES: tuple[PageSpec, ...] = (
              icon=":material/account_tree:"),
     PageSpec("inventory", "pages/inventory.py", "associations", ("planner", "association", "admin"),
              icon=":material/inventory_2:"),
-    PageSpec("my_factory", "pages/my_factory.py", "factory", ("factory",), icon=":material/storefront:"),
+    PageSpec("my_factory", "pages/my_factory.py", "factory", ("factory", "admin"), icon=":material/storefront:"),
     PageSpec("data_upload", "pages/data_upload.py", "data", ("association", "factory", "admin"),
              icon=":material/upload_file:"),
     PageSpec("history", "pages/history.py", "data", icon=":material/history:"),

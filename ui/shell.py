@@ -1,4 +1,4 @@
-"""The sidebar: language, snapshot, cluster and (in demo mode) the role picker."""
+"""The sidebar: language, sign-in (or demo "view as"), snapshot and cluster; returns the Context."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ import warnings
 import polars as pl
 import streamlit as st
 
+from supply.access import UsersFileError
+from supply.db import Viewer
 from supply.i18n import DEFAULT_LANG, LANG_NAMES, LANGS, t
 from supply.store import Store
 from ui import auth
@@ -22,33 +24,71 @@ def _public_tables(data_dir: str, snapshot_id: str) -> tuple[pl.DataFrame, pl.Da
     return clusters, factories
 
 
+def _cluster_options(role: str, factory_id: str | None, own_cluster: str | None,
+                     clusters: pl.DataFrame, factories: pl.DataFrame) -> list[str]:
+    """Clusters the picker offers: a factory owner's own cluster, a signed-in association's own."""
+    every = clusters["cluster_id"].to_list()
+    if role == "factory":
+        mine = factories.filter(pl.col("factory_id") == factory_id)["cluster_id"].to_list()
+        return [c for c in every if c in mine] or every[:1]
+    if role == "association" and own_cluster:
+        return [c for c in every if c == own_cluster] or [own_cluster]
+    return every
+
+
 def sidebar() -> Context:
-    """Draw the sidebar and return the context for this run."""
+    """Draw the sidebar and return the context for this run (stops the run until signed in)."""
     lang = st.sidebar.radio(t("app.language", DEFAULT_LANG) + " / Language", LANGS,
                             format_func=LANG_NAMES.get, horizontal=True, key="lang")
     store = Store()
+    try:
+        user = auth.identify(lang, store.data_dir)
+    except UsersFileError as exc:
+        st.error(t("access.users_file_error", lang, msg=str(exc)))
+        st.stop()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         snaps = store.list()
     for name, reason in store.skipped:
         st.sidebar.warning(t("app.skipped_snapshot", lang, name=name, reason=reason))
     snapshot = previous = None
-    cluster_id = None
     clusters = pl.DataFrame({"cluster_id": []}, schema={"cluster_id": pl.String})
     factories = pl.DataFrame(schema={"factory_id": pl.String, "name": pl.String, "cluster_id": pl.String})
     if snaps:
         ids = [s.snapshot_id for s in snaps][::-1]
+        if st.session_state.get("snapshot") not in ids:
+            st.session_state["snapshot"] = ids[0]
         sid = st.sidebar.selectbox(t("app.snapshot", lang), ids, key="snapshot")
         snapshot = next(s for s in snaps if s.snapshot_id == sid)
         i = [s.snapshot_id for s in snaps].index(sid)
         previous = snaps[i - 1] if i > 0 else None
         clusters, factories = _public_tables(str(store.data_dir), sid)
+
+    if user is None:
+        role, factory_id = auth.demo_role(lang, factories)
+        own_cluster = None
+    else:
+        role, factory_id, own_cluster = user.role, user.factory_id, user.cluster_id
+        auth.signed_in_box(lang, user, dict(zip(factories["factory_id"], factories["name"])),
+                           oidc=auth.mode(store.data_dir) == auth.OIDC)
+
+    cluster_id = None
+    options = _cluster_options(role, factory_id, own_cluster, clusters, factories)
+    if options:
+        if st.session_state.get("cluster") not in options:
+            st.session_state["cluster"] = own_cluster if own_cluster in options else options[0]
         names = dict(zip(clusters["cluster_id"], clusters["name_zh" if lang == "zh" else "name_en"]))
-        options = clusters["cluster_id"].to_list()
         cluster_id = st.sidebar.selectbox(t("app.cluster", lang), options,
                                           format_func=lambda c: names.get(c, c), key="cluster")
-        if snapshot.synthetic:
-            st.sidebar.caption("⚠️ " + t("app.synthetic", lang))
-    viewer = auth.demo_viewer(lang, factories, clusters)
+    if snapshot is not None and snapshot.synthetic:
+        st.sidebar.caption("⚠️ " + t("app.synthetic", lang))
+
+    name = user.username if user else f"demo:{role}"
+    if role == "association":
+        viewer = Viewer(role, cluster_id=own_cluster or cluster_id or "zhili", user=name)
+    elif role == "factory":
+        viewer = Viewer(role, factory_id=factory_id or "-", user=name)
+    else:
+        viewer = Viewer(role, user=name)
     return Context(lang=lang, viewer=viewer, store=store, snapshot=snapshot, previous=previous,
-                   cluster_id=cluster_id, demo_mode=True)
+                   cluster_id=cluster_id, demo_mode=user is None)
