@@ -136,3 +136,20 @@ def diff(store, a_id: str, b_id: str, viewer, cluster_id: str | None = None, wee
     finally:
         db_a.close()
         db_b.close()
+
+
+def capacity_change_figure(change: pl.DataFrame, lang: str = "zh", top: int = 15):
+    """Horizontal bars of the largest capacity changes (county x category), pure plotly."""
+    import plotly.graph_objects as go
+
+    from supply.i18n import label, t
+    rows = change.filter(pl.col("capacity_change") != 0).head(top).reverse()
+    names = [f"{c} · {label('category', k, lang)}" for c, k in zip(rows["county"], rows["category"])]
+    values = rows["capacity_change"].to_list()
+    fig = go.Figure(go.Bar(x=values, y=names, orientation="h",
+                           marker_color=["#2e7d32" if v >= 0 else "#c62828" for v in values],
+                           hovertemplate="%{y}: %{x:,}<extra></extra>"))
+    fig.update_layout(title=t("history.chart_title", lang), height=120 + 28 * max(len(names), 1),
+                      margin={"l": 10, "r": 10, "t": 40, "b": 10},
+                      xaxis_title=t("history.col.capacity_change", lang))
+    return fig

@@ -36,7 +36,7 @@ from pathlib import Path
 import polars as pl
 
 from supply import schema
-from supply.i18n import t
+from supply.i18n import CATALOGUE, t
 from supply.ingest_checks import Base, check_batch, duplicate_errors, empty_errors, row_hash, ERROR_SCHEMA
 from supply.ingest_read import IngestError, ReadResult, iter_csv_path, read_upload  # noqa: F401 (re-exported)
 from supply.ingest_parse import parse_column
@@ -48,7 +48,7 @@ MAPPINGS_FILE = "ingest_mappings.json"
 Progress = Callable[[float, str], None]
 
 __all__ = ["IngestError", "ReadResult", "Validation", "read_upload", "suggest_mapping", "validate",
-           "commit", "ingest_file", "explain", "parse_defaults", "remembered_mapping", "remember_mapping", "replay"]
+           "commit", "ingest_file", "explain", "parse_defaults", "default_as_of", "remembered_mapping", "remember_mapping", "replay"]
 
 
 # -- column mapping ----------------------------------------------------------------------
@@ -205,7 +205,19 @@ def explain(errors: pl.DataFrame, lang: str = "zh") -> pl.DataFrame:
     pairs = errors.select("reason", "detail").unique()
     text = {(r, d): t(f"ingest.reason.{r}", lang, detail=d or "") for r, d in pairs.iter_rows()}
     reason = [text[(r, d)] for r, d in zip(errors["reason"], errors["detail"])]
-    return errors.select("row", "column", "value").with_columns(reason=pl.Series(reason, dtype=pl.String))
+    # columns the file does not have (derived or missing) are named by their label
+    column = [t(f"upload.col.{c}", lang) if f"upload.col.{c}" in CATALOGUE else c for c in errors["column"]]
+    return errors.select("row", "value").with_columns(
+        column=pl.Series(column, dtype=pl.String), reason=pl.Series(reason, dtype=pl.String)
+    ).select("row", "column", "value", "reason")
+
+
+def default_as_of(base: Snapshot | None) -> dt.date:
+    """The data date an upload gets unless told otherwise: today, or for the synthetic
+    demo (dated in the past on purpose) the demo's own date, so its weeks still line up."""
+    if base is not None and base.synthetic:
+        return base.as_of
+    return max(dt.date.today(), base.as_of) if base else dt.date.today()
 
 
 def _raw_parts(raw) -> tuple[pl.DataFrame, int, list, list[str]]:
@@ -458,11 +470,11 @@ def ingest_file(store: Store, table: str, path: str | os.PathLike, *, mapping: d
     snapshot that is newest when it starts; a second run waits for the first.
     """
     path = Path(path)
-    as_of = as_of or dt.date.today()
     _check_table_allowed(table, viewer)
     progress = progress or (lambda f, m: None)
     with ingest_lock(store):
         base = store.latest()
+        as_of = as_of or default_as_of(base)
         with open(path, "rb") as fh:
             is_zip = fh.read(4) == b"PK\x03\x04"
         if path.suffix.lower() in (".xlsx", ".xlsm") or is_zip:
