@@ -97,6 +97,21 @@ def _verify(p):
     return run
 
 
+def _param_value(value: str):
+    """A --param value: null, true/false, an integer, a number, a YYYY-MM-DD date, a JSON list, else text."""
+    if value in ("null", "true", "false") or value.startswith("["):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    for parse in (int, float, dt.date.fromisoformat):
+        try:
+            return parse(value)
+        except ValueError:
+            continue
+    return value
+
+
 @command("query", "run one named query as a role and print the result as CSV")
 def _query(p):
     p.add_argument("name")
@@ -105,7 +120,7 @@ def _query(p):
     p.add_argument("--factory")
     p.add_argument("--cluster")
     p.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
-                   help="a $named parameter; dates as YYYY-MM-DD, 'null' for null")
+                   help="a $named parameter: YYYY-MM-DD dates, numbers, true/false, null, [\"json\", \"lists\"]")
 
     def run(args) -> int:
         from supply.db import QueryError, Viewer, connect
@@ -113,18 +128,13 @@ def _query(p):
         params = {}
         for item in args.param:
             key, _, value = item.partition("=")
-            if value == "null":
-                params[key] = None
-            else:
-                try:
-                    params[key] = dt.date.fromisoformat(value)
-                except ValueError:
-                    params[key] = int(value) if value.lstrip("-").isdigit() else value
+            params[key] = _param_value(value)
+        import duckdb
         try:
             db = connect(Store(args.data).get(args.snapshot),
                          Viewer(args.role, factory_id=args.factory, cluster_id=args.cluster))
             frame = db.run(args.name, **params)
-        except (QueryError, SnapshotError, ValueError) as exc:
+        except (QueryError, SnapshotError, ValueError, duckdb.Error) as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 2
         sys.stdout.write(frame.write_csv())

@@ -127,3 +127,16 @@ def test_missing_parameter_and_bad_role_exit_2(tiny_data):
     assert done.returncode == 2 and "needs parameter(s) $week_from, $week_to" in done.stderr
     done = cli("query", "cluster_list", "--role", "factory", data=tiny_data)
     assert done.returncode == 2 and "factory owner needs a factory_id" in done.stderr
+
+
+def test_query_parameters_are_typed_and_a_bad_value_is_an_error_not_a_traceback(tiny_data):
+    done = cli("query", "map_density_cells", "--param", "cluster_id=zhili", "--param", "category=null",
+               "--param", "emp_min=null", "--param", "emp_max=500", "--param", "member=true",
+               "--param", 'exclude_ids=["F0000002"]', "--param", "lat0=30.8", "--param", "cell_km=2.5",
+               data=tiny_data)
+    assert done.returncode == 0, done.stderr
+    assert pl.read_csv(io.StringIO(done.stdout)).height > 0
+    done = cli("query", "overview_kpis", "--param", "cluster_id=zhili", "--param", "week_from=soon",
+               "--param", "week_to=2026-07-27", data=tiny_data)
+    assert done.returncode == 2
+    assert done.stderr.startswith("error: ") and "soon" in done.stderr
