@@ -34,7 +34,7 @@ DELIMITERS = (",", "\t", ";", "|")
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"
 _CJK = re.compile("[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
-_LOW = re.compile("[\u0080-\u07ff]")
+_ODD = re.compile("[\u0080-\u009f\u0250-\u07ff]")
 csv.field_size_limit(10 * 1024 * 1024)
 
 
@@ -86,8 +86,22 @@ def file_kind(filename: str, head: bytes) -> str:
 
 # -- encodings ---------------------------------------------------------------------------
 
-def _mixed_rows(data: bytes) -> tuple[list[int], list[int]]:
-    """Line numbers (1-based) that are non-ASCII UTF-8, and lines that are not UTF-8."""
+def _gbk_lookalike(line: bytes, text: str) -> bool:
+    """True when a line that decodes as UTF-8 is really GBK text that happens to decode.
+
+    GBK Chinese read as UTF-8 gives C1 controls or IPA/Greek/Cyrillic/Hebrew/Arabic
+    letters (U+0080..U+009F, U+0250..U+07FF), never CJK; real text in our files has none.
+    """
+    if not _ODD.search(text) or _CJK.search(text):
+        return False
+    try:
+        return bool(_CJK.search(line.decode("gb18030")))
+    except UnicodeDecodeError:
+        return False
+
+
+def _line_encodings(data: bytes) -> tuple[list[int], list[int]]:
+    """Line numbers (1-based) that are Chinese UTF-8, and lines in another encoding."""
     utf8, other = [], []
     for i, line in enumerate(data.split(b"\n"), start=1):
         if line.isascii():
@@ -97,41 +111,35 @@ def _mixed_rows(data: bytes) -> tuple[list[int], list[int]]:
         except UnicodeDecodeError:
             other.append(i)
             continue
-        # Short GBK text can decode as UTF-8 by chance, but only into U+0080..U+07FF;
-        # real Chinese UTF-8 has CJK characters and none of those.
-        if _CJK.search(text) and not _LOW.search(text):
-            utf8.append(i)
-        else:
-            other.append(i)
+        (other if _gbk_lookalike(line, text) else utf8).append(i)
     return utf8, other
 
 
 def detect_encoding(data: bytes) -> str:
-    """'utf-8-sig', 'utf-8' or 'gb18030', tried strictly in that order.
+    """'utf-8-sig', 'utf-8' or 'gb18030': strict UTF-8 (with or without BOM) first, then GB18030.
 
     A file with some lines in UTF-8 and others in another encoding is refused, naming
-    the first line of each; so is a file that is neither.
+    the first line of each, and so is a file that is neither. A short GBK file that
+    happens to be valid UTF-8 is recognised by what its UTF-8 reading looks like.
     """
-    if data.startswith(codecs.BOM_UTF8):
-        try:
-            data[3:].decode("utf-8")
-            return "utf-8-sig"
-        except UnicodeDecodeError:
-            pass
-    else:
-        try:
-            data.decode("utf-8")
-            return "utf-8"
-        except UnicodeDecodeError:
-            pass
-    utf8, other = _mixed_rows(data)
-    if utf8 and other:
-        raise IngestError("mixed_encoding", utf8_row=utf8[0], other_row=other[0])
+    bom = data.startswith(codecs.BOM_UTF8)
+    body = data[3:] if bom else data
     try:
-        data.decode("gb18030")
+        text = body.decode("utf-8")
+        if not _ODD.search(text):
+            return "utf-8-sig" if bom else "utf-8"
+    except UnicodeDecodeError:
+        pass
+    utf8, other = _line_encodings(body)
+    if other and (utf8 or bom):
+        raise IngestError("mixed_encoding", utf8_row=utf8[0] if utf8 else 1, other_row=other[0])
+    if not other:
+        return "utf-8-sig" if bom else "utf-8"
+    try:
+        body.decode("gb18030")
         return "gb18030"
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
+        line = body[: exc.start].count(b"\n") + 1
         raise IngestError("bad_encoding", row=line) from None
 
 

@@ -1,0 +1,56 @@
+"""Shared by the ingest, history and upload tests: a private copy of the tiny store,
+files built in code, and an assert that nothing was committed."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import shutil
+from pathlib import Path
+
+from supply.store import Store
+
+AS_OF = __import__("datetime").date(2026, 6, 29)  # the newest tiny demo snapshot
+
+
+def copy_store(tiny_data: Path, tmp_path: Path) -> Store:
+    """A private copy of the tiny demo data (tests that commit must not touch the shared one)."""
+    dst = tmp_path / "data"
+    shutil.copytree(tiny_data, dst)
+    return Store(dst)
+
+
+def fingerprint(store: Store) -> dict[str, str]:
+    """sha256 of every file under the data directory, by relative path (mapping memory aside)."""
+    out = {}
+    for path in sorted(store.data_dir.rglob("*")):
+        if path.is_file() and path.name not in (".lock", ".ingest.lock", ".ingest_mappings.lock"):
+            out[str(path.relative_to(store.data_dir))] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return out
+
+
+def assert_nothing_committed(store: Store, before: dict[str, str], latest_id: str) -> None:
+    """The previous snapshot is still the newest and every file is byte for byte as it was."""
+    assert store.latest().snapshot_id == latest_id
+    after = fingerprint(store)
+    assert after == before, sorted(set(after.items()) ^ set(before.items()))[:5]
+
+
+def csv_bytes(rows: list[list], encoding: str = "utf-8", sep: str = ",") -> bytes:
+    """CSV text of rows (values are written as given) in an encoding."""
+    return "\n".join(sep.join("" if v is None else str(v) for v in r) for r in rows).encode(encoding) + b"\n"
+
+
+def xlsx_bytes(rows: list[list], sheet: str = "Sheet1", number_formats: dict | None = None) -> bytes:
+    """An .xlsx workbook of rows written by openpyxl (strings stay strings)."""
+    import openpyxl
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = sheet
+    for r in rows:
+        ws.append(r)
+    for cell, fmt in (number_formats or {}).items():
+        ws[cell].number_format = fmt
+    buf = io.BytesIO()
+    book.save(buf)
+    return buf.getvalue()
