@@ -471,7 +471,7 @@ def test_cli_default_values_and_crs(store, tmp_path):
 
 
 def test_short_gbk_file_that_happens_to_be_valid_utf8_is_read_as_gbk():
-    data = "工厂编号,品类\nF0000001,童装\n".encode("gbk")
+    data = "factory_id,category\nF0000001,童装\n".encode("gbk")
     data.decode("utf-8")  # the trap: these GBK bytes are also valid UTF-8 (mojibake)
     read = ingest.read_upload("c.csv", data)
     assert read.encoding == "gb18030" and read.frame.row(0) == ("F0000001", "童装")
