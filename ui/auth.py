@@ -104,7 +104,17 @@ def _password_user(lang: str, users: dict[str, access.User]) -> access.User:
             _clear_session("access.account_gone")
         elif _still_active(lang):
             return user
-    _sign_in_form(lang, users)
+    _sign_in_page(lang, lambda: _sign_in_form(lang, users))
+
+
+def _sign_in_page(lang: str, draw) -> None:
+    """Show only the sign-in screen, as the one (hidden) page of the navigation, then stop.
+
+    Calling st.navigation here, not only after sign-in, also switches Streamlit off its
+    legacy pages/ mode from a server's first run, so no page file can run on its own.
+    """
+    st.navigation([st.Page(draw, title=t("access.sign_in_title", lang), url_path="sign_in",
+                           default=True)], position="hidden").run()
     st.stop()
 
 
@@ -136,15 +146,7 @@ def _providers() -> list[str | None]:
 
 def _oidc_user(lang: str, users: dict[str, access.User]) -> access.User:
     if not st.user.is_logged_in:
-        st.title(t("access.sign_in_title", lang))
-        _show_notice(lang)
-        st.caption(t("access.oidc_intro", lang))
-        for provider in _providers():
-            text = (t("access.oidc_sign_in_with", lang, provider=provider) if provider
-                    else t("access.oidc_sign_in", lang))
-            if st.button(text, key=f"oidc_sign_in_{provider or 'default'}", type="primary"):
-                st.login(provider) if provider else st.login()
-        st.stop()
+        _sign_in_page(lang, lambda: _oidc_buttons(lang))
     email = st.user.get("email")
     user = access.user_for_email(users, email, st.user.get("email_verified"))
     if user is None:
@@ -161,6 +163,20 @@ def _oidc_user(lang: str, users: dict[str, access.User]) -> access.User:
         st.logout()
         st.stop()
     return user
+
+
+def _oidc_buttons(lang: str) -> None:
+    st.title(t("access.sign_in_title", lang))
+    _show_notice(lang)
+    st.caption(t("access.oidc_intro", lang))
+    for provider in _providers():
+        text = (t("access.oidc_sign_in_with", lang, provider=provider) if provider
+                else t("access.oidc_sign_in", lang))
+        if st.button(text, key=f"oidc_sign_in_{provider or 'default'}", type="primary"):
+            if provider:
+                st.login(provider)
+            else:
+                st.login()
 
 
 def signed_in_box(lang: str, user: access.User, factory_names: dict[str, str], oidc: bool) -> None:

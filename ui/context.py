@@ -37,6 +37,8 @@ class Context:
 
 def get() -> Context:
     """The context set up by dashboard.py for this run."""
+    if "_ctx" not in st.session_state:  # a page run without the entry point (not signed in): show nothing
+        st.stop()
     return st.session_state["_ctx"]
 
 

@@ -1,0 +1,186 @@
+"""My factory: capacity edits saved as a new snapshot, row-level errors, logged exports, export log."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import shutil
+
+import polars as pl
+import pytest
+
+from auth_helpers import new_app, route_like_the_server
+from supply import audit, export, my_factory
+from supply.db import Viewer
+from supply.store import Store
+
+FID = "F0000001"
+
+
+@pytest.fixture()
+def own_data(tiny_data, tmp_path, monkeypatch):
+    """A private copy of the tiny demo data (these tests write snapshots), used by the app."""
+    path = tmp_path / "data"
+    shutil.copytree(tiny_data, path)
+    monkeypatch.setenv("SUPPLY_DATA", str(path))
+    return path
+
+
+def _future(store: Store, fid: str = FID) -> pl.DataFrame:
+    snap = store.latest()
+    cap = store.read(snap.snapshot_id, "capacity").filter(pl.col("factory_id") == fid)
+    return my_factory.editable_rows(cap, snap.as_of)
+
+
+def test_first_editable_week_is_the_next_monday():
+    assert my_factory.first_editable_week(dt.date(2026, 6, 29)) == dt.date(2026, 7, 6)  # a Monday
+    assert my_factory.first_editable_week(dt.date(2026, 7, 1)) == dt.date(2026, 7, 6)
+    assert my_factory.first_editable_week(dt.date(2026, 7, 5)) == dt.date(2026, 7, 6)
+
+
+def test_a_save_changes_only_this_factorys_capacity(own_data):
+    store = Store(own_data)
+    base = store.latest()
+    future = _future(store)
+    edits = future.head(2).select("week_start", "category",
+                                  (pl.col("booked_pieces") + 1000).alias("capacity_pieces"))
+    result = my_factory.save_capacity(store, FID, edits, "wang", "en")
+    assert result.errors == [] and result.changed == 2
+    new = result.snapshot
+    assert store.latest().snapshot_id == new.snapshot_id and new.manifest["parent"] == base.snapshot_id
+    assert new.manifest["source"]["kind"] == "capacity_edit" and new.manifest["source"]["user"] == "wang"
+    for table, entry in new.tables.items():  # only the capacity table is rewritten
+        assert (entry["sha256"] == base.tables[table]["sha256"]) == (table != "capacity"), table
+    before = store.read(base.snapshot_id, "capacity")
+    after = store.read(new.snapshot_id, "capacity")
+    assert after.height == before.height
+    diff = after.join(before, on=["factory_id", "week_start", "category"], suffix="_old").filter(
+        pl.col("capacity_pieces") != pl.col("capacity_pieces_old"))
+    assert diff["factory_id"].unique().to_list() == [FID] and diff.height == 2
+    assert diff.sort("week_start")["capacity_pieces"].to_list() == edits.sort("week_start")["capacity_pieces"].to_list()
+    # saving the same values again writes nothing
+    assert my_factory.save_capacity(store, FID, edits, "wang", "en") == my_factory.SaveResult(None, 0, [])
+
+
+def test_bad_edits_name_the_row_the_column_and_the_fix(own_data):
+    store = Store(own_data)
+    future = _future(store).head(5)
+    values = pl.Series("capacity_pieces", ["12x", -5, 0, 10**9, None], dtype=pl.Object)
+    edits = future.select("week_start", "category").with_columns(values)
+    booked = future["booked_pieces"].to_list()
+    result = my_factory.save_capacity(store, FID, edits, "wang", "en")
+    assert result.snapshot is None
+    errs = result.errors
+    assert errs[0].startswith("Row 1 (") and "'12x' is not a whole number" in errs[0]
+    assert errs[1].startswith("Row 2 (") and "-5 is below 0" in errs[1]
+    if booked[2] > 0:
+        assert f"enter at least {booked[2]}" in errs[2] and errs[2].startswith("Row 3 (")
+    assert any("Row 4 (" in e and "weekly limit" in e for e in errs)
+    assert any("Row 5 (" in e and "not a whole number" in e for e in errs)
+    assert all("Capacity (pcs)" in e for e in errs)
+    zh = my_factory.save_capacity(store, FID, edits, "wang", "zh").errors
+    assert zh[0].startswith("第 1 行") and "产能（件）" in zh[0]
+
+
+def test_started_weeks_and_other_factories_rows_cannot_be_edited(own_data):
+    store = Store(own_data)
+    snap = store.latest()
+    cap = store.read(snap.snapshot_id, "capacity")
+    started = cap.filter((pl.col("factory_id") == FID) & (pl.col("week_start") <= snap.as_of)).head(1)
+    other = cap.filter(pl.col("factory_id") != FID).head(1)  # a key F0000001 does not have
+    other = other.join(cap.filter(pl.col("factory_id") == FID), on=["week_start", "category"], how="anti")
+    rows = pl.concat([started, other]).select("week_start", "category", "capacity_pieces")
+    result = my_factory.save_capacity(store, FID, rows, "wang", "en")
+    assert result.snapshot is None
+    assert "has started" in result.errors[0]
+    if other.height:
+        assert "no such row" in result.errors[1]
+
+
+def test_the_export_log_is_append_only_and_for_admins(tmp_path):
+    owner = Viewer("factory", factory_id=FID, user="wang")
+    for fmt in ("csv", "xlsx"):
+        audit.log_export(tmp_path, owner, report="orders", fmt=fmt, snapshot_id="s1", rows=7,
+                         file_name=f"orders_F0000001_s1.{fmt}")
+    lines = (tmp_path / "audit" / "exports.jsonl").read_text(encoding="utf-8").splitlines()
+    assert [json.loads(line)["format"] for line in lines] == ["csv", "xlsx"]
+    with open(tmp_path / "audit" / "exports.jsonl", "a", encoding="utf-8") as fh:
+        fh.write('{"torn": ')  # a crash mid-write must not hide the rest
+    log = audit.read_exports(tmp_path, Viewer("admin"))
+    assert log.height == 2 and set(log["user"]) == {"wang"} and set(log["rows"]) == {7}
+    for who in (owner, Viewer("planner"), Viewer("association", cluster_id="zhili")):
+        with pytest.raises(PermissionError):
+            audit.read_exports(tmp_path, who)
+
+
+def _open_page(role: str, factory: str | None = None):
+    at = new_app("en")
+    at.session_state["view_as_role"] = role
+    if factory:
+        at.session_state["view_as_factory"] = factory
+    at.run()
+    at.switch_page("pages/my_factory.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_the_page_saves_edits_and_logs_exports(own_data, monkeypatch):
+    route_like_the_server(monkeypatch)
+    store = Store(own_data)
+    first = store.latest().snapshot_id
+    at = _open_page("factory", FID)
+    assert at.title[0].value == "My factory" and not at.error
+    future = _future(store)
+    target = int(future["booked_pieces"][0]) + 777
+    at.session_state["my_factory_capacity_editor"] = {
+        "edited_rows": {0: {"capacity_pieces": target}}, "added_rows": [], "deleted_rows": []}
+    at.button(key="my_factory_save").click().run()
+    assert not at.exception
+    new = store.latest()
+    assert new.snapshot_id != first and any("Saved as new snapshot" in s.value for s in at.success)
+    assert at.session_state["snapshot"] == new.snapshot_id  # the sidebar moved to the new snapshot
+    saved = store.read(new.snapshot_id, "capacity").filter(
+        (pl.col("factory_id") == FID) & (pl.col("week_start") == future["week_start"][0])
+        & (pl.col("category") == future["category"][0]))
+    assert saved["capacity_pieces"].to_list() == [target]
+    # a download is logged with who, what, snapshot and rows
+    at.get("download_button")[2].click().run()  # orders CSV
+    log = audit.read_exports(own_data, Viewer("admin"))
+    assert log.height == 1
+    rec = log.row(0, named=True)
+    assert (rec["user"], rec["role"], rec["factory_id"], rec["report"], rec["format"]) == (
+        "demo:factory", "factory", FID, "orders", "csv")
+    assert rec["snapshot_id"] == new.snapshot_id and rec["rows"] > 0
+
+
+def test_exports_are_bom_csv_and_xlsx_of_the_shown_rows(own_data, monkeypatch):
+    route_like_the_server(monkeypatch)
+    at = _open_page("factory", FID)
+    search = "B0"
+    at.text_input(key="my_factory_search").input(search).run()
+    shown = next(d.value for d in at.dataframe if "Order id" in d.value.columns)
+    captured = {}
+    original = export.to_csv_bytes
+
+    def spy(frame):
+        data = original(frame)
+        captured.setdefault("csv", []).append(data)
+        return data
+    monkeypatch.setattr(export, "to_csv_bytes", spy)
+    at.run()
+    csvs = [c for c in captured["csv"] if "Order id".encode() in c]
+    assert csvs and csvs[0].startswith(export.BOM)
+    frame = pl.read_csv(io.BytesIO(csvs[0][len(export.BOM):]))
+    assert frame.height == len(shown) and frame["Order id"].to_list() == list(shown["Order id"])
+
+
+def test_admins_read_the_export_log_and_may_open_any_factory(own_data, monkeypatch):
+    route_like_the_server(monkeypatch)
+    audit.log_export(own_data, Viewer("factory", factory_id=FID, user="wang"), report="inventory",
+                     fmt="xlsx", snapshot_id="s", rows=3, file_name="inventory.xlsx")
+    at = _open_page("admin")
+    assert "Export log" in [t.label for t in at.tabs]
+    log = next(d.value for d in at.dataframe if "User" in d.value.columns)
+    assert list(log["User"]) == ["wang"] and list(log["What"]) == ["inventory"]
+    assert at.selectbox(key="my_factory_admin_factory").value
