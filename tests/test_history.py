@@ -1,0 +1,104 @@
+"""Snapshot history, the scoped diff between two snapshots, and retention (prune)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+import pytest
+
+from supply import history, ingest
+from supply.cli import main as cli_main
+from supply.db import Viewer
+from supply.maintenance import prune_plan
+from tests.ingest_helpers import AS_OF, copy_store, csv_bytes
+
+HEADER = ["工厂编号", "周", "品类", "产能"]
+
+
+@pytest.fixture()
+def uploaded(tiny_data, tmp_path):
+    """A private store with one upload on top of the demo: F0000001 +100 pieces in one week,
+    F0000002 one new week; returns (store, base id, upload id, the capacity rows before)."""
+    store = copy_store(tiny_data, tmp_path)
+    base = store.latest()
+    before = store.read(base.snapshot_id, "capacity")
+    week = dt.date(2026, 7, 6)
+    old = before.filter((pl.col("factory_id") == "F0000001") & (pl.col("week_start") == week)
+                        & (pl.col("category") == "childrens_wear"))["capacity_pieces"].item()
+    data = csv_bytes([HEADER, ["F0000001", week.isoformat(), "童装", old + 100],
+                      ["F0000002", "2027-01-04", "童装", 50]])
+    read = ingest.read_upload("cap.csv", data)
+    v = ingest.validate("capacity", read, ingest.suggest_mapping("capacity", read.headers), base_snapshot=base,
+                        as_of=AS_OF)
+    snap = ingest.commit(store, "capacity", v, base_snapshot=base, source_name="cap.csv", source_bytes=data)
+    return store, base.snapshot_id, snap.snapshot_id, before
+
+
+def test_history_lists_every_snapshot_with_source_and_counts(uploaded):
+    store, base_id, up_id, before = uploaded
+    rows = history.snapshot_rows(store.list())
+    assert rows["snapshot_id"].to_list()[:2] == [up_id, base_id]  # newest first
+    top = rows.row(0, named=True)
+    assert (top["source"], top["table"], top["file"], top["rows_committed"]) == ("upload", "capacity", "cap.csv", 2)
+    assert top["rows_capacity"] == before.height + 1 and top["parent"] == base_id
+    assert rows.row(1, named=True)["source"] == "demo"
+
+
+def test_diff_counts_added_and_changed_rows_by_key(uploaded):
+    store, base_id, up_id, _ = uploaded
+    d = history.diff(store, base_id, up_id, Viewer("admin"))
+    cap = d["tables"].filter(pl.col("table") == "capacity").row(0, named=True)
+    assert (cap["added"], cap["removed"], cap["changed"]) == (1, 0, 1)
+    others = d["tables"].filter(pl.col("table") != "capacity")
+    assert others["added"].sum() == others["removed"].sum() == others["changed"].sum() == 0
+    back = history.diff(store, up_id, base_id, Viewer("admin"))["tables"].filter(pl.col("table") == "capacity")
+    assert back.select("added", "removed", "changed").row(0) == (0, 1, 1)
+
+
+def test_capacity_change_by_county_and_category(uploaded):
+    store, base_id, up_id, _ = uploaded
+    d = history.diff(store, base_id, up_id, Viewer("admin"), cluster_id="zhili")
+    assert d["weeks"][0] == AS_OF
+    change = d["capacity"]
+    row = change.filter((pl.col("adcode") == "330502") & (pl.col("category") == "childrens_wear")).row(0, named=True)
+    assert row["capacity_change"] == 100 and row["county"] == "吴兴区"
+    assert change.filter(pl.col("capacity_change") != 0).height == 1  # the 2027 week is outside the window
+    fig = history.capacity_change_figure(change, "en")
+    assert list(fig.data[0].x) == [100]
+
+
+def test_diff_respects_the_viewers_scope(uploaded):
+    store, base_id, up_id, _ = uploaded
+    own = history.diff(store, base_id, up_id, Viewer("factory", factory_id="F0000001"))["tables"]
+    other = history.diff(store, base_id, up_id, Viewer("factory", factory_id="F0000003"))["tables"]
+    neighbour = history.diff(store, base_id, up_id, Viewer("factory", factory_id="F0000002"))["tables"]
+    pick = lambda t: t.filter(pl.col("table") == "capacity").select("added", "changed").row(0)  # noqa: E731
+    assert pick(own) == (0, 1) and pick(neighbour) == (1, 0) and pick(other) == (0, 0)
+    own_rows = own.filter(pl.col("table") == "capacity")["rows_b"].item()
+    assert own_rows == store.read(up_id, "capacity").filter(pl.col("factory_id") == "F0000001").height
+    # an association of another cluster sees no change at all; a planner sees aggregate cells only
+    keqiao = history.diff(store, base_id, up_id, Viewer("association", cluster_id="keqiao"))["tables"]
+    assert pick(keqiao) == (0, 0)
+    planner = history.diff(store, base_id, up_id, Viewer("planner"))
+    cells = planner["tables"].filter(pl.col("table") == "capacity").row(0, named=True)
+    assert cells["rows_b"] < store.read(up_id, "capacity").height  # cells, not factory rows
+
+
+def test_prune_keeps_everything_by_default_and_never_the_newest(uploaded, capsys):
+    store, base_id, up_id, _ = uploaded
+    n = len(store.list())
+    assert n == 3
+    assert cli_main(["prune", "--data", str(store.data_dir), "--keep", "1"]) == 0  # dry run
+    assert "would remove" in capsys.readouterr().out and len(store.list()) == n
+    with pytest.raises(SystemExit):
+        cli_main(["prune", "--data", str(store.data_dir), "--yes"])  # --keep is required
+    assert cli_main(["prune", "--data", str(store.data_dir), "--keep", "0", "--yes"]) == 2
+    with pytest.raises(ValueError):
+        prune_plan(store, 0)
+    assert cli_main(["prune", "--data", str(store.data_dir), "--keep", "2", "--yes"]) == 0
+    assert [s.snapshot_id for s in store.list()] == [base_id, up_id]
+    assert cli_main(["prune", "--data", str(store.data_dir), "--keep", "1", "--yes"]) == 0
+    assert [s.snapshot_id for s in store.list()] == [up_id]
+    assert store.verify(up_id) == []  # hard-linked tables survive their first snapshot's removal
+    assert store.read(up_id, "orders").height > 0
