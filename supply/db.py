@@ -27,15 +27,18 @@ and SKU of direct orders and the SKU of stock are null; schools, class lists and
 unallocated pooled orders are those of the cluster's cities. An **admin** sees everything.
 
 Lock-down: after the views exist, the connection may read only the Parquet files its
-remaining views need (``allowed_paths``; for a factory owner just clusters and factories),
-no other file or directory, cannot install or load extensions, and its configuration is
+remaining views need (``allowed_paths``; for a factory owner just clusters and factories)
+and its own private spill directory, no other file or directory, cannot install or load extensions, and its configuration is
 locked. tests/test_sandbox.py checks each of these.
 """
 
 from __future__ import annotations
 
 import re
+import shutil
+import tempfile
 import threading
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -155,6 +158,11 @@ class Database:
         self.viewer = viewer
         self._lock = threading.Lock()
         self.con = duckdb.connect(":memory:")
+        # Spill files go to a private directory (DuckDB keeps its temp directory writable even
+        # when file access is off; by default that is ./.tmp in the working directory).
+        self.temp_dir = tempfile.mkdtemp(prefix="supply-duckdb-")
+        weakref.finalize(self, shutil.rmtree, self.temp_dir, True)
+        self.con.execute("set temp_directory = $d", {"d": self.temp_dir})
         if threads:
             self.con.execute(f"set threads = {int(threads)}")
         self._create_views()
