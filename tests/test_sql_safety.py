@@ -1,0 +1,196 @@
+"""No SQL text is built from variables (f-strings, ``+``, ``%`` or ``.format``) in any .py file.
+
+The scan reads every Python file of the repository (not .venv) with ``ast`` and looks at
+each call that runs SQL: ``execute``, ``executemany``, ``sql``, ``query``, ``from_query``
+and ``run``. When an argument is built from variables, or is a name assigned such a value
+in the same function, and its constant text contains an SQL keyword, the call is flagged.
+Values must be bound as ``$named`` parameters and identifiers taken from allow-lists.
+
+A few places build SQL from constants only; they are allowed below, each with its reason,
+and the test fails if an allowed place no longer needs it (so the list cannot go stale).
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SQL_CALLS = {"execute", "executemany", "sql", "query", "from_query", "run"}
+SQL_WORDS = re.compile(r"\b(select|insert|update|delete|create|drop|alter|set|reset|copy|attach|"
+                       r"pragma|install|load|from|where|join|union|values|describe|show|summarize)\b", re.IGNORECASE)
+
+# (file, function) -> why its f-string SQL is safe.
+ALLOWED = {
+    ("supply/db.py", "__init__"):
+        "`set threads` takes int(threads), a number, never text from a user",
+    ("supply/db.py", "_source"):
+        "an empty typed relation from schema.TABLES names and types, or read_parquet of the "
+        "snapshot's own resolved path, refused if the path holds a quote or a backslash",
+    ("supply/db.py", "_create_views"):
+        "view DDL: table names from schema.TABLES, sources from _source() (the snapshot's own "
+        "Parquet path, checked for quotes, or a typed empty relation); no user value",
+    ("supply/db.py", "_admin_views"): "view DDL from schema.TABLES and module constants; no user value",
+    ("supply/db.py", "_association_views"):
+        "view DDL from schema.TABLES and module constants; the cluster id is bound as $c",
+    ("supply/db.py", "_factory_tables"):
+        "table DDL from schema.TABLES and module constants; the factory id is bound as $f",
+    ("supply/db.py", "_planner_tables"):
+        "aggregate DDL from module constants; SUPPRESS_BELOW is an int constant",
+    ("tests/contracts.py", "contract_violations"):
+        "data-contract checks on an in-memory copy: table and column names from supply.schema "
+        "and constant lists in the file, accepted values quoted with '' escaping; no user value",
+    ("tests/test_sandbox.py", "test_other_snapshots_cannot_be_read"):
+        "tries to read another snapshot's file on purpose, to show that it is refused",
+    ("tests/test_sandbox.py", "test_a_factory_owner_and_a_planner_cannot_read_the_raw_tables"):
+        "tries to read raw files on purpose, to show that it is refused",
+    ("tests/test_sandbox.py", "test_a_factory_owner_holds_only_their_own_rows"):
+        "table names from a constant tuple in the test",
+    ("tests/test_sandbox.py", "test_an_association_sees_members_and_no_direct_buyers_or_designs"):
+        "table names from a constant tuple in the test",
+    ("tests/test_sandbox.py", "test_a_planner_sees_only_aggregates_of_three_or_more_factories"):
+        "table and column names from constant tuples in the test",
+    ("tests/test_sandbox.py", "test_every_role_gets_the_same_columns"):
+        "table names from a constant tuple in the test",
+}
+
+
+def python_files() -> list[Path]:
+    """Every .py file of the repository outside virtual environments and caches."""
+    skip = {".venv", "venv", "node_modules", ".git", "__pycache__", ".pytest_cache"}
+    return sorted(p for p in ROOT.rglob("*.py") if not skip & set(p.relative_to(ROOT).parts))
+
+
+def _constant_text(node: ast.AST) -> str:
+    """The literal text pieces inside an expression."""
+    return " ".join(n.value for n in ast.walk(node) if isinstance(n, ast.Constant) and isinstance(n.value, str))
+
+
+def _is_built(node: ast.AST) -> bool:
+    """True for a string put together from variables."""
+    if isinstance(node, ast.JoinedStr):
+        return any(isinstance(v, ast.FormattedValue) for v in node.values)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Mod)):
+        sides = (node.left, node.right)
+        has_text = any(isinstance(s, (ast.Constant, ast.JoinedStr, ast.BinOp)) for s in sides)
+        variable = any(not isinstance(s, ast.Constant) for s in sides)
+        return has_text and variable
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in ("format", "join"):
+        return bool(node.args or node.keywords)
+    return False
+
+
+def _assigned(function: ast.AST, name: str) -> list[ast.AST]:
+    """Values assigned to ``name`` anywhere in the function."""
+    values = []
+    for node in ast.walk(function):
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in node.targets):
+            values.append(node.value)
+        elif isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name) and node.target.id == name:
+            values.append(node)
+    return values
+
+
+def _suspicious(arg: ast.AST, function: ast.AST) -> bool:
+    candidates = [arg]
+    if isinstance(arg, ast.Name):
+        candidates += _assigned(function, arg.id)
+    for c in candidates:
+        if isinstance(c, ast.AugAssign):
+            if SQL_WORDS.search(_constant_text(c.value)) or isinstance(c.value, ast.JoinedStr):
+                return True
+            continue
+        if _is_built(c) and SQL_WORDS.search(_constant_text(c)):
+            return True
+    return False
+
+
+# How an SQL statement begins; strict enough that prose such as "load inputs from ..." is not one.
+STATEMENT_START = re.compile(
+    r"^[\s(]*(select\s*$|select\b.*\bfrom\b|select\s+(distinct\s+)?[\w*]+\s*(,|from|as)|insert\s+into\b|"
+    r"update\s+\w+\s+set\b|delete\s+from\b|create\s+(or\s+replace\s+)?(temp\w*\s+)?(table|view|macro)\b|"
+    r"drop\s+(table|view)\b|alter\s+table\b|copy\s*\(|attach\s+'|pragma\s+\w+|with\s+\w+\s+as\s*\(|"
+    r"set\s+\w+\s*=|install\s+\w+$|load\s+\w+$)",
+    re.IGNORECASE | re.DOTALL)
+
+
+def _leading_text(node: ast.AST) -> str:
+    """The literal text a built string starts with."""
+    if isinstance(node, ast.JoinedStr):
+        first = node.values[0] if node.values else None
+        return first.value if isinstance(first, ast.Constant) and isinstance(first.value, str) else ""
+    if isinstance(node, ast.BinOp):
+        return _leading_text(node.left)
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+        return _leading_text(node.func.value)
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    return ""
+
+
+def findings() -> list[tuple[str, str, int, str]]:
+    """(file, function, line, source) of SQL built from variables: in a call that runs SQL,
+    or anywhere as a string that starts like an SQL statement (e.g. kept in a dict first)."""
+    found = []
+    for path in python_files():
+        rel = path.relative_to(ROOT).as_posix()
+        text = path.read_text(encoding="utf-8")
+        tree = ast.parse(text, filename=rel)
+        scopes = [n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
+        owner = {}  # node -> innermost enclosing function (inner ones start later, so win)
+        for scope in sorted(scopes, key=lambda s: (s.lineno, s.col_offset)):
+            for node in ast.walk(scope):
+                owner[id(node)] = scope
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and node.func.attr in SQL_CALLS):
+                continue
+            scope = owner.get(id(node), tree)
+            args = list(node.args) + [k.value for k in node.keywords if k.arg in ("query", "sql")]
+            if any(_suspicious(a, scope) for a in args):
+                found.append((rel, getattr(scope, "name", "<module>"), node.lineno,
+                              ast.get_source_segment(text, node)))
+        seen = {(f, line) for f, _, line, _ in found}
+        for node in ast.walk(tree):
+            if (isinstance(node, (ast.JoinedStr, ast.BinOp, ast.Call)) and _is_built(node)
+                    and STATEMENT_START.match(_leading_text(node)) and (rel, node.lineno) not in seen):
+                seen.add((rel, node.lineno))
+                found.append((rel, getattr(owner.get(id(node), tree), "name", "<module>"), node.lineno,
+                              ast.get_source_segment(text, node)))
+    return found
+
+
+def test_no_sql_is_built_from_variables():
+    bad = [f"{f}:{line} in {fn}(): {src.splitlines()[0][:120]}"
+           for f, fn, line, src in findings() if (f, fn) not in ALLOWED]
+    assert not bad, ("SQL built from variables; bind values as $parameters and take identifiers "
+                     "from an allow-list:\n" + "\n".join(bad))
+
+
+def test_every_allowed_place_still_needs_it():
+    used = {(f, fn) for f, fn, _, _ in findings()}
+    stale = sorted(set(ALLOWED) - used)
+    assert not stale, f"remove these from ALLOWED, they no longer build SQL: {stale}"
+
+
+def test_the_scan_catches_what_it_should(tmp_path, monkeypatch):
+    """The checker itself can fail: each of these is flagged, the bound form is not."""
+    source = '''
+def bad(con, table, value, cols):
+    con.execute(f"select * from orders where id = '{value}'")
+    con.sql("select * from " + table)
+    con.execute("select * from x where a = %s" % value)
+    con.sql("select {} from orders".format(cols))
+    q = f"delete from {table}"
+    con.execute(q)
+    checks = {"a": f"select * from {table}"}
+
+def good(con, value):
+    con.execute("select * from orders where id = $v", {"v": value})
+    con.sql(f"{value}")  # no SQL text in it
+'''
+    (tmp_path / "probe.py").write_text(source, encoding="utf-8")
+    monkeypatch.setattr(__import__(__name__), "ROOT", tmp_path)
+    got = sorted((fn, line) for _, fn, line, _ in findings())
+    assert got == [("bad", 3), ("bad", 4), ("bad", 5), ("bad", 6), ("bad", 7), ("bad", 8), ("bad", 9)]
