@@ -67,17 +67,21 @@ else:
     st.caption(ctx.t("inventory.params_help"))
     c1, c2, c3, c4, c5 = st.columns(5)
     clamp("inv_moq", 0, moq_hi)
-    moq = c1.slider(ctx.t("inventory.moq"), 0, moq_hi, int(defaults.moq), step=10, key="inv_moq")
-    fcv = c2.slider(ctx.t("inventory.forecast_cv"), 0, 60, int(round(defaults.forecast_cv * 100)), key="inv_forecast_cv")
+    moq = c1.slider(ctx.t("inventory.moq"), 0, moq_hi, int(defaults.moq), step=10, key="inv_moq",
+                    help=ctx.t("inventory.moq_help"))
+    fcv = c2.slider(ctx.t("inventory.forecast_cv"), 0, 60, int(round(defaults.forecast_cv * 100)), key="inv_forecast_cv",
+                    help=ctx.t("inventory.forecast_cv_help"))
     if n_schools > 1:
         clamp("inv_schools_pooled", 1, n_schools)
-        pooled_n = c3.slider(ctx.t("inventory.schools_pooled"), 1, n_schools, n_schools, key="inv_schools_pooled")
+        pooled_n = c3.slider(ctx.t("inventory.schools_pooled"), 1, n_schools, n_schools, key="inv_schools_pooled",
+                             help=ctx.t("inventory.schools_pooled_help"))
     else:
         pooled_n = 1
         c3.caption(ctx.t("inventory.one_school"))
     rate = c4.slider(ctx.t("inventory.replacement_rate"), 0, 40, int(round(defaults.replacement_rate * 100)),
-                     key="inv_replacement_rate")
-    rho = c5.slider(ctx.t("inventory.correlation"), 0.0, 1.0, defaults.correlation, step=0.05, key="inv_correlation")
+                     key="inv_replacement_rate", help=ctx.t("inventory.replacement_rate_help"))
+    rho = c5.slider(ctx.t("inventory.correlation"), 0.0, 1.0, defaults.correlation, step=0.05, key="inv_correlation",
+                    help=ctx.t("inventory.correlation_help"))
     with st.expander(ctx.t("inventory.advanced")):
         a1, a2, a3, a4 = st.columns(4)
         service = a1.slider(ctx.t("inventory.service_level"), 50, 99, int(round(defaults.service_level * 100)),
@@ -112,21 +116,24 @@ else:
     h1.metric(ctx.t("inventory.ratio_avg"), pct(ratio.mean if ratio else None))
     h2.metric(ctx.t("inventory.ratio_end"), pct(ratio_end.mean if ratio_end else None))
     h3.metric(ctx.t("inventory.zhili_ref"), "30%–40%")
+    h3.caption(ctx.t("inventory.zhili_caption"))
     if ratio:
-        st.caption(ctx.t("inventory.ratio_caption", lo=pct(ratio.ci_low), hi=pct(ratio.ci_high), p5=pct(ratio.p5),
+        h1.caption(ctx.t("inventory.ratio_caption", lo=pct(ratio.ci_low), hi=pct(ratio.ci_high), p5=pct(ratio.p5),
                          p95=pct(ratio.p95), n=f"{params.scenarios:,}"))
         st.plotly_chart(ratio_figure(ratio, ctx.lang), key="inv_ratio_chart",
                         config={"displayModeBar": False})
     else:
         st.info(ctx.t("inventory.ratio_undefined"))
-    st.caption(ctx.t("inventory.zhili_caption"))
 
     # -- baseline and pooled side by side ----------------------------------------------------------
     st.subheader(ctx.t("inventory.side_by_side"))
-    left, right, chart = st.columns([1, 1, 2])
-    for col, system in ((left, "baseline"), (right, "pooled")):
+    table, chart = st.columns([1, 1])
+    head = table.columns(2)
+    for col, system in zip(head, ("baseline", "pooled")):
         col.markdown(f"**{ctx.t('inventory.' + system)}**")
-        for m in sim.TABLE_MEASURES:
+    for m in sim.TABLE_MEASURES:
+        row = table.columns(2)
+        for col, system in zip(row, ("baseline", "pooled")):
             v = result.mean(system, m)
             if m.endswith("_cny"):
                 text = fmt_cny(v, ctx.lang) if v is not None and math.isfinite(v) else "—"
@@ -178,7 +185,9 @@ else:
         pl.col("value_cny").round(0).alias(ctx.t("inventory.col.value")),
         pl.col("uniform_maker_pieces").alias(ctx.t("inventory.col.uniform")),
     )
-    st.dataframe(shown, hide_index=True, key="inv_measured_table")
+    number = st.column_config.NumberColumn(format="localized")
+    st.dataframe(shown, hide_index=True, key="inv_measured_table",
+                 column_config={c: number for c in shown.columns[1:]})
     suppressed = int(measured["suppressed_cells"].sum() or 0)
     if suppressed:
         st.caption(ctx.t("inventory.measured_suppressed", n=suppressed))

@@ -28,7 +28,7 @@ def ratio_figure(ratio: Interval, lang: str, reference: tuple[float, float] = ZH
                     error_x={"type": "data", "symmetric": False, "array": [ratio.ci_high - ratio.mean],
                              "arrayminus": [ratio.mean - ratio.ci_low]},
                     name=t("inventory.model", lang))
-    hi = max(1.0, ratio.p95 * 1.1)
+    hi = max(0.5, reference[1] * 1.25, ratio.p95 * 1.15)
     fig.update_layout(height=170, xaxis={"range": [0, hi], "tickformat": ".0%"},
                       yaxis={"visible": False, "range": [-0.6, 0.6]}, **_LAYOUT)
     return fig
