@@ -16,15 +16,12 @@ st.write(ctx.t("history.intro"))
 # every snapshot, newest first, with the rows this viewer may see in each table
 counts = {s.snapshot_id: history.counts_dict(data.run(ctx, "history_row_counts", snapshot_id=s.snapshot_id))
           for s in snaps}
-rows = history.snapshot_rows(snaps, counts)
-rows = rows.with_columns(rows["source"].replace({"demo": ctx.t("history.source.demo"),
-                                                 "upload": ctx.t("history.source.upload")}))
+rows = history.display_rows(history.snapshot_rows(snaps, counts), lambda k: ctx.t(k), ctx.lang)
 config = {c: ctx.t(f"history.col.{c}") for c in rows.columns if not c.startswith("rows_")}
 config["rows_committed"] = ctx.t("history.col.rows_committed")
 config["rows_left_out"] = ctx.t("history.col.rows_left_out")
 for t in history.TABLES:
-    config[f"rows_{t}"] = st.column_config.NumberColumn(
-        ctx.t("history.col.rows", table=ctx.t(f"upload.table.{t}")), format="localized")
+    config[f"rows_{t}"] = ctx.t("history.col.rows", table=ctx.t(f"upload.table.{t}"))
 st.dataframe(rows, hide_index=True, column_config=config, key="history_table")
 
 # the difference between two snapshots, computed from this viewer's scoped views
@@ -47,7 +44,7 @@ changes = history.diff_tables(data.run(ctx, "history_row_hashes", snapshot_id=a_
                               data.run(ctx, "history_row_hashes", snapshot_id=b_id))
 changes = changes.with_columns(changes["table"].replace({t: ctx.t(f"upload.table.{t}") for t in history.TABLES}))
 st.dataframe(changes, hide_index=True, key="history_changes", column_config={
-    "table": ctx.t("history.col.table"), **{c: st.column_config.NumberColumn(ctx.t(f"history.col.{c}"),
+    "table": ctx.t("history.col.table_name"), **{c: st.column_config.NumberColumn(ctx.t(f"history.col.{c}"),
                                                                              format="localized")
                                             for c in ("rows_a", "rows_b", "added", "removed", "changed", "unchanged")},
     "by_key": st.column_config.CheckboxColumn(ctx.t("history.col.by_key"))})

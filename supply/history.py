@@ -51,6 +51,24 @@ def snapshot_rows(snaps: list[Snapshot], counts: dict[str, dict[str, int]] | Non
     return pl.DataFrame(rows, schema=schema_)
 
 
+def display_rows(rows: pl.DataFrame, tr, lang: str = "zh") -> pl.DataFrame:
+    """The history table ready to show: text dates and times, labels, thousands separators, '—' for none.
+
+    ``tr(key)`` translates an i18n key in the page's language.
+    """
+    counts = ["rows_committed", "rows_left_out"] + [f"rows_{t}" for t in TABLES]
+    sources = {"demo": tr("history.source.demo"), "upload": tr("history.source.upload")}
+    out = rows.with_columns(
+        pl.col("as_of").cast(pl.String),
+        pl.col("created_at").str.replace("T", " ").str.replace(r"(:\d\d)?\+00:00$", ""),
+        pl.col("source").replace(sources),
+        pl.col("table").replace({t: tr(f"upload.table.{t}") for t in TABLES}),
+        *[pl.col(c).map_elements(lambda v: f"{v:,}", return_dtype=pl.String) for c in counts],
+    ).with_columns(pl.col(pl.String).fill_null("—"))
+    first = ["snapshot_id", "as_of", "source", "table", "file", "rows_committed", "rows_left_out"]
+    return out.select(first + [f"rows_{t}" for t in TABLES] + ["created_at", "sha256", "parent"])
+
+
 def counts_dict(frame: pl.DataFrame) -> dict[str, int]:
     """The result of ``history_row_counts`` as {table: rows}."""
     return dict(zip(frame["table_name"].to_list(), frame["n_rows"].to_list()))

@@ -123,9 +123,9 @@ SPECS: dict[str, dict[str, Field]] = {
 }
 
 # Which tables each role may upload (DESIGN.md section 6).
-ROLE_TABLES: dict[str, tuple[str, ...]] = {
-    "admin": tuple(SPECS),
-    "association": ("factories", "capacity", "orders", "inventory", "demand"),
+ROLE_TABLES: dict[str, tuple[str, ...]] = {  # most frequent upload first
+    "admin": ("capacity", "orders", "factories", "inventory", "demand", "schools", "clusters"),
+    "association": ("capacity", "orders", "factories", "inventory", "demand"),
     "factory": ("capacity", "orders"),
     "planner": (),
 }

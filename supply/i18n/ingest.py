@@ -235,6 +235,7 @@ STRINGS = {
     "history.col.created_at": ("写入时间（UTC）", "Written (UTC)"),
     "history.col.source": ("来源", "Source"),
     "history.col.table": ("上传的表", "Table uploaded"),
+    "history.col.table_name": ("表", "Table"),
     "history.col.file": ("文件", "File"),
     "history.col.sha256": ("文件 SHA-256", "File SHA-256"),
     "history.col.rows_committed": ("提交行数", "Rows committed"),
