@@ -13,6 +13,7 @@ import json
 from pathlib import Path
 
 import numpy as np
+import polars as pl
 import shapely
 from shapely.geometry import shape
 
@@ -60,13 +61,27 @@ def province_names() -> dict[str, str]:
 
 
 def place_names(adcode: str) -> dict[str, str | None]:
-    """Province, city and county names of one county adcode."""
-    city = city_names().get(adcode[:4] + "00")
+    """Province, city and county names of one county adcode.
+
+    County and city names come from the boundary data, the province from the adcode's
+    first two digits. A county-level unit directly under its province (仙桃 429004) is its
+    own city; a district of a municipality (北京 110105) has the municipality as city.
+    """
+    cities = city_names()
+    city = cities.get(adcode[:4] + "00") or cities.get(adcode) or cities.get(adcode[:2] + "0000")
     return {
         "province": province_names().get(adcode[:2]),
         "city": city,
         "county": county_names().get(adcode),
     }
+
+
+def places_frame(adcodes) -> pl.DataFrame:
+    """adcode, province, city and county names for each distinct adcode (nulls when unknown)."""
+    codes = sorted({str(a) for a in adcodes if a})
+    rows = [{"adcode": a, **place_names(a)} for a in codes]
+    return pl.DataFrame(rows, schema={"adcode": pl.String, "province": pl.String,
+                                      "city": pl.String, "county": pl.String})
 
 
 def county_geometry(adcode: str):
@@ -104,6 +119,35 @@ def county_of(lon, lat) -> np.ndarray:
     return out
 
 
+COORD_PROBLEMS = ("missing", "invalid", "outside_china", "other_county")
+
+
+def check_coordinates(lon, lat, adcode=None) -> tuple[np.ndarray, np.ndarray]:
+    """Why each point cannot be trusted, and the county it falls in.
+
+    Returns ``(reason, county)``: ``reason`` is None for a good point, else one of
+    ``missing`` (null or NaN), ``invalid`` (not a longitude/latitude at all),
+    ``outside_china`` (in no county polygon) or ``other_county`` (inside China but not in
+    the recorded ``adcode``; still drawable). ``county`` is ``county_of`` of the point.
+    """
+    lon = np.asarray(lon, dtype=float)
+    lat = np.asarray(lat, dtype=float)
+    reason = np.full(lon.shape, None, dtype=object)
+    missing = ~(np.isfinite(lon) & np.isfinite(lat))
+    invalid = ~missing & ((np.abs(lon) > 180) | (np.abs(lat) > 90))
+    usable = ~missing & ~invalid
+    county = np.full(lon.shape, None, dtype=object)
+    county[usable] = county_of(lon[usable], lat[usable])
+    reason[missing] = "missing"
+    reason[invalid] = "invalid"
+    reason[usable & (county == None)] = "outside_china"  # noqa: E711 (element-wise)
+    if adcode is not None:
+        recorded = np.asarray(adcode, dtype=object)
+        other = usable & (county != None) & (county != recorded)  # noqa: E711
+        reason[other] = "other_county"
+    return reason, county
+
+
 def sample_points(adcode: str, n: int, rng: np.random.Generator, centres: int = 6,
                   spread: float = 0.25) -> tuple[np.ndarray, np.ndarray]:
     """``n`` WGS-84 points inside one county, clustered around a few seeded hotspots.
@@ -138,6 +182,112 @@ def sample_points(adcode: str, n: int, rng: np.random.Generator, centres: int = 
         inside = shapely.contains_xy(geom, cx, cy)
         xs, ys = np.concatenate([xs, cx[inside]]), np.concatenate([ys, cy[inside]])
     return np.round(xs[:n], 6), np.round(ys[:n], 6)
+
+
+# -- drawing: simplified GeoJSON for deck.gl --------------------------------------------------
+
+
+def _round(obj, digits: int):
+    """Round every coordinate of a GeoJSON geometry mapping (smaller JSON for the browser)."""
+    if isinstance(obj, float):
+        return round(obj, digits)
+    if isinstance(obj, (list, tuple)):
+        return [_round(o, digits) for o in obj]
+    return obj
+
+
+@functools.lru_cache(maxsize=8192)
+def _drawable(level: str, code: str, tolerance: float) -> dict:
+    """One boundary as a simplified, rounded GeoJSON geometry mapping (cached)."""
+    codes, _, geoms, _ = _level(level)
+    geom = geoms[codes.index(code)]
+    if tolerance > 0:
+        geom = shapely.simplify(geom, tolerance, preserve_topology=True)
+    raw = json.loads(shapely.to_geojson(geom))
+    # Keep digits in line with the simplification: 5 (~1 m) for counties, 3 (~100 m) for coarse layers.
+    return {"type": raw["type"], "coordinates": _round(raw["coordinates"], 5 if tolerance < 0.005 else 3)}
+
+
+def _collection(features: list[dict]) -> dict:
+    return {"type": "FeatureCollection", "features": features}
+
+
+def counties_geojson(adcodes, tolerance: float = 0.002, properties: dict[str, dict] | None = None) -> dict:
+    """A FeatureCollection of the given counties, simplified by ``tolerance`` degrees.
+
+    Each feature's properties hold ``adcode``, ``province``, ``city`` and ``county``, plus
+    ``properties[adcode]`` when given. Unknown adcodes are skipped.
+    """
+    known = set(county_names())
+    features = []
+    for code in dict.fromkeys(str(a) for a in adcodes if a):
+        if code not in known:
+            continue
+        props = {"adcode": code, **place_names(code), **((properties or {}).get(code, {}))}
+        features.append({"type": "Feature", "geometry": _drawable("district", code, tolerance),
+                         "properties": props})
+    return _collection(features)
+
+
+def cluster_outline(adcodes):
+    """The union of a cluster's counties as one shapely geometry (its outline)."""
+    geoms = [county_geometry(str(a)) for a in dict.fromkeys(adcodes)]
+    if not geoms:
+        raise ValueError("a cluster outline needs at least one county adcode")
+    return shapely.union_all(geoms)
+
+
+@functools.lru_cache(maxsize=256)
+def _outline_mapping(adcodes: tuple[str, ...], tolerance: float) -> dict:
+    geom = cluster_outline(adcodes)
+    if tolerance > 0:
+        geom = shapely.simplify(geom, tolerance, preserve_topology=True)
+    raw = json.loads(shapely.to_geojson(geom))
+    return {"type": raw["type"], "coordinates": _round(raw["coordinates"], 5)}
+
+
+def outlines_geojson(clusters: dict[str, list[str]], tolerance: float = 0.002,
+                     properties: dict[str, dict] | None = None) -> dict:
+    """One outline feature per cluster: ``clusters`` maps cluster_id -> its county adcodes."""
+    features = []
+    for cid, codes in clusters.items():
+        codes = tuple(sorted(str(c) for c in codes if c))
+        if not codes:
+            continue
+        props = {"cluster_id": cid, **((properties or {}).get(cid, {}))}
+        features.append({"type": "Feature", "geometry": _outline_mapping(codes, tolerance),
+                         "properties": props})
+    return _collection(features)
+
+
+def neighbour_counties(adcodes) -> list[str]:
+    """Every county in the same city (prefecture) as any of the given counties, sorted."""
+    prefixes = {str(a)[:4] for a in adcodes if a}
+    return sorted(c for c in county_names() if c[:4] in prefixes)
+
+
+def provinces_geojson(tolerance: float = 0.02, bbox: tuple[float, float, float, float] | None = None) -> dict:
+    """Provinces, simplified, with ``province`` in the properties (background layer).
+
+    With ``bbox`` = (min_lon, min_lat, max_lon, max_lat) each province is clipped to it and
+    those outside are left out, so a close view gets fine boundaries at a small size.
+    """
+    codes, names, geoms, tree = _level("province")
+    chosen = range(len(codes)) if bbox is None else tree.query(shapely.box(*bbox))
+    features = []
+    for i in sorted(int(i) for i in chosen):
+        if not codes[i]:
+            continue
+        geometry = _drawable("province", codes[i], tolerance)
+        if bbox is not None:
+            clipped = shapely.clip_by_rect(shapely.from_geojson(json.dumps(geometry)), *bbox)
+            if clipped.is_empty:
+                continue
+            raw = json.loads(shapely.to_geojson(clipped))
+            geometry = {"type": raw["type"], "coordinates": raw["coordinates"]}
+        features.append({"type": "Feature", "geometry": geometry,
+                         "properties": {"adcode": codes[i], "province": names[i]}})
+    return _collection(features)
 
 
 # -- coordinate systems -----------------------------------------------------------------
