@@ -85,13 +85,23 @@ if suppressed_note:
 if not weekly.height:
     st.info(ctx.t("capacity.no_data"))
 
-pct = st.column_config.NumberColumn(format="percent")
-pct_cols = {ctx.t(key): pct for key in ("col.utilisation", "capacity.col.horizon_utilisation")}
+PERCENT = {"utilisation", "horizon_utilisation"}
 
 
 def show(frame: pl.DataFrame, columns: list[str], key: str) -> None:
-    """A localised table (headers and codes in the chosen language)."""
-    st.dataframe(cap.localise(frame, lang, columns), hide_index=True, column_config=pct_cols, key=key)
+    """A localised table: headers and codes in the chosen language, ISO dates, grouped digits."""
+    config = {}
+    for name in columns:
+        header, dtype = ctx.t(cap.COLUMN_KEYS[name]), frame.schema[name]
+        if name in PERCENT:
+            config[header] = st.column_config.NumberColumn(format="percent")
+        elif dtype.is_integer():
+            config[header] = st.column_config.NumberColumn(format="localized")
+        elif dtype.is_float():
+            config[header] = st.column_config.NumberColumn(format="%.1f")
+    dates = [c for c in columns if frame.schema[c] == pl.Date]
+    shown = frame.with_columns(pl.col(dates).dt.to_string("%Y-%m-%d")) if dates else frame
+    st.dataframe(cap.localise(shown, lang, columns), hide_index=True, column_config=config, key=key)
 
 
 WEEKLY_COLS = ["week_start", "category", "capacity_pieces", "booked_pieces", "idle_pieces", "utilisation",
@@ -172,7 +182,7 @@ if not planner:
             f_system = g2.selectbox(ctx.t("capacity.finder.coord_system"), geo.COORD_SYSTEMS,
                                     format_func=lambda s: ctx.t(f"capacity.coord.{s}"), key="finder_coord")
         f_km = g3.number_input(ctx.t("capacity.finder.max_km"), min_value=0.0, value=0.0, step=10.0,
-                               key="finder_max_km")
+                               format="%.0f", key="finder_max_km")
         with st.container(border=True):
             st.markdown(ctx.t("capacity.finder.formula"))
         result = None
@@ -191,7 +201,8 @@ if not planner:
             result = cap.find_factories(idle, order)
         if result is not None:
             week_text = order.deadline_week.isoformat()
-            cand, plan = result.candidates, result.plan
+            usable = {"idle_pieces": "usable_idle_pieces"}  # idle in the weeks before the deadline
+            cand, plan = result.candidates.rename(usable), result.plan.rename(usable)
             if not cand.height:
                 st.warning(ctx.t("capacity.finder.none", week=week_text))
             elif not result.split:
@@ -200,19 +211,21 @@ if not planner:
                                  qty=f"{order.qty:,}", week=week_text))
             else:
                 st.info(ctx.t("capacity.finder.split", qty=f"{order.qty:,}", n=plan.height,
-                              best=f"{int(cand['idle_pieces'].max()):,}"))
+                              best=f"{int(cand['usable_idle_pieces'].max()):,}"))
             if cand.height and result.shortfall:
                 st.warning(ctx.t("capacity.finder.shortfall", placed=f"{result.placed:,}",
                                  qty=f"{order.qty:,}", short=f"{result.shortfall:,}", week=week_text))
             if plan.height:
                 st.markdown("**" + ctx.t("capacity.finder.plan") + "**")
-                show(plan, ["rank", "factory_id", "name", "pieces", "moq_pieces", "idle_pieces"], "finder_plan")
+                show(plan, ["rank", "factory_id", "name", "pieces", "moq_pieces", "usable_idle_pieces"], "finder_plan")
             if cand.height:
                 shown = cand.head(50).join(plan.select("factory_id", "pieces"), on="factory_id", how="left")
                 st.markdown("**" + ctx.t("capacity.finder.candidates", n=shown.height, total=cand.height) + "**")
-                finder_cols = ["rank", "factory_id", "name", "town", "pieces", "idle_pieces", "idle_weeks",
-                               "last_week", "bulk_lead_days", "moq_pieces", "distance_km", "can_take_all",
-                               "cover_pts", "lead_pts", "distance_pts", "score"]
+                finder_cols = ["rank", "factory_id", "name", "score", "pieces", "usable_idle_pieces", "can_take_all",
+                               "bulk_lead_days", "moq_pieces", "distance_km", "idle_weeks", "last_week", "town",
+                               "cover_pts", "lead_pts", "distance_pts"]
+                if order.lon is None:
+                    finder_cols = [c for c in finder_cols if c not in ("distance_km", "distance_pts")]
                 show(shown, finder_cols, "finder_candidates")
                 out = cap.localise(cand.join(plan.select("factory_id", "pieces"), on="factory_id", how="left"),
                                    lang, finder_cols)

@@ -296,7 +296,7 @@ COLUMN_KEYS = {
     "bulk_lead_days": "capacity.col.lead_days", "certifications": "capacity.col.certifications",
     "horizon_utilisation": "capacity.col.horizon_utilisation",
     "horizon_capacity_pieces": "capacity.col.horizon_capacity",
-    "idle_weeks": "capacity.col.idle_weeks", "first_week": "capacity.col.first_week",
+    "usable_idle_pieces": "capacity.col.idle_usable", "idle_weeks": "capacity.col.idle_weeks", "first_week": "capacity.col.first_week",
     "last_week": "capacity.col.last_week", "distance_km": "capacity.col.distance_km",
     "can_take_all": "capacity.col.can_take_all", "cover_pts": "capacity.col.cover_pts",
     "lead_pts": "capacity.col.lead_pts", "distance_pts": "capacity.col.distance_pts",

@@ -26,7 +26,7 @@ def weekly_by_category_figure(weekly: pl.DataFrame, lang: str) -> go.Figure:
                         vertical_spacing=min(0.08, 0.3 / rows))
     for i, cat in enumerate(categories, start=1):
         part = weekly.filter(pl.col("category") == cat).sort("week_start")
-        x = part["week_start"].to_list()
+        x = [w.isoformat() for w in part["week_start"].to_list()]  # exact Mondays, no locale month names
         first = i == 1
         fig.add_bar(x=x, y=part["booked_pieces"].to_list(), name=t("col.booked_pieces", lang),
                     marker_color=BOOKED_COLOUR, legendgroup="booked", showlegend=first, row=i, col=1)
@@ -39,6 +39,7 @@ def weekly_by_category_figure(weekly: pl.DataFrame, lang: str) -> go.Figure:
     fig.update_layout(barmode="stack", height=140 + 220 * rows,
                       margin={"l": 10, "r": 10, "t": 60, "b": 10},
                       legend={"orientation": "h", "y": 1.0 + 0.25 / rows, "yanchor": "bottom"})
+    fig.update_xaxes(type="category")
     fig.update_xaxes(title_text=t("col.week_start", lang), row=rows, col=1)
     return fig
 

@@ -347,9 +347,9 @@ def test_page_and_finder_as_an_association(app_env, downloads, lang):
     assert_no_exception(at, f"capacity ({lang})")
     assert at.title[0].value == ("产能报告" if lang == "zh" else "Capacity report")
     labels = [m.label for m in at.metric]
-    assert ("参与拼单计划的产能占比" if lang == "zh" else "Capacity in pooled planning") in labels
+    assert ("拼单产能占比" if lang == "zh" else "Pooled share") in labels
     zhili = [m for m in at.metric if m.label.startswith("织里" if lang == "zh" else "Zhili")][0]
-    assert zhili.value == ("约 60%" if lang == "zh" else "about 60%")
+    assert zhili.value == ("约60%" if lang == "zh" else "≈60%")
     assert len(at.tabs) == 6
     sid = "demo-2026-06-29"
     assert {f"capacity-weekly_zhili_{sid}.csv", f"capacity-weekly_zhili_{sid}.xlsx",

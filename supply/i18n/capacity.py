@@ -59,9 +59,9 @@ STRINGS = {
     "capacity.kpi.booked": ("已订（件）", "Booked (pcs)"),
     "capacity.kpi.idle": ("空闲（件）", "Idle (pcs)"),
     "capacity.kpi.utilisation": ("产能利用率", "Utilisation"),
-    "capacity.kpi.pooled_share": ("参与拼单计划的产能占比", "Capacity in pooled planning"),
-    "capacity.kpi.zhili": ("织里协会统筹产能（报道数字）", "Zhili association (reported figure)"),
-    "capacity.kpi.zhili_value": ("约 60%", "about 60%"),
+    "capacity.kpi.pooled_share": ("拼单产能占比", "Pooled share"),
+    "capacity.kpi.zhili": ("织里报道数字", "Zhili (reported)"),
+    "capacity.kpi.zhili_value": ("约60%", "≈60%"),
     "capacity.pooled_help": ("参与拼单计划的工厂产能 ÷ 您可见的全部产能（协会：会员工厂），按所选周期和品类计算。",
                              "Capacity of factories in pooled planning ÷ all capacity you can see "
                              "(an association: its member factories), over the chosen horizon and category."),
@@ -72,8 +72,8 @@ STRINGS = {
                               "interview with the head of 1688, with no independent source "
                               "(shared/reference/zhili_facts.md, \"The pooled school-uniform figures\"). "
                               "The demo data is synthetic, so the two are not directly comparable."),
-    "capacity.suppressed_note": ("⚠️ 有 {cells} 个单元格（最多 {factories} 家工厂）少于 3 家工厂，已隐藏，不计入合计。",
-                                 "⚠️ {cells} cells (up to {factories} factories) built from fewer than 3 "
+    "capacity.suppressed_note": ("有 {cells} 个单元格（最多 {factories} 家工厂）少于 3 家工厂，已隐藏，不计入合计。",
+                                 "{cells} cells (up to {factories} factories) built from fewer than 3 "
                                  "factories are hidden and left out of the totals."),
     "capacity.no_data": ("所选周期和品类没有产能数据。", "There is no capacity data for this horizon and category."),
     # tabs
@@ -175,8 +175,8 @@ STRINGS = {
         "5. Plan: the best-ranked factory that can take the whole quantity alone; when none can, the "
         "order is split down the ranking (each share at most the factory's usable idle and at least "
         "its MOQ), and what is left is reported as a shortfall."),
-    "capacity.finder.single": ("✅ {name}（{fid}）可以独立承接全部 {qty} 件，在 {week} 所在周结束前交货。",
-                               "✅ {name} ({fid}) can take all {qty} pieces alone, delivered by the end of "
+    "capacity.finder.single": ("{name}（{fid}）可以独立承接全部 {qty} 件，在 {week} 所在周结束前交货。",
+                               "{name} ({fid}) can take all {qty} pieces alone, delivered by the end of "
                                "the week of {week}."),
     "capacity.finder.split": ("没有任何一家工厂能独立承接 {qty} 件（最多一家可用空闲为 {best} 件）。"
                               "订单已拆分给 {n} 家工厂。",
