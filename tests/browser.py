@@ -6,11 +6,10 @@ No browser is ever downloaded: Playwright launches ``/usr/bin/chromium``.
 
 Typical use::
 
-    from tests.browser import chromium, exceptions, serve, wait_for_app
+    from tests.browser import chromium, exceptions, open_app, serve
 
     with serve(data_dir) as url, chromium() as page:
-        page.goto(f"{url}/capacity")
-        wait_for_app(page)
+        open_app(page, url, "capacity")
         assert exceptions(page) == []
 """
 
@@ -170,21 +169,48 @@ def exceptions(page) -> list[str]:
 
 
 def choose(page, label: str, option: str) -> None:
-    """Pick ``option`` in the sidebar selectbox whose label is ``label``, then wait for the rerun."""
+    """Pick ``option`` in the sidebar selectbox labelled ``label``, then wait for the rerun.
+
+    Streamlit's selectbox is a react-aria combobox: typing the option's text and pressing
+    Enter is what works reliably (a mouse click on an option in a scrolled sidebar may
+    close the list without choosing). Raises when the box does not end up showing it.
+    """
     box = page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').filter(has_text=label)
-    options = page.locator('[role="option"]').filter(has_text=option)
-    for _ in range(5):  # the list may not open on a click that lands mid-rerun: retry
-        box.locator('button[aria-haspopup="listbox"], [role="combobox"]').first.click()
-        try:
-            options.first.wait_for(state="visible", timeout=3000)
+    field = box.locator('input[role="combobox"]').first
+    field.wait_for(state="visible")
+    if field.input_value() == option:
+        return
+    for _ in range(3):
+        field.click()
+        field.fill(option)
+        page.keyboard.press("ArrowDown")
+        page.keyboard.press("Enter")
+        if option in field.input_value():
             break
-        except Exception:
-            page.keyboard.press("Escape")
-    options.first.click()
+        page.keyboard.press("Escape")
+    else:
+        raise AssertionError(f"could not choose {option!r} in {label!r}: it shows {field.input_value()!r}")
     # Let the rerun start (it may also finish before we look) and then wait for it to end.
     with contextlib.suppress(Exception):
         page.wait_for_selector('[data-testid="stApp"]:not([data-test-script-state="notRunning"])',
                                state="attached", timeout=1500)
+    wait_for_app(page)
+    if option not in field.input_value():  # the server ran with another value: it did not stick
+        raise AssertionError(f"chose {option!r} in {label!r} but after the rerun it shows "
+                             f"{field.input_value()!r} (first session of the server? see open_app)")
+
+
+def open_app(page, url: str, path: str = "") -> None:
+    """Open the app at ``url/path`` in a fresh session that is ready for widget changes.
+
+    The very first run on a new server goes through Streamlit's legacy ``pages/`` mode
+    (the repository has a pages/ folder) before ``st.navigation`` takes over, so widget
+    ids of that first run differ and the first widget change in that session is lost.
+    Loading the app once and reloading gives a session that starts in navigation mode.
+    """
+    page.goto(f"{url}/{path}")
+    wait_for_app(page)
+    page.reload()
     wait_for_app(page)
 
 
@@ -217,5 +243,5 @@ def screenshot(page, directory: str | os.PathLike, name: str) -> Path:
     return path
 
 
-__all__ = ["CHROMIUM", "chromium", "choose", "exceptions", "free_port", "have_chromium", "open_page",
-           "screenshot", "serve", "wait_for_app"]
+__all__ = ["CHROMIUM", "chromium", "choose", "exceptions", "free_port", "have_chromium", "open_app",
+           "open_page", "screenshot", "serve", "wait_for_app"]

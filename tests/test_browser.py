@@ -12,9 +12,8 @@ import os
 import pytest
 
 from supply.i18n import t
-from supply.nav import PAGES
-from tests.browser import (chromium, choose, exceptions, have_chromium, open_page, screenshot, serve,
-                           wait_for_app)
+from supply.nav import PAGES, pages_for
+from tests.browser import chromium, choose, exceptions, have_chromium, open_app, open_page, screenshot, serve
 
 pytestmark = [
     pytest.mark.browser,
@@ -36,8 +35,7 @@ def shots(tmp_path_factory):
 def browser_app(tiny_data):
     """The app served over the tiny demo and one chromium page that has opened it (Chinese)."""
     with serve(tiny_data) as url, chromium() as page:
-        page.goto(url + "/")
-        wait_for_app(page)
+        open_app(page, url)
         yield {"url": url, "page": page, "role": None}
 
 
@@ -45,8 +43,14 @@ def _as_role(app: dict, role: str) -> None:
     """Pick a demo role in the sidebar (factory owners view the first factory)."""
     if app["role"] == role:
         return
-    choose(app["page"], t("app.view_as", "zh"), t(f"role.{role}", "zh"))
+    page = app["page"]
+    choose(page, t("app.view_as", "zh"), t(f"role.{role}", "zh"))
     app["role"] = role
+    hrefs = [a.get_attribute("href") or "" for a in page.locator('[data-testid="stSidebarNav"] a').all()]
+    listed = {h.rstrip("/").rsplit("/", 1)[-1] for h in hrefs}
+    expected = {"" if p.default else p.key for p in pages_for(role)}
+    expected = {app["url"].rsplit("/", 1)[-1] if k == "" else k for k in expected}
+    assert listed == expected, f"as {role} the sidebar lists {sorted(listed)}"
 
 
 def test_overview_shows_six_metrics_in_chinese_by_default(browser_app, shots):
@@ -68,3 +72,13 @@ def test_every_page_opens_without_exception(browser_app, shots, spec):
     errors = exceptions(page)
     path = screenshot(page, shots, f"{spec.key}-{role}")
     assert errors == [], f"{spec.key} as {role} shows an exception (screenshot {path}):\n" + "\n".join(errors)
+
+
+def test_factory_owner_opens_my_factory(browser_app, shots):
+    page = browser_app["page"]
+    _as_role(browser_app, "factory")
+    open_page(page, "my_factory")
+    assert t("app.view_as_factory", "zh") in page.locator('[data-testid="stSidebar"]').inner_text()
+    errors = exceptions(page)
+    path = screenshot(page, shots, "my_factory-factory")
+    assert errors == [], f"my_factory as a factory owner shows an exception (screenshot {path}):\n" + "\n".join(errors)
