@@ -7,7 +7,7 @@
 * XLSX (xlsxwriter) has a formatted header, frozen panes, number formats and filters.
   Every string is written as a string, never as a formula, so the text reads back exactly
   as it was; cells that would look like a formula also get Excel's "quote prefix" flag,
-  so editing one in Excel keeps it text.
+  so editing one in Excel keeps it text. The same frame always gives the same bytes.
 * ``filename`` puts the report, the cluster and the snapshot id in the file name.
 """
 
@@ -22,6 +22,7 @@ import polars as pl
 BOM = "\ufeff".encode("utf-8")
 _DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 _DANGEROUS_RE = r"^[=+\-@\t\r]"
+FIXED_CREATED = dt.datetime(2000, 1, 1)
 
 
 def _to_polars(frame) -> pl.DataFrame:
@@ -80,6 +81,8 @@ def to_xlsx_bytes(frame, sheet: str = "data", title: str | None = None) -> bytes
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
                                         "strings_to_urls": False, "strings_to_numbers": False})
+    # A fixed creation time: the same frame always gives the same bytes (reproducible, cacheable).
+    book.set_properties({"created": FIXED_CREATED})
     ws = book.add_worksheet(re.sub(r"[\[\]:*?/\\]", "_", sheet)[:31] or "data")
     header = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True,
                               "quote_prefix": True})

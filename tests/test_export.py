@@ -124,3 +124,10 @@ def test_file_names_carry_report_cluster_and_snapshot():
     assert filename("capacity-report", None, "s1", ".html") == "capacity-report_all_s1.html"
     assert filename("a/b", "../x", "id 1", "xlsx") == "a-b_..-x_id-1.xlsx"
     assert "/" not in filename("../../etc/passwd", "c", "s", "csv")
+
+
+def test_xlsx_bytes_are_reproducible(mixed):
+    import time
+    first = to_xlsx_bytes(mixed)
+    time.sleep(1.1)  # xlsxwriter would otherwise stamp the current time into the file
+    assert to_xlsx_bytes(mixed) == first
