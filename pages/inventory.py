@@ -88,7 +88,7 @@ else:
                             key="inv_service_level")
         rcv = a2.slider(ctx.t("inventory.replacement_cv"), 0, 150, int(round(defaults.replacement_cv * 100)),
                         step=5, key="inv_replacement_cv")
-        scenarios = a3.select_slider(ctx.t("inventory.scenarios"), [100, 200, 300, 500, 1000, 2000, 5000],
+        scenarios = a3.select_slider(ctx.t("inventory.scenarios"), [100, 200, 300, 500, 1000, 2000],
                                      value=300, key="inv_scenarios")
         user_cost = a4.number_input(ctx.t("inventory.unit_cost"), 0.0, 100000.0, 0.0, step=1.0, key="inv_unit_cost")
     if user_cost > 0:
