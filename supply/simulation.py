@@ -436,7 +436,11 @@ def main(argv: list[str] | None = None) -> int:
         ap.add_argument("--" + name.replace("_", "-"), type=type(f.default), default=None)
     args = ap.parse_args(argv)
     if args.csv:
-        inputs, profile = inputs_from_cells(pl.read_csv(args.csv), args.unit_cost, source="user"), {}
+        try:
+            inputs, profile = inputs_from_cells(pl.read_csv(args.csv), args.unit_cost, source="user"), {}
+        except ValueError as exc:
+            print(f"error in {args.csv} (rows counted after the header): {exc}", file=sys.stderr)
+            return 2
     else:
         snap = Store(args.data).get(args.snapshot)
         viewer = Viewer(args.role, cluster_id=args.cluster if args.role == "association" else None)
