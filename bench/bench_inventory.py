@@ -10,7 +10,9 @@ from __future__ import annotations
 import argparse
 import itertools
 import os
+import statistics
 import sys
+import time
 from pathlib import Path
 
 import polars as pl
@@ -21,6 +23,21 @@ from bench.common import ROOT, demo_store, measure, report  # noqa: E402
 from supply import schema  # noqa: E402
 from supply import simulation as sim  # noqa: E402
 from supply.db import Viewer, connect  # noqa: E402
+
+
+def cpu_median(fn, repeat: int = 5) -> float:
+    """Median CPU seconds of this process per call (less sensitive than wall time to a busy machine)."""
+    runs = []
+    for _ in range(repeat):
+        t0 = time.process_time()
+        fn()
+        runs.append(time.process_time() - t0)
+    return round(statistics.median(runs), 4)
+
+
+def timed(fn) -> dict:
+    """Wall-clock timing (bench.common.measure) plus the median CPU time."""
+    return {**measure(fn), "cpu_median_s": cpu_median(fn)}
 
 
 def core_inputs() -> sim.SimInputs:
@@ -58,11 +75,11 @@ def main() -> None:
 
     core = core_inputs()
     params = sim.SimParams(scenarios=100_000, seed=1)
-    t = measure(lambda: sim.simulate(core, params))
+    t = timed(lambda: sim.simulate(core, params))
     res = sim.simulate(core, params)
     rows.append({"case": "simulate 100,000 scenarios x 50 cells (draw + evaluate)", **t, "target_s": 2.0})
     d = sim.draw(core, params)
-    rows.append({"case": "  of which: evaluate only (draws reused)", **measure(lambda: sim.simulate(core, params, d))})
+    rows.append({"case": "  of which: evaluate only (draws reused)", **timed(lambda: sim.simulate(core, params, d))})
 
     store = demo_store(args.scale)
     snap = store.latest()
@@ -72,16 +89,17 @@ def main() -> None:
     ranges = sim.default_ranges(inputs, profile["moq_min"], max(profile["moq_max"], 2000))
     rows.append({"case": f"load inputs from snapshot ({inputs.n_cells:,} cells, {inputs.n_schools} schools)",
                  **measure(lambda: sim.load_inputs(db.run, "zhili"))})
-    rows.append({"case": "page model: simulate 300 scenarios", **measure(lambda: sim.simulate(inputs, page_params))})
+    rows.append({"case": "page model: simulate 300 scenarios", **timed(lambda: sim.simulate(inputs, page_params))})
     tornado_params = sim.SimParams(**{**page_params.__dict__, "scenarios": 60})
     rows.append({"case": "page model: tornado (11 runs x 60 scenarios)",
-                 **measure(lambda: sim.sensitivity(inputs, tornado_params, ranges))})
+                 **timed(lambda: sim.sensitivity(inputs, tornado_params, ranges))})
+    rerun = page_rerun(store.data_dir)
     rows.append({"case": "page re-run after a slider change (AppTest, association, zh)",
-                 **measure(page_rerun(store.data_dir)), "target_s": 1.0})
+                 **measure(rerun), "cpu_median_s": cpu_median(rerun), "target_s": 1.0})
 
     demo_res = sim.simulate(inputs, sim.default_params(profile, scenarios=2000))
     r = demo_res.ratio()
-    meta = {"scale": args.scale, "snapshot": snap.snapshot_id, "cells": inputs.n_cells,
+    meta = {"scale": args.scale, "load_average": os.getloadavg(), "snapshot": snap.snapshot_id, "cells": inputs.n_cells,
             "core_ratio_avg": res.ratio().mean,
             "demo_ratio_avg_2000_scenarios": {"mean": r.mean, "ci95": [r.ci_low, r.ci_high], "p5_p95": [r.p5, r.p95]}}
     report("inventory", rows, meta)
