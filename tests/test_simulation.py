@@ -229,3 +229,14 @@ def test_measured_stock_query(tiny_snapshot, admin_db):
 def test_factory_owner_sees_no_class_lists(tiny_snapshot):
     db = connect(tiny_snapshot, Viewer("factory", factory_id="F0000001"))
     assert db.run("inventory_sim_inputs", cluster_id="zhili").is_empty()
+
+
+def test_command_line_on_user_csv(tmp_path, capsys):
+    good = tmp_path / "cells.csv"
+    good.write_text("school_id,garment,size,qty\nA,summer_uniform,130/64,120\nB,summer_uniform,130/64,60\n")
+    assert sim.main(["--csv", str(good), "--scenarios", "200", "--unit-cost", "45"]) == 0
+    assert "pooled / baseline avg_pieces" in capsys.readouterr().out
+    bad = tmp_path / "bad.csv"
+    bad.write_text("school_id,garment,size,qty\nA,summer_uniform,130/64,-3\n")
+    assert sim.main(["--csv", str(bad)]) == 2
+    assert "row 1: column 'qty'" in capsys.readouterr().err
