@@ -38,7 +38,8 @@ import polars as pl
 from supply import schema
 from supply.i18n import CATALOGUE, t
 from supply.ingest_checks import Base, check_batch, duplicate_errors, empty_errors, row_hash, ERROR_SCHEMA
-from supply.ingest_read import IngestError, ReadResult, iter_csv_path, read_upload  # noqa: F401 (re-exported)
+from supply.ingest_read import IngestError, RaggedRows, ReadResult, iter_csv_path, read_upload  # noqa: F401
+from supply.ingest_merge import duplicate_keys, merge
 from supply.ingest_parse import parse_column
 from supply.ingest_spec import ROLE_TABLES, SPECS, norm_header, required
 from supply.store import Snapshot, SnapshotExists, Store
@@ -184,7 +185,7 @@ class Validation:
     def _lazy(self) -> pl.LazyFrame:
         if self.staged is None:
             return self.valid.lazy()
-        lf = pl.scan_parquet(str(self.staged / "*.parquet"))
+        lf = pl.scan_parquet(str(self.staged / "part-*.parquet"))
         if self.bad_rows:
             lf = lf.filter(~pl.col("_row").is_in(sorted(self.bad_rows)))
         return lf
@@ -257,7 +258,7 @@ def _reader_errors(row_errors: list) -> pl.DataFrame:
 class _Checker:
     """Checks an upload batch by batch and gathers keys for the duplicate check at the end."""
 
-    def __init__(self, table, mapping, base_snapshot, crs, as_of, defaults, viewer):
+    def __init__(self, table, mapping, base_snapshot, crs, as_of, defaults, viewer, key_dir: Path | None = None):
         if crs not in CRS_CHOICES:
             raise IngestError("bad_crs", crs=crs, choices=", ".join(CRS_CHOICES))
         self.table, self.crs, self.as_of, self.viewer = table, crs, as_of, viewer
@@ -269,6 +270,7 @@ class _Checker:
         self.notes: dict[str, int] = {}
         self.rows_in = 0
         self.blank = 0
+        self.key_dir = key_dir  # large uploads: each batch's keys go to Parquet here, not memory
 
     def batch(self, frame: pl.DataFrame, first_row: int, row_errors: list) -> pl.DataFrame:
         """Check one batch; return its typed rows (with _row, _new and _bad)."""
@@ -293,12 +295,20 @@ class _Checker:
         for k, v in b.notes.items():
             self.notes[k] = self.notes.get(k, 0) + v
         typed = b.frame.with_columns(_bad=pl.col("_row").is_in(errs["row"].unique().implode()))
-        self.keyinfo.append(typed.select("_row", *keys).with_columns(_hash=row_hash(raw)).drop_nulls(keys))
+        keyinfo = typed.select("_row", *keys).with_columns(_hash=row_hash(raw)).drop_nulls(keys)
+        if self.key_dir is None:
+            self.keyinfo.append(keyinfo)
+        else:
+            keyinfo.write_parquet(self.key_dir / f"keys-{len(list(self.key_dir.iterdir())):05d}.parquet")
         return typed
 
     def finish(self) -> tuple[pl.DataFrame, set]:
         """All errors (duplicates included), sorted by row, and the rows that have any."""
-        keyinfo = pl.concat(self.keyinfo) if self.keyinfo else pl.DataFrame()
+        if self.key_dir is not None and any(self.key_dir.iterdir()):
+            keyinfo = duplicate_keys(str(self.key_dir / "keys-*.parquet"), self.table, self.key_dir)
+        else:
+            keyinfo = pl.concat(self.keyinfo, rechunk=False) if self.keyinfo else pl.DataFrame()
+        self.keyinfo = []
         dups = duplicate_errors(keyinfo, self.table, self.mapping) if keyinfo.height else empty_errors()
         errors = pl.concat([*self.errors, dups]).sort("row", maintain_order=True)
         return errors, set(errors["row"].drop_nulls().to_list())
@@ -365,26 +375,40 @@ def _safe_name(name: str) -> str:
     return re.sub(r"[^\w.\-\u4e00-\u9fff]+", "_", base)[:120] or "upload"
 
 
+def _file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
 def _write(store: Store, v: Validation, base: Snapshot | None, source_name: str,
-           source_bytes: bytes, progress: Progress | None) -> Snapshot:
+           source_bytes: bytes | Path, progress: Progress | None) -> Snapshot:
     """Merge the valid rows into ``base`` by key and write the new snapshot (lock held)."""
-    table, keys = v.table, list(schema.KEYS[v.table])
-    upload = v.valid_lazy()
-    base_lf = (pl.scan_parquet(base.table_path(table)) if base and table in base.tables
-               else schema.empty(table).lazy())
-    base_lf = base_lf.select([pl.col(c).cast(d) for c, d in schema.TABLES[table].items()])
-    merged = pl.concat([base_lf.join(upload.select(keys), on=keys, how="anti", maintain_order="left"), upload])
+    table = v.table
     staging = Path(tempfile.mkdtemp(prefix=".ingest-", dir=store.data_dir))
     try:
         if progress:
             progress(0.2, t("ingest.progress.merging", "en"))
+        if v.staged is None:  # small uploads: stage the valid rows so one merge serves both
+            (staging / "rows").mkdir()
+            v.valid.select("_row", *schema.TABLES[table]).write_parquet(staging / "rows" / "part-0.parquet")
+            staged_glob = str(staging / "rows" / "*.parquet")
+        else:
+            staged_glob = str(v.staged / "part-*.parquet")
         merged_path = staging / f"{table}.parquet"
-        merged.sink_parquet(merged_path, compression="zstd", row_group_size=1 << 20)
-        sha = hashlib.sha256(source_bytes).hexdigest()
+        base_path = base.table_path(table) if base and table in base.tables else None
+        merge(base_path, staged_glob, sorted(v.bad_rows), table, merged_path, staging)
+        # a file on disk is read only now, after the merge, so the two never share memory
+        if isinstance(source_bytes, Path):
+            sha, size = _file_sha256(source_bytes), source_bytes.stat().st_size
+        else:
+            sha, size = hashlib.sha256(source_bytes).hexdigest(), len(source_bytes)
         name = _safe_name(source_name)
         rows_new = v.rows_new
         source = {
-            "kind": "upload", "table": table, "file": source_name, "sha256": sha, "bytes": len(source_bytes),
+            "kind": "upload", "table": table, "file": source_name, "sha256": sha, "bytes": size,
             "raw": f"uploads/{name}", "rows_in": v.rows_in, "rows_committed": v.rows_ok,
             "rows_left_out": v.rows_bad, "rows_new": rows_new, "rows_updated": v.rows_ok - rows_new,
             "crs": v.crs, "mapping": v.mapping, "defaults": _jsonable(v.defaults), "as_of": v.as_of.isoformat(),
@@ -393,7 +417,8 @@ def _write(store: Store, v: Validation, base: Snapshot | None, source_name: str,
                    "cluster_id": getattr(v.viewer, "cluster_id", None), "user": getattr(v.viewer, "user", "cli")},
         }
         replay_info = {k: source[k] for k in ("table", "file", "sha256", "crs", "mapping", "defaults", "as_of")}
-        extra = {f"uploads/{name}": source_bytes,
+        raw = source_bytes.read_bytes() if isinstance(source_bytes, Path) else source_bytes
+        extra = {f"uploads/{name}": raw,
                  "uploads/ingest.json": json.dumps(replay_info, ensure_ascii=False, indent=1).encode("utf-8")}
         as_of = max(v.as_of, base.as_of) if base else v.as_of
         if progress:
@@ -463,7 +488,7 @@ class IngestResult:
 def ingest_file(store: Store, table: str, path: str | os.PathLike, *, mapping: dict | None = None,
                 crs: str = "wgs84", as_of: dt.date | None = None, defaults: dict | None = None,
                 allow_partial: bool = False, viewer=None, progress: Progress | None = None,
-                batch_rows: int = 200_000, sheet: str | None = None, remember: bool = True) -> IngestResult:
+                batch_rows: int = 100_000, sheet: str | None = None, remember: bool = True) -> IngestResult:
     """Read, check and commit one file; CSV is processed in batches so memory stays bounded.
 
     The whole run holds the ingest lock, so it checks against, and merges into, the
@@ -483,16 +508,20 @@ def ingest_file(store: Store, table: str, path: str | os.PathLike, *, mapping: d
             v = validate(table, read, used, base_snapshot=base, crs=crs, as_of=as_of, defaults=defaults,
                          viewer=viewer, progress=progress)
         else:
-            v = _validate_csv_batches(store, table, path, mapping, base, crs, as_of, defaults, viewer,
-                                      progress, batch_rows)
+            try:
+                v = _validate_csv_batches(store, table, path, mapping, base, crs, as_of, defaults, viewer,
+                                          progress, batch_rows, fast=True)
+            except RaggedRows:  # a row with too many fields: the csv module names it
+                v = _validate_csv_batches(store, table, path, mapping, base, crs, as_of, defaults, viewer,
+                                          progress, batch_rows, fast=False)
         try:
-            if remember and v.rows_ok:
-                remember_mapping(store, table, _headers_of(v), v.mapping, crs)
             if v.rows_ok == 0:
                 return IngestResult(v, None, IngestError("nothing_valid", bad=v.rows_bad))
             if v.rows_bad and not allow_partial:
                 return IngestResult(v, None, IngestError("has_errors", bad=v.rows_bad, ok=v.rows_ok))
-            snap = _write(store, v, base, path.name, path.read_bytes(), progress)
+            snap = _write(store, v, base, path.name, path, progress)
+            if remember:  # a mapping that got data in is worth remembering for this source
+                remember_mapping(store, table, _headers_of(v), v.mapping, crs)
             return IngestResult(v, snap)
         finally:
             if v.staged is not None:
@@ -511,8 +540,18 @@ def _resolve_mapping(store: Store, table: str, headers: list[str], mapping: dict
 
 
 def _validate_csv_batches(store, table, path, mapping, base, crs, as_of, defaults, viewer, progress,
-                          batch_rows) -> Validation:
-    header, batches = iter_csv_path(path, batch_rows)
+                          batch_rows, fast=True) -> Validation:
+    scratch = Path(tempfile.mkdtemp(prefix=".ingest-read-", dir=store.data_dir))
+    try:
+        header, batches = iter_csv_path(path, batch_rows, fast=fast, scratch=scratch)
+        return _check_csv_batches(store, table, header, batches, mapping, base, crs, as_of, defaults, viewer,
+                                  progress, max(path.stat().st_size, 1))
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _check_csv_batches(store, table, header, batches, mapping, base, crs, as_of, defaults, viewer, progress,
+                       size) -> Validation:
     used = _resolve_mapping(store, table, header.headers, mapping)
     checker = _Checker(table, used, base, crs, as_of, defaults, viewer)
     missing = _missing(table, header.frame, checker.mapping, checker.defaults, header.first_row - 1)
@@ -521,7 +560,8 @@ def _validate_csv_batches(store, table, path, mapping, base, crs, as_of, default
         return Validation(table, schema.empty(table), missing, 0, 0, 0, checker.mapping, crs, as_of, base_id,
                           checker.defaults, {}, header.warnings, viewer, header)
     staged = Path(tempfile.mkdtemp(prefix=".ingest-stage-", dir=store.data_dir))
-    size = max(path.stat().st_size, 1)
+    checker.key_dir = staged / "keys"
+    checker.key_dir.mkdir()
     n_ok = 0
     try:
         for i, part in enumerate(batches):
@@ -538,7 +578,9 @@ def _validate_csv_batches(store, table, path, mapping, base, crs, as_of, default
         errors = pl.concat([errors, pl.DataFrame([{"row": header.first_row - 1, "column": "", "value": "",
                                                    "reason": "no_rows", "detail": ""}], schema=ERROR_SCHEMA)])
     dup_bad = set(errors.filter(pl.col("reason").is_in(["duplicate_row", "duplicate_key"]))["row"].to_list())
-    preview = pl.read_parquet(next(staged.glob("*.parquet"))).head(1000) if n_ok else schema.empty(table)
+    preview = pl.read_parquet(next(staged.glob("part-*.parquet"))).head(1000) if n_ok else schema.empty(table)
+    if not n_ok:
+        shutil.rmtree(staged, ignore_errors=True)
     notes = dict(checker.notes)
     if checker.blank:
         notes["blank_rows"] = checker.blank

@@ -332,13 +332,13 @@ def duplicate_errors(keyinfo: pl.DataFrame, table: str, mapping: dict) -> pl.Dat
     keys = list(schema.KEYS[table])
     if keyinfo.is_empty():
         return empty_errors()
-    k = keyinfo.with_columns(
-        _n=pl.len().over(keys), _nh=pl.col("_hash").n_unique().over(keys),
-        _first=pl.col("_row").min().over(keys),
-        _rows=pl.col("_row").sort().head(5).cast(pl.String).str.join(", ").over(keys),
-    ).filter(pl.col("_n") > 1)
+    k = keyinfo.filter(keyinfo.select(keys).is_duplicated())  # cheap: most uploads have none
     if k.is_empty():
         return empty_errors()
+    k = k.with_columns(
+        _nh=pl.col("_hash").n_unique().over(keys), _first=pl.col("_row").min().over(keys),
+        _rows=pl.col("_row").sort().head(5).cast(pl.String).str.join(", ").over(keys),
+    )
     column = " + ".join(mapping.get(c) or c for c in keys)
     value = pl.concat_str([pl.col(c).cast(pl.String) for c in keys], separator=" / ")
     repeat = k.filter((pl.col("_nh") == 1) & (pl.col("_row") != pl.col("_first"))).select(

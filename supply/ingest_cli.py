@@ -60,7 +60,7 @@ def _ingest(p: argparse.ArgumentParser):
     p.add_argument("--sheet", help="xlsx sheet (default: the first)")
     p.add_argument("--lang", choices=("zh", "en"), default="zh")
     p.add_argument("--errors-out", type=Path, metavar="CSV", help="write every error to this CSV (UTF-8 BOM)")
-    p.add_argument("--batch-rows", type=int, default=200_000, help=argparse.SUPPRESS)
+    p.add_argument("--batch-rows", type=int, default=100_000, help=argparse.SUPPRESS)
 
     def run(args) -> int:
         from supply.export import to_csv_bytes

@@ -276,11 +276,65 @@ def read_csv_bytes(data: bytes) -> ReadResult:
                       first_row=first, row_errors=errors)
 
 
-def iter_csv_path(path: Path, batch_rows: int = 100_000) -> tuple[ReadResult, Iterator[ReadResult]]:
+class RaggedRows(Exception):
+    """The fast reader met a row with more fields than the header: re-read with the csv module."""
+
+
+def _utf8_copy(path: Path, encoding: str, directory: Path) -> Path:
+    """A UTF-8 copy of a GB18030 file, transcoded in blocks, for the native reader."""
+    out = directory / "upload-utf8.csv"
+    with open(path, encoding=encoding, newline="") as src, open(out, "w", encoding="utf-8", newline="") as dst:
+        while block := src.read(1 << 22):
+            dst.write(block)
+    return out
+
+
+def _fast_batches(rec: _Records, path: Path, enc: str, size: int, batch_rows: int,
+                  scratch: Path) -> Iterator[ReadResult]:
+    """Batches from Polars' native CSV reader (fast); RaggedRows if a row is too long."""
+    src = path if enc.startswith("utf-8") else _utf8_copy(path, enc, scratch)
+    with open(src, "rb") as fh:
+        sample = fh.read(1 << 20)
+    per_row = max(len(sample) / max(sample.count(b"\n"), 1), 1.0)
+    lf = pl.scan_csv(src, has_header=False, skip_rows=rec.header_row, separator=rec.delimiter,
+                     infer_schema=False, new_columns=rec.headers, quote_char='"', encoding="utf8",
+                     raise_if_empty=False)
+    first = rec.header_row + 1
+    try:
+        for frame in lf.collect_batches(chunk_size=batch_rows):
+            frame = frame.select([pl.col(c).cast(pl.String) for c in rec.headers])
+            errors = []
+            if frame.width > 1:  # a row of one field holding other delimiters: wrong delimiter
+                rest = pl.all_horizontal([pl.col(c).is_null() for c in rec.headers[1:]])
+                lone = frame.with_row_index("_i").filter(rest & pl.col(rec.headers[0]).is_not_null())
+                for i, value in lone.select("_i", rec.headers[0]).iter_rows():
+                    other = sniff_delimiter(value)
+                    if other != rec.delimiter:
+                        errors.append((first + i, "one_field", value[:120], other))
+                if errors:
+                    bad = [r - first for r, *_ in errors]
+                    frame = frame.with_row_index("_i").with_columns(
+                        [pl.when(pl.col("_i").is_in(bad)).then(None).otherwise(pl.col(c)).alias(c)
+                         for c in rec.headers]).drop("_i")
+            done = min(int((first + frame.height) * per_row), size)
+            yield ReadResult(frame, enc, None, [], rec.delimiter, first_row=first, row_errors=errors,
+                             bytes_read=done)
+            first += frame.height
+    except pl.exceptions.ComputeError as exc:
+        if "more fields" in str(exc):
+            raise RaggedRows() from None
+        raise IngestError("csv_syntax", row="?", detail=str(exc).splitlines()[0][:200]) from None
+
+
+def iter_csv_path(path: Path, batch_rows: int = 100_000, fast: bool = True,
+                  scratch: Path | None = None) -> tuple[ReadResult, Iterator[ReadResult]]:
     """Read a CSV file on disk in batches of ``batch_rows`` (bounded memory).
 
     Returns the header as an empty ReadResult and an iterator of ReadResults, one per
-    batch, each with its own ``first_row``.
+    batch, each with its own ``first_row``. ``fast`` uses Polars' native reader, which
+    raises RaggedRows on a row with too many fields; the csv module (``fast=False``)
+    reports such rows as row errors instead. ``scratch`` holds a UTF-8 copy of a
+    GB18030 file for the fast reader.
     """
     size = path.stat().st_size
     if size > MAX_CSV_BYTES:
@@ -291,9 +345,16 @@ def iter_csv_path(path: Path, batch_rows: int = 100_000) -> tuple[ReadResult, It
     enc = detect_encoding_path(path)
     warnings: list[str] = []
     stream = open(path, encoding=enc, newline="")
-    rec = _Records(stream, warnings)
+    try:
+        rec = _Records(stream, warnings)
+    except BaseException:
+        stream.close()
+        raise
     header = ReadResult(_frame(rec.headers, []), enc, None, warnings, rec.delimiter,
                         first_row=rec.header_row + 1)
+    if fast and scratch is not None:
+        stream.close()
+        return header, _fast_batches(rec, path, enc, size, batch_rows, scratch)
 
     def gen() -> Iterator[ReadResult]:
         try:

@@ -21,7 +21,7 @@ def copy_store(tiny_data: Path, tmp_path: Path) -> Store:
 
 
 def fingerprint(store: Store) -> dict[str, str]:
-    """sha256 of every file under the data directory, by relative path (mapping memory aside)."""
+    """sha256 of every file under the data directory (mapping memory included), by relative path."""
     out = {}
     for path in sorted(store.data_dir.rglob("*")):
         if path.is_file() and path.name not in (".lock", ".ingest.lock", ".ingest_mappings.lock"):

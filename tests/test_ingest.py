@@ -475,3 +475,24 @@ def test_short_gbk_file_that_happens_to_be_valid_utf8_is_read_as_gbk():
     data.decode("utf-8")  # the trap: these GBK bytes are also valid UTF-8 (mojibake)
     read = ingest.read_upload("c.csv", data)
     assert read.encoding == "gb18030" and read.frame.row(0) == ("F0000001", "童装")
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "gbk"])
+def test_large_file_path_reports_the_same_errors_as_the_page_path(store, tmp_path, encoding):
+    """ingest_file (native batched reader, used by the CLI) and validate (the page) agree."""
+    rows = [CAP_HEADER, ["F0000001", "2026-07-06", "童装", 10, 1], [], ["F0000001;2026-07-13;童装;1;0"],
+            ["F0000001", "2026-07-13", "童装", "-1", 0], ["F0000003", "2026-07-06", "童装", 5, 9],
+            ["F0000001", "2026-07-06", "童装", 10, 1]]
+    ragged = rows + [["F0000003", "2026-07-13", "童装", 5, 1, "x"]]
+    for case in (rows, ragged):
+        data = csv_bytes(case, encoding)
+        page = check(store, "capacity", data)
+        path = tmp_path / "cap.csv"
+        path.write_bytes(data)
+        cli = ingest.ingest_file(store, "capacity", path, as_of=AS_OF, batch_rows=2, remember=False)
+        assert cli.snapshot is None and cli.refused.code == "has_errors"
+        strip = lambda e: e.select("row", "reason", "detail").sort("row", "reason")  # noqa: E731
+        assert strip(cli.validation.errors).equals(strip(page.errors)), (cli.validation.errors, page.errors)
+        assert (cli.validation.rows_ok, cli.validation.rows_bad) == (page.rows_ok, page.rows_bad)
+    assert set(page.errors["reason"]) == {"one_field", "below_min", "booked_over_capacity", "duplicate_row",
+                                          "too_many_fields"}

@@ -1,0 +1,103 @@
+"""Benchmark: ingest a large capacity CSV (default 1M rows) with `python -m supply ingest`.
+
+Each case runs in a fresh child process on a private copy of the demo store, so the
+wall time and the peak resident memory (ru_maxrss of that process) belong to one
+ingest alone: read in batches, check every row, merge by key, write the snapshot.
+Memory should stay bounded as the file grows (compare the row counts).
+
+    .venv/bin/python bench/bench_ingest.py --scale 1 --rows 1000000
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import ROOT, demo_store, report  # noqa: E402
+from supply import schema  # noqa: E402
+
+CHILD = """
+import json, resource, sys, time
+from supply.cli import main
+t0 = time.perf_counter()
+code = main(sys.argv[1:])
+print(json.dumps({"code": code, "seconds": time.perf_counter() - t0,
+                  "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}), file=sys.stderr)
+"""
+
+
+def write_capacity_csv(path: Path, factory_ids: list[str], rows: int, start: dt.date) -> None:
+    """A capacity upload with ``rows`` distinct keys (factory x category x week), Chinese headers."""
+    cats = list(schema.CATEGORIES)
+    weeks = -(-rows // (len(factory_ids) * len(cats)))
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        out = csv.writer(fh)
+        out.writerow(["工厂编号", "周", "品类", "产能（件）", "已接单"])
+        n = 0
+        for w in range(weeks):
+            week = (start + dt.timedelta(weeks=w)).isoformat()
+            for i, fid in enumerate(factory_ids):
+                for j, cat in enumerate(cats):
+                    if n == rows:
+                        return
+                    cap = 200 + (i * 37 + j * 11 + w * 7) % 1800
+                    out.writerow([fid, week, cat, cap, cap * ((i + w) % 10) // 10])
+                    n += 1
+
+
+def run_case(store_dir: Path, csv_path: Path, batch_rows: int) -> dict:
+    """Ingest once in a child process; return time, peak RSS and the exit code."""
+    with tempfile.TemporaryDirectory(prefix="bench-ingest-", dir=store_dir.parent) as tmp:
+        data = Path(tmp) / "data"
+        shutil.copytree(store_dir, data)
+        cmd = [sys.executable, "-c", CHILD, "ingest", "capacity", str(csv_path), "--data", str(data),
+               "--lang", "en", "--batch-rows", str(batch_rows)]
+        t0 = time.perf_counter()
+        proc = subprocess.run(cmd, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
+                              capture_output=True, text=True)
+        wall = time.perf_counter() - t0
+        stats = json.loads(proc.stderr.strip().splitlines()[-1])
+        if stats["code"] != 0:
+            raise RuntimeError(proc.stdout[-2000:] + proc.stderr[-2000:])
+        return {"ingest_s": round(stats["seconds"], 2), "process_s": round(wall, 2),
+                "peak_rss_mb": round(stats["peak_rss_mb"], 1)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=float, default=1.0, help="demo scale of the store ingested into")
+    parser.add_argument("--rows", type=int, nargs="+", default=[100_000, 1_000_000])
+    parser.add_argument("--batch-rows", type=int, default=100_000)
+    args = parser.parse_args()
+    store = demo_store(args.scale)
+    base = store.latest()
+    factory_ids = store.read(base.snapshot_id, "factories")["factory_id"].to_list()
+    start = base.as_of - dt.timedelta(days=base.as_of.weekday())
+    results = []
+    with tempfile.TemporaryDirectory(prefix="bench-ingest-csv-") as tmp:
+        for rows in args.rows:
+            path = Path(tmp) / f"capacity-{rows}.csv"
+            write_capacity_csv(path, factory_ids, rows, start)
+            print(f"  ingesting {rows:,} rows ({path.stat().st_size / 1e6:.1f} MB)…", flush=True)
+            case = run_case(store.data_dir, path, args.batch_rows)
+            results.append({"rows": rows, "file_mb": round(path.stat().st_size / 1e6, 1),
+                            "batch_rows": args.batch_rows, **case,
+                            "rows_per_s": int(rows / case["ingest_s"])})
+            path.unlink()
+    report("ingest", results, meta={"scale": args.scale, "base_capacity_rows": base.tables["capacity"]["rows"],
+                                    "command": "python -m supply ingest capacity FILE"})
+
+
+if __name__ == "__main__":
+    main()
