@@ -410,3 +410,22 @@ def test_planner_page_marks_suppressed_cells(hand_store, monkeypatch, lang):
     tables = [d.value for d in at.dataframe]
     assert any(marks in set(map(str, t.to_numpy().ravel())) for t in tables)
     assert any(("少于 3 家工厂" if lang == "zh" else "fewer than 3") in w.value for w in at.warning)
+
+
+@pytest.mark.browser
+def test_report_prints_to_a4_landscape_pdf_and_png(hand_store, tmp_path):
+    from PIL import Image
+
+    from supply.report import CHROMIUM, render_pdf, render_png
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed")
+    weekly = run(hand_store, Viewer("admin"), "capacity_by_category_week", **WINDOW)
+    html = capacity_report(CapacityReportInput(lang="zh", association="测试协会", cluster="测试产业带",
+                                               snapshot_id="hand-2026-06-29", as_of=W0, filters=[], kpis=[],
+                                               weekly=weekly))
+    pdf = render_pdf(html, tmp_path / "r.pdf").read_bytes()
+    assert pdf.startswith(b"%PDF-") and b"/MediaBox [0 0 841.91998 594.95996]" in pdf  # A4 landscape, points
+    with Image.open(render_png(html, tmp_path / "r.png")) as image:
+        assert image.width == 1123 and image.height > 794
+        colours = image.convert("RGB").getcolors(maxcolors=1 << 20)
+        assert any(rgb == (214, 39, 40) for _, rgb in colours)  # the booked bars are drawn
