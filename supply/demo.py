@@ -317,8 +317,12 @@ def demand_frame(seed: int, schools: pl.DataFrame, as_of: dt.date, missing_share
 # -- orders ------------------------------------------------------------------------------
 
 def order_chunks(seed: int, factories: pl.DataFrame, n_lines: int, as_of: dt.date,
-                 id_offset: int = 0) -> Iterator[pl.DataFrame]:
-    """Direct order lines, spread over factories in proportion to their size."""
+                 id_offset: int = 0, status_as_of: dt.date | None = None,
+                 window_days: int = 120) -> Iterator[pl.DataFrame]:
+    """Direct order lines, spread over factories in proportion to their size.
+
+    Orders are placed in the ``window_days`` before ``as_of``; their status is as seen on
+    ``status_as_of`` (default ``as_of``), so a later snapshot shows the same orders further on."""
     if factories.height == 0 or n_lines <= 0:
         return
     fac = factories.select("factory_id", "employees", "categories", "bulk_lead_days")
@@ -338,11 +342,12 @@ def order_chunks(seed: int, factories: pl.DataFrame, n_lines: int, as_of: dt.dat
         med_qty = np.array([ORDER_QTY[c] for c in cat])
         price = np.array([UNIT_PRICE[c] for c in cat])
         qty = np.maximum(1, np.round(med_qty * np.exp(rng.normal(0, 0.9, n)))).astype(np.int64)
-        order_date = np.datetime64(as_of) - rng.integers(0, 120, n).astype("timedelta64[D]")
+        order_date = np.datetime64(as_of) - rng.integers(0, window_days, n).astype("timedelta64[D]")
+        seen = np.datetime64(status_as_of or as_of)
         due = order_date + (lead[f] + rng.integers(7, 60, n)).astype("timedelta64[D]")
-        status = np.where(due < np.datetime64(as_of),
+        status = np.where(due < seen,
                           np.where(rng.random(n) < 0.95, "shipped", "cancelled"),
-                          np.where(order_date < np.datetime64(as_of) - np.timedelta64(14, "D"),
+                          np.where(order_date < seen - np.timedelta64(14, "D"),
                                    "in_production", "open"))
         is_apparel = np.isin(cat, APPAREL)
         is_shoe = cat == "shoes"
@@ -471,9 +476,10 @@ def build(store: Store, *, scale: float = 1.0, seed: int = 42, as_of: dt.date = 
 
         def order_all() -> Iterator[pl.DataFrame]:
             fac = factories_all.select("factory_id", "employees", "categories", "bulk_lead_days").collect()
-            yield from order_chunks(seed, fac, n_lines, as_of)
+            yield from order_chunks(seed, fac, n_lines, as_of, status_as_of=day)
             if k > 0:  # a week of new direct orders
-                yield from order_chunks(seed + 7, fac, max(1, n_lines // 50), day, id_offset=n_lines)
+                yield from order_chunks(seed + 7, fac, max(1, n_lines // 50), day, id_offset=n_lines,
+                                        window_days=7)
             yield pooled_orders(seed, demand, factories_all.collect(), day, 1)
 
         say(f"snapshot {sid}: capacity, orders, demand, inventory")

@@ -181,3 +181,19 @@ def test_cli_out_data_and_env_agree_on_the_layout(tmp_path):
     again = _cli("demo", "--if-missing", "--data", str(by_out))
     assert again.returncode == 0 and "not building" in again.stdout
     assert table_hashes(Store(by_out)) == table_hashes(Store(by_env))
+
+
+def test_order_status_is_as_of_each_snapshot_and_new_orders_are_from_its_week(tiny_store):
+    first, second = tiny_store.list()
+    for snap in (first, second):
+        orders = tiny_store.read(snap.snapshot_id, "orders").filter(pl.col("channel") == "direct")
+        stale = orders.filter(pl.col("status").is_in(["open", "in_production"])
+                              & (pl.col("due_date") < snap.as_of))
+        assert stale.height == 0, f"{snap.snapshot_id}: {stale.height} orders past due still open"
+        assert orders["order_date"].max() <= snap.as_of
+    old_ids = set(tiny_store.read(first.snapshot_id, "orders")["order_id"])
+    new = tiny_store.read(second.snapshot_id, "orders").filter(
+        ~pl.col("order_id").is_in(old_ids) & (pl.col("channel") == "direct"))
+    assert new.height > 0
+    assert new["order_date"].min() > first.as_of - dt.timedelta(days=1)  # placed in the week between
+    assert set(new["status"].unique()) == {"open"}
