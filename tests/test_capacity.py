@@ -20,7 +20,7 @@ from supply.report import CapacityReportInput, capacity_report, heat_colour, sta
 from supply.store import Store
 
 sys.path.insert(0, str(Path(__file__).parent))
-from test_app_smoke import ENTRY, TIMEOUT, assert_no_exception, open_app  # noqa: E402
+from test_app_smoke import ENTRY, assert_no_exception, open_app  # noqa: E402
 
 W0 = dt.date(2026, 6, 29)
 WEEKS = [W0 + dt.timedelta(weeks=i) for i in range(4)]
