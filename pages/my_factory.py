@@ -43,6 +43,13 @@ if role == "admin":
     tab_names.append("tab_exports")
 tabs = dict(zip(tab_names, st.tabs([ctx.t(f"my_factory.{n}") for n in tab_names])))
 
+def table(frame: pl.DataFrame, key: str) -> None:
+    """A read-only table; dates shown as dates."""
+    dates = {c: st.column_config.DateColumn(c, format="YYYY-MM-DD")
+             for c, dtype in frame.schema.items() if dtype == pl.Date}
+    st.dataframe(frame, hide_index=True, width="stretch", key=key, column_config=dates)
+
+
 # -- capacity calendar --------------------------------------------------------------------
 EDITOR_KEY = "my_factory_capacity_editor"
 
@@ -118,7 +125,7 @@ with tabs["tab_orders"]:
     st.caption(ctx.t("my_factory.orders_count", n=fmt_int(orders.height, ctx.lang),
                      pieces=fmt_int(orders["qty"].sum() if orders.height else 0, ctx.lang)))
     shown = my_factory.display(orders, ctx.lang)
-    st.dataframe(shown, hide_index=True, width="stretch", key="my_factory_orders_table")
+    table(shown, "my_factory_orders_table")
     export_buttons(ctx, shown, "orders", "my_factory_orders_export")
 
 # -- pooled work orders --------------------------------------------------------------------
@@ -139,7 +146,7 @@ with tabs["tab_work_orders"]:
         work = data.run(ctx, "my_factory_work_orders", factory_id=fid)
     shown = my_factory.display(work, ctx.lang)
     if work.height:
-        st.dataframe(shown, hide_index=True, width="stretch", key="my_factory_work_orders_table")
+        table(shown, "my_factory_work_orders_table")
     else:
         st.info(ctx.t("my_factory.empty"))
     export_buttons(ctx, shown, "work_orders", "my_factory_work_orders_export")
@@ -150,7 +157,7 @@ with tabs["tab_inventory"]:
     stock = data.run(ctx, "my_factory_inventory", factory_id=fid)
     shown = my_factory.display(stock, ctx.lang)
     if stock.height:
-        st.dataframe(shown, hide_index=True, width="stretch", key="my_factory_inventory_table")
+        table(shown, "my_factory_inventory_table")
     else:
         st.info(ctx.t("my_factory.empty"))
     export_buttons(ctx, shown, "inventory", "my_factory_inventory_export")
@@ -161,7 +168,6 @@ if "tab_exports" in tabs:
         st.subheader(ctx.t("audit.title"))
         log = audit.read_exports(ctx.store.data_dir, ctx.viewer)
         if log.height:
-            st.dataframe(my_factory.display(log, ctx.lang, prefix="audit.col."), hide_index=True,
-                         width="stretch", key="my_factory_export_log")
+            table(my_factory.display(log, ctx.lang, prefix="audit.col."), "my_factory_export_log")
         else:
             st.info(ctx.t("audit.empty"))

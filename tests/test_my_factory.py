@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import re
 import shutil
 
 import polars as pl
@@ -123,6 +124,22 @@ def _open_page(role: str, factory: str | None = None):
     at.switch_page("pages/my_factory.py").run()
     assert not at.exception, [e.value for e in at.exception]
     return at
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_label_is_translated(own_data, monkeypatch, lang):
+    route_like_the_server(monkeypatch)
+    at = new_app(lang)
+    at.session_state["view_as_role"] = "factory"
+    at.session_state["view_as_factory"] = "F0000026"
+    at.run()
+    at.switch_page("pages/my_factory.py").run()
+    assert not at.exception
+    texts = [e.value for kind in ("markdown", "caption", "title", "subheader", "info") for e in at.get(kind)]
+    texts += [t.label for t in at.tabs] + [c for d in at.dataframe for c in d.value.columns]
+    texts += [b.proto.label for b in at.get("download_button")]
+    missing = [t for t in texts if re.search(r"\[(my_factory|access|audit)\.", str(t))]
+    assert not missing and len(at.dataframe) >= 3
 
 
 def test_the_page_saves_edits_and_logs_exports(own_data, monkeypatch):

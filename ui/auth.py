@@ -16,6 +16,7 @@ import streamlit as st
 from supply import access
 from supply.db import ROLES
 from supply.i18n import label, t
+from supply.nav import PAGES
 
 DEMO, USERS, OIDC = "demo", "users", "oidc"
 _USER_KEY, _SEEN_KEY, _NOTICE_KEY = "_auth_user", "_auth_last_seen", "_auth_notice"
@@ -113,8 +114,11 @@ def _sign_in_page(lang: str, draw) -> None:
     Calling st.navigation here, not only after sign-in, also switches Streamlit off its
     legacy pages/ mode from a server's first run, so no page file can run on its own.
     """
-    st.navigation([st.Page(draw, title=t("access.sign_in_title", lang), url_path="sign_in",
-                           default=True)], position="hidden").run()
+    title = t("access.sign_in_title", lang)
+    # Every page's address shows the sign-in screen, so a deep link opens that page after sign-in.
+    pages = [st.Page(draw, title=title, url_path="sign_in", default=True)]
+    pages += [st.Page(draw, title=title, url_path=spec.key) for spec in PAGES if not spec.default]
+    st.navigation(pages, position="hidden").run()
     st.stop()
 
 

@@ -37,8 +37,13 @@ class Context:
 
 def get() -> Context:
     """The context set up by dashboard.py for this run."""
-    if "_ctx" not in st.session_state:  # a page run without the entry point (not signed in): show nothing
-        st.stop()
+    if "_ctx" not in st.session_state:
+        # Streamlit's legacy pages/ mode ran this file on its own (a server's very first request
+        # was this page's address): go through the entry point (sign-in, scope) instead.
+        try:
+            st.switch_page("dashboard.py")
+        except Exception:  # not a legacy run: show nothing
+            st.stop()
     return st.session_state["_ctx"]
 
 

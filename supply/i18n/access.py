@@ -111,6 +111,7 @@ STRINGS = {
     "my_factory.col.order_date": ("下单日期", "Order date"),
     "my_factory.col.due_date": ("交期", "Due date"),
     "my_factory.col.status": ("状态", "Status"),
+    "my_factory.col.school_id": ("学校编号", "School id"),
     "my_factory.col.school": ("学校", "School"),
     "my_factory.col.garment": ("款式", "Garment"),
     "my_factory.col.on_hand_pieces": ("库存（件）", "On hand (pcs)"),
