@@ -201,3 +201,24 @@ def test_admins_read_the_export_log_and_may_open_any_factory(own_data, monkeypat
     log = next(d.value for d in at.dataframe if "User" in d.value.columns)
     assert list(log["User"]) == ["wang"] and list(log["What"]) == ["inventory"]
     assert at.selectbox(key="my_factory_admin_factory").value
+
+
+def test_work_orders_come_from_the_published_plan_and_only_this_factorys(own_data, monkeypatch):
+    planning = pytest.importorskip("supply.planning")
+    if not (hasattr(planning, "load_plan") and hasattr(planning, "_plan_path")):
+        pytest.skip("the planning module does not publish plans yet")
+    route_like_the_server(monkeypatch)
+    store = Store(own_data)
+    sid = store.latest().snapshot_id
+    path = planning._plan_path(store, sid)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    week = dt.date(2026, 7, 13)
+    pl.DataFrame({"school_id": ["S0001", "S0002"], "garment": ["summer_uniform", "winter_uniform"],
+                  "size": ["130/64", "140/68"], "factory_id": [FID, "F0000002"], "week_start": [week, week],
+                  "pieces": [120, 999_999], "deadline": [week + dt.timedelta(days=30)] * 2,
+                  "delivery_date": [week + dt.timedelta(days=20)] * 2}).write_parquet(path)
+    at = _open_page("factory", FID)
+    tables = [d.value for d in at.dataframe]
+    work = next(t for t in tables if "Pieces" in t.columns)
+    assert list(work["Pieces"]) == [120] and "F0000002" not in work.to_string()
+    assert any("production plan" in c.value for c in at.caption)

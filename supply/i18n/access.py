@@ -118,7 +118,9 @@ STRINGS = {
     "my_factory.col.unit_cost": ("单位成本（元）", "Unit cost (CNY)"),
     "my_factory.col.value_cny": ("金额（元）", "Value (CNY)"),
     "my_factory.col.as_of": ("盘点日期", "Counted on"),
-    "my_factory.col.week_due": ("生产周", "Production week"),
+    "my_factory.col.pieces": ("件数", "Pieces"),
+    "my_factory.col.deadline": ("学校要求交期", "School's deadline"),
+    "my_factory.col.delivery_date": ("预计送达", "Expected delivery"),
     # export log
     "audit.title": ("导出记录（仅管理员可见）", "Export log (administrators only)"),
     "audit.empty": ("还没有导出记录。", "Nothing has been exported yet."),
