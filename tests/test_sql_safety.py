@@ -38,6 +38,13 @@ ALLOWED = {
         "table DDL from schema.TABLES and module constants; the factory id is bound as $f",
     ("supply/db.py", "_planner_tables"):
         "aggregate DDL from module constants; SUPPRESS_BELOW is an int constant",
+    ("supply/ingest_merge.py", "duplicate_keys"):
+        "ingest's private connection (not a viewer's): key columns from schema.KEYS; the Parquet "
+        "glob is the server's own scratch path, refused by _quote() if it holds a quote",
+    ("supply/ingest_merge.py", "merge"):
+        "ingest's private connection: columns and types from schema.TABLES; scratch and output "
+        "paths are the server's own, refused by _quote() if they hold a quote (COPY ... TO takes "
+        "no bound path); the dropped row numbers are bound as $drop",
     ("tests/contracts.py", "contract_violations"):
         "data-contract checks on an in-memory copy: table and column names from supply.schema "
         "and constant lists in the file, accepted values quoted with '' escaping; no user value",
