@@ -42,6 +42,12 @@ def _level(level: str) -> tuple[tuple[str, ...], tuple[str, ...], np.ndarray, sh
     return tuple(codes), tuple(names), geoms_arr, shapely.STRtree(geoms_arr)
 
 
+def preload() -> None:
+    """Load the boundaries now (each level loads once per process, ~2 s for counties)."""
+    for level in ("district", "city", "province"):
+        _level(level)
+
+
 def county_names() -> dict[str, str]:
     """County adcode -> county name (from the boundary data)."""
     codes, names, _, _ = _level("district")

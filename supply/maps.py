@@ -79,12 +79,13 @@ class Legend:
 
 
 class Deck(pdk.Deck):
-    """A pydeck Deck with compact JSON: pydeck indents its JSON, which triples the bytes
-    of boundary coordinates sent to the browser."""
+    """A pydeck Deck with compact JSON. pydeck indents its JSON and escapes every Chinese
+    character as \\uXXXX, which triples the bytes of boundaries and tooltips sent to the browser."""
 
     def to_json(self) -> str:
-        """The Deck's JSON, without indentation."""
-        return json.dumps(self, sort_keys=True, default=default_serialize, separators=(",", ":"))
+        """The Deck's JSON, without indentation or escaped Chinese."""
+        return json.dumps(self, sort_keys=True, default=default_serialize, separators=(",", ":"),
+                          ensure_ascii=False)
 
 
 # -- small helpers -----------------------------------------------------------------------
