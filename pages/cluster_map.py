@@ -151,7 +151,8 @@ if cluster_id and cluster_id in conc["cluster_id"].to_list():
     row = conc.filter(pl.col("cluster_id") == cluster_id).row(0, named=True)
     value, change = row[f"hhi_{basis}"], row[f"hhi_{basis}_change"]
     m1, m2, m3 = st.columns(3)
-    m1.metric(ctx.t(f"map.hhi_{basis}"), fmt_int(value, "en"), None if change is None else f"{change:+,.0f}",
+    m1.metric(ctx.t(f"map.hhi_{basis}"), fmt_int(value, "en"),
+              None if change is None or abs(change) < 0.5 else f"{change:+,.0f}",
               delta_color="inverse", help=ctx.t("map.hhi.help"))
     m2.metric(ctx.t("map.equivalent"), "—" if not value else f"{10000 / value:,.1f}")
     m3.metric(ctx.t("map.top_share"), fmt_pct(row[f"top_share_{basis}"]))

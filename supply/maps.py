@@ -220,7 +220,8 @@ def factory_layer(points: pl.DataFrame, lang: str, size_by: str = "employees",
         rows.append({
             "lon": r["lon"], "lat": r["lat"], "colour": [*colour, 210], "radius": float(rad),
             "tip_title": r["name"],
-            "tip_1": f"{label('category', r['category'], lang)} · {cluster_names.get(r['cluster_id'], r['cluster_id'])}",
+            "tip_1": " · ".join((label("category", r["category"], lang),
+                                  cluster_names.get(r["cluster_id"], r["cluster_id"] or ""))),
             "tip_2": places.get(r["adcode"], r["adcode"] or ""),
             "tip_3": " · ".join(detail),
         })
