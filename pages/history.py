@@ -62,8 +62,9 @@ if change.is_empty():
     st.info(ctx.t("history.no_capacity"))
     st.stop()
 shown = change.with_columns(
+    county=change["county"] if ctx.lang == "zh" else change["county"] + " (" + change["adcode"] + ")",
     category=change["category"].map_elements(lambda c: label("category", c, ctx.lang), return_dtype=str),
-    capacity_change_pct=change["capacity_change_pct"].map_elements(fmt_pct, return_dtype=str),
+    capacity_change_pct=change["capacity_change_pct"].map_elements(lambda v: fmt_pct(v, 2), return_dtype=str),
     suppressed=change["suppressed_a"].fill_null(0) + change["suppressed_b"].fill_null(0),
 ).select("county", "category", "capacity_a", "capacity_b", "capacity_change", "capacity_change_pct",
          "booked_change", "suppressed")

@@ -289,8 +289,9 @@ def _scope(batch: Batch, base: Base, viewer) -> None:
     # association: member factories of its cluster, schools in its cities
     members = base.factories.filter((pl.col("cluster_id") == viewer.cluster_id)
                                     & pl.col("association_member").fill_null(False))["factory_id"]
-    if table in ("capacity", "orders", "inventory"):
-        batch.add(f["factory_id"].is_not_null() & ~f["factory_id"].is_in(members.implode()),
+    known = base.factories["factory_id"].implode()
+    if table in ("capacity", "orders", "inventory"):  # unknown ids are reported once, as unknown
+        batch.add(f["factory_id"].is_in(known) & ~f["factory_id"].is_in(members.implode()),
                   "factory_id", "not_member", viewer.cluster_id)
     elif table == "factories":
         others = base.factories.filter(pl.col("cluster_id") != viewer.cluster_id)["factory_id"]

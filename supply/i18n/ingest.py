@@ -256,9 +256,10 @@ STRINGS = {
     "history.col.rows_a": ("较早（行）", "Older (rows)"),
     "history.col.rows_b": ("较新（行）", "Newer (rows)"),
     "history.col.by_key": ("按主键匹配", "Matched by key"),
-    "history.not_by_key": ("标为“否”的表在你的权限范围内主键不唯一（如隐藏了款号），只按整行比较，因此只计新增和删除。",
-                           "Tables marked “no” have keys that are not unique within your scope (e.g. hidden SKUs); "
-                           "they are compared as whole rows, so only additions and removals are counted."),
+    "history.not_by_key": ("“按主键匹配”未勾选的表在你的权限范围内主键不唯一（如隐藏了款号），只按整行比较，因此只计新增和删除。",
+                           "Tables without a tick under “Matched by key” have keys that are not unique within your "
+                           "scope (e.g. hidden SKUs); they are compared as whole rows, so only additions and removals "
+                           "are counted."),
     "history.capacity_change": ("产能变化：按区县和品类", "Capacity change by county and category"),
     "history.weeks": ("比较的周数（自较新数据日期所在周起）", "Weeks compared (from the week of the later data date)"),
     "history.window": ("比较 {start} 起的 {weeks} 周（两个快照都覆盖的计划周）。", "Comparing the {weeks} weeks from {start} (weeks both snapshots plan)."),
