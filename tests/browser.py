@@ -141,8 +141,9 @@ def wait_for_app(page, timeout_ms: int = APP_TIMEOUT_MS, settle_ms: int = 400) -
     """Wait until the app is connected and Streamlit has finished running the script.
 
     Like Streamlit's own e2e helper: ``stApp`` must be connected and its script state
-    ``notRunning``, with no running indicator (``stStatusWidget``), for ``settle_ms``
-    in a row (a widget change can start a rerun right after a run ends).
+    ``notRunning``, with no running indicator (``stStatusWidget``) and no stale element
+    left from the previous run (``data-stale="true"``), for ``settle_ms`` in a row (a
+    widget change can start a rerun right after a run ends).
     """
     page.wait_for_selector('[data-testid="stApp"][data-test-connection-state="CONNECTED"]',
                            state="attached", timeout=timeout_ms)
@@ -152,7 +153,8 @@ def wait_for_app(page, timeout_ms: int = APP_TIMEOUT_MS, settle_ms: int = 400) -
     quiet_since = None
     while time.monotonic() < deadline:
         busy = (page.locator(idle).count() == 0
-                or page.locator('[data-testid="stStatusWidget"]').count() > 0)
+                or page.locator('[data-testid="stStatusWidget"]').count() > 0
+                or page.locator('[data-stale="true"]').count() > 0)
         if busy:
             quiet_since = None
         elif quiet_since is None:

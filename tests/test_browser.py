@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 
 import pytest
+from playwright.sync_api import expect
 
 from supply.i18n import t
 from supply.nav import PAGES, pages_for
@@ -55,7 +56,9 @@ def _as_role(app: dict, role: str) -> None:
 
 def test_overview_shows_six_metrics_in_chinese_by_default(browser_app, shots):
     page = browser_app["page"]
-    labels = [e.inner_text().strip() for e in page.locator('[data-testid="stMetricLabel"]').all()]
+    metrics = page.locator('[data-testid="stMain"] [data-testid="stMetricLabel"]')
+    expect(metrics).to_have_count(len(OVERVIEW_METRICS), timeout=60_000)
+    labels = [e.inner_text().strip() for e in metrics.all()]
     assert labels == [t(k, "zh") for k in OVERVIEW_METRICS]
     assert page.locator("h1").first.inner_text().strip() == t("overview.title", "zh")
     assert exceptions(page) == []
