@@ -89,8 +89,9 @@ if problems:
 st.subheader(ctx.t("planning.compare_title"))
 s_opt, s_gr = planning.summary(opt, inputs), planning.summary(greedy, inputs)
 cols = st.columns(4)
+saving = opt.total_cost - greedy.total_cost
 cols[0].metric(ctx.t("planning.total_cost"), fmt_cny(opt.total_cost, ctx.lang),
-               fmt_cny(opt.total_cost - greedy.total_cost, ctx.lang), delta_color="inverse")
+               ("-" if saving < 0 else "+") + fmt_cny(abs(saving), ctx.lang), delta_color="inverse")
 cols[1].metric(ctx.t("planning.unmet"), fmt_int(opt.unmet_pieces, ctx.lang),
                f"{opt.unmet_pieces - greedy.unmet_pieces:+,}", delta_color="inverse")
 cols[2].metric(ctx.t("planning.utilisation_after"), fmt_pct(s_opt["utilisation_after"]),
@@ -114,6 +115,8 @@ st.dataframe(compare.rename({c: ctx.t(f"planning.col.{c}") for c in compare.colu
 # -- schedule and utilisation -------------------------------------------------------------------
 st.subheader(ctx.t("planning.schedule_title"))
 util = planning.utilisation_after(opt, inputs)
+if opt.schedule.height:  # the weeks up to the last one the plan uses (and one more)
+    util = util.filter(pl.col("week_start") <= opt.schedule["week_start"].max() + dt.timedelta(weeks=1))
 measure = st.radio(ctx.t("planning.heatmap_measure"), ["planned_pieces", "utilisation_after"], horizontal=True,
                    format_func=lambda m: ctx.t(f"planning.col.{m}"), key="planning_heatmap_measure")
 st.plotly_chart(schedule_heatmap(util, ctx.lang, measure), key="planning_heatmap")
@@ -125,7 +128,8 @@ def table(frame: pl.DataFrame, key: str, coded: dict | None = None) -> pl.DataFr
     coded = coded or {}
     shown = frame.select([
         (pl.col(c).map_elements(lambda v, k=coded[c]: label(k, v, ctx.lang), return_dtype=pl.String)
-         if c in coded else pl.col(c)).alias(ctx.t(f"planning.col.{c}")) for c in frame.columns])
+         if c in coded else pl.col(c).cast(pl.String) if frame.schema[c] == pl.Date else pl.col(c))
+        .alias(ctx.t(f"planning.col.{c}")) for c in frame.columns])
     st.dataframe(shown, hide_index=True, width="stretch", key=key)
     return shown
 

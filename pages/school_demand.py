@@ -26,6 +26,8 @@ def show(frame: pl.DataFrame, key: str, coded: dict | None = None) -> None:
         col = pl.col(name)
         if name in coded:
             col = col.map_elements(lambda c, k=coded[name]: label(k, c, ctx.lang), return_dtype=pl.String)
+        elif frame.schema[name] == pl.Date:
+            col = col.cast(pl.String)
         exprs.append(col.alias(ctx.t(f"demand.col.{name}")))
     st.dataframe(frame.select(exprs), hide_index=True, width="stretch", key=key)
 

@@ -429,15 +429,12 @@ def check_plan(plan: Plan, inputs: PlanInputs) -> list[str]:
 
 def work_orders_for_factory(plan, factory_id: str) -> pl.DataFrame:
     """One factory's work orders and nothing of any other factory's: school, garment, size,
-    production week, pieces (``qty``) and the school's deadline (``due_date``).
+    production week, pieces, the school's deadline and the delivery date.
 
-    ``plan`` is a Plan or a published plan (``load_plan``). The column names are those
-    the "My factory" page already labels.
+    ``plan`` is a Plan or a published plan (``load_plan``); "My factory" calls this.
     """
-    return (plan.work_orders.filter(pl.col("factory_id") == factory_id)
-            .select(pl.col("school_id").alias("school"), "garment", "size", "week_start",
-                    pl.col("pieces").alias("qty"), pl.col("deadline").alias("due_date"))
-            .sort("week_start", "school", "garment", "size"))
+    return (plan.work_orders.filter(pl.col("factory_id") == factory_id).drop("factory_id")
+            .sort("week_start", "school_id", "garment", "size"))
 
 
 def work_orders_for_school(plan: Plan, school_id: str) -> pl.DataFrame:

@@ -207,8 +207,8 @@ def test_check_plan_catches_broken_plans(swap_instance):
 def test_work_orders_for_a_factory_hold_only_that_factory(swap_instance):
     plan = planning.solve(swap_instance, "optimal")
     own = planning.work_orders_for_factory(plan, "F1")
-    assert own.columns == ["school", "garment", "size", "week_start", "qty", "due_date"]
-    assert set(own["school"]) == {"B"} and own["qty"].sum() == 100
+    assert own.columns == ["school_id", "garment", "size", "week_start", "pieces", "deadline", "delivery_date"]
+    assert set(own["school_id"]) == {"B"} and own["pieces"].sum() == 100
     assert planning.work_orders_for_factory(plan, "F9").height == 0
 
 
@@ -270,7 +270,7 @@ def test_published_plan_is_what_a_factory_owner_reads(tiny_store, tmp_path, swap
     planning.publish_plan(store, "s1", plan)
     published = planning.load_plan(store, "s1")
     assert published.meta["total_cost"] == pytest.approx(10_500)
-    assert planning.work_orders_for_factory(published, "F2")["school"].to_list() == ["A", "A"]
+    assert planning.work_orders_for_factory(published, "F2")["school_id"].to_list() == ["A", "A"]
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
