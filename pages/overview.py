@@ -41,13 +41,16 @@ def delta(key, pct=False):
 
 cols = st.columns(6)
 cols[0].metric(ctx.t("overview.factories"), fmt_int(now["factories"], ctx.lang), delta("factories"))
-cols[1].metric(ctx.t("overview.capacity"), fmt_int(now["capacity_pieces"], ctx.lang), delta("capacity_pieces"))
-cols[2].metric(ctx.t("overview.utilisation"), fmt_pct(now["utilisation"]), delta("utilisation", True))
+cols[1].metric(ctx.t("overview.capacity"), fmt_int(now["capacity_pieces"], ctx.lang), delta("capacity_pieces"),
+               help=ctx.t("overview.help.capacity"))
+cols[2].metric(ctx.t("overview.utilisation"), fmt_pct(now["utilisation"]), delta("utilisation", True),
+               help=ctx.t("overview.help.utilisation"))
 cols[3].metric(ctx.t("overview.open_orders"), fmt_int(now["open_order_pieces"], ctx.lang),
-               delta("open_order_pieces"))
-cols[4].metric(ctx.t("overview.pooled_share"), fmt_pct(now["pooled_share"]), delta("pooled_share", True))
+               delta("open_order_pieces"), help=ctx.t("overview.help.open_orders"))
+cols[4].metric(ctx.t("overview.pooled_share"), fmt_pct(now["pooled_share"]), delta("pooled_share", True),
+               help=ctx.t("overview.help.pooled_share"))
 cols[5].metric(ctx.t("overview.inventory"), fmt_int(now["inventory_pieces"], ctx.lang),
-               delta("inventory_pieces"), delta_color="inverse")
+               delta("inventory_pieces"), delta_color="inverse", help=ctx.t("overview.help.inventory"))
 if now["suppressed_cells"]:
     st.caption(ctx.t("overview.suppressed", n=now["suppressed_cells"]))
 st.caption(ctx.t("overview.zhili_note"))
