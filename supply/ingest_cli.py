@@ -56,7 +56,8 @@ def _ingest(p: argparse.ArgumentParser):
     p.add_argument("--default", action="append", default=[], metavar="COLUMN=VALUE",
                    help="value for rows the file leaves empty, e.g. cluster_id=zhili (repeatable)")
     p.add_argument("--allow-partial", action="store_true", help="commit the valid rows and leave the bad ones out")
-    p.add_argument("--as-of", type=dt.date.fromisoformat, default=None, help="data date (default: today; for the synthetic demo, the demo's own date)")
+    p.add_argument("--as-of", type=dt.date.fromisoformat, default=None,
+                   help="data date (default: today; for the synthetic demo, the demo's own date)")
     p.add_argument("--sheet", help="xlsx sheet (default: the first)")
     p.add_argument("--lang", choices=("zh", "en"), default="zh")
     p.add_argument("--errors-out", type=Path, metavar="CSV", help="write every error to this CSV (UTF-8 BOM)")
