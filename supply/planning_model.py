@@ -254,6 +254,7 @@ class FlowLP:
                          np.full(ncol, highspy.kHighsInf), row_lo, row_hi, starts, rows, vals,
                          np.zeros(ncol, dtype=np.int32))
         self.h.setOptionValue("solver", LP_SOLVER)
+        self.cold = False  # True: every run starts afresh with LP_SOLVER (no warm simplex)
         self.iterations = 0
         self.solves = 0
 
@@ -268,7 +269,8 @@ class FlowLP:
                 return False
             self.h.setOptionValue("time_limit", max(0.05, left))
         self.h.run()
-        self.h.setOptionValue("solver", "simplex")  # later re-solves start from this basis
+        if not self.cold:  # later re-solves start from this basis
+            self.h.setOptionValue("solver", "simplex")
         self.solves += 1
         self.iterations = int(self.h.getInfo().simplex_iteration_count)
         return self.h.getModelStatus() == highspy.HighsModelStatus.kOptimal
