@@ -150,12 +150,15 @@ why = planning.explain_unmet(opt, inputs)
 if why.height == 0:
     st.success(ctx.t("planning.all_met"))
 else:
+    category = label("category", planning.CATEGORY, ctx.lang)
     for r in why.group_by("school_id", "school_name", "deadline", "reason").agg(
             pl.col("unmet_pieces").sum(), pl.col("shortfall_pieces").max(), pl.col("capacity_by_deadline").max(),
-            pl.col("demand_by_deadline").max()).sort("deadline", "school_id").head(5).iter_rows(named=True):
+            pl.col("demand_by_deadline").max(), pl.col("short_by_date").max()).sort(
+            ["unmet_pieces", "school_id"], descending=[True, False]).head(5).iter_rows(named=True):
         st.write("• " + ctx.t(f"planning.why.{r['reason']}", school=r["school_name"] or r["school_id"],
                               deadline=r["deadline"].isoformat(), unmet=fmt_int(r["unmet_pieces"], ctx.lang),
-                              category=label("category", planning.CATEGORY, ctx.lang),
+                              category=category.lower() if ctx.lang == "en" else category,
+                              by=r["short_by_date"].isoformat(),
                               capacity=fmt_int(r["capacity_by_deadline"], ctx.lang),
                               demand=fmt_int(r["demand_by_deadline"], ctx.lang),
                               short=fmt_int(r["shortfall_pieces"], ctx.lang)))

@@ -494,49 +494,55 @@ def explain_unmet(plan: Plan, inputs: PlanInputs) -> pl.DataFrame:
 
     ``reason`` is one of: ``deadline`` (no factory can deliver by the deadline after its
     lead time), ``no_capacity`` (no free capacity before the deadline), ``moq`` (every
-    factory's MOQ is above the order), ``capacity`` (capacity that can deliver by the
-    deadline is short of all demand due by then, by ``shortfall_pieces``), ``taken`` (the
-    capacity is there, but earlier or cheaper demand holds it, or what is left is below
-    the factories' MOQ).
+    factory's MOQ is above the order), ``capacity`` (the pooled demand due by some date on
+    or after this deadline exceeds the capacity that can deliver by that date; the worst
+    such date is ``short_by_date``, short by ``shortfall_pieces``), ``taken`` (capacity is
+    there, but cheaper demand holds it, or what is left is below the factories' MOQ).
     """
     cols = {"school_id": pl.String, "school_name": pl.String, "garment": pl.String, "deadline": pl.Date,
             "category": pl.String, "demand_pieces": pl.Int64, "unmet_pieces": pl.Int64, "reason": pl.String,
-            "capacity_by_deadline": pl.Int64, "demand_by_deadline": pl.Int64, "shortfall_pieces": pl.Int64}
+            "short_by_date": pl.Date, "capacity_by_deadline": pl.Int64, "demand_by_deadline": pl.Int64,
+            "shortfall_pieces": pl.Int64}
     short = plan.unmet.group_by(_GROUP_KEY).agg(pl.col("pieces").sum().alias("unmet_pieces"))
     if short.height == 0:
         return pl.DataFrame(schema=cols)
-    inst, _ = to_instance(inputs)
+    inst, maps = to_instance(inputs)
     G, F, W = inst.shape
     keys = inputs.groups.select(_GROUP_KEY).with_row_index("g")
     rows = short.join(keys, on=_GROUP_KEY).sort("g")
-    gidx = rows["g"].to_numpy()
     cum = np.cumsum(inst.free, axis=1) if W else np.zeros((F, 0), dtype=np.int64)
-    out = {k: [] for k in ("reason", "capacity_by_deadline", "demand_by_deadline", "shortfall_pieces")}
-    for g in gidx:
-        last_day = inst.deadline[g] - 7 - inst.lead
-        cutoff = np.searchsorted(inst.week_start, last_day, side="right") - 1
+    # capacity that can deliver by each distinct deadline, and the demand due by then
+    days = np.unique(inst.deadline)
+    cut = np.searchsorted(inst.week_start, days[:, None] - 7 - inst.lead[None, :], side="right") - 1  # (D, F)
+    cap_by = np.where(cut >= 0, cum[np.arange(F)[None, :], np.maximum(cut, 0)], 0).sum(axis=1)
+    dem_by = np.array([inst.demand[inst.deadline <= d].sum() for d in days])
+    gap_by = dem_by - cap_by
+    out = {k: [] for k in ("reason", "short_by_date", "capacity_by_deadline", "demand_by_deadline",
+                           "shortfall_pieces")}
+    for g in rows["g"].to_numpy():
+        cutoff = np.searchsorted(inst.week_start, inst.deadline[g] - 7 - inst.lead, side="right") - 1
         reach = cutoff >= 0
         if inst.max_km is not None:
             km = pm.haversine_km(inst.glon[g], inst.glat[g], inst.flon, inst.flat)
             reach &= np.nan_to_num(km, nan=0.0) <= inst.max_km
         cap = np.where(reach, cum[np.arange(F), np.maximum(cutoff, 0)], 0)
-        cap_total = int(cap.sum())
-        due = int(inst.demand[inst.deadline <= inst.deadline[g]].sum())
-        shortfall = max(0, due - cap_total)
+        later = np.flatnonzero(days >= inst.deadline[g])
+        worst = later[np.argmax(gap_by[later])]
         if not reach.any():
             reason = "deadline"
-        elif cap_total == 0:
+        elif cap.sum() == 0:
             reason = "no_capacity"
         elif (inst.moq[reach & (cap > 0)] > inst.demand[g]).all():
             reason = "moq"
-        elif shortfall > 0:
+        elif gap_by[worst] > 0:
             reason = "capacity"
         else:
             reason = "taken"
         out["reason"].append(reason)
-        out["capacity_by_deadline"].append(cap_total)
-        out["demand_by_deadline"].append(due)
-        out["shortfall_pieces"].append(shortfall)
+        out["short_by_date"].append(np.datetime64(int(days[worst]), "D").astype(dt.date))
+        out["capacity_by_deadline"].append(int(cap_by[worst]))
+        out["demand_by_deadline"].append(int(dem_by[worst]))
+        out["shortfall_pieces"].append(max(0, int(gap_by[worst])))
     groups = inputs.groups.with_row_index("g").select("g", "school_name", "demand")
     return (rows.with_columns(**{k: pl.Series(v) for k, v in out.items()})
             .join(groups, on="g").with_columns(category=pl.lit(CATEGORY), demand_pieces=pl.col("demand"))

@@ -154,10 +154,10 @@ STRINGS = {
     "planning.why.moq": ("{school}：截止 {deadline}，{unmet} 件无法排产——订单小于所有可用工厂的起订量。",
                          "{school}: deadline {deadline}, {unmet} pieces unplanned: the order is below every "
                          "available factory's MOQ."),
-    "planning.why.capacity": ("{school}：截止 {deadline}，{unmet} 件无法排产——{category}产能不足：截止前可交付产能 {capacity} 件，"
-                              "同期到期需求 {demand} 件，缺口 {short} 件。",
+    "planning.why.capacity": ("{school}：截止 {deadline}，{unmet} 件无法排产——{category}产能不足：到 {by} 为止可交付的产能 {capacity} 件，"
+                              "到期需求 {demand} 件，缺口 {short} 件。",
                               "{school}: deadline {deadline}, {unmet} pieces unplanned: {category} capacity is "
-                              "short. Capacity that can deliver by then is {capacity} pieces, demand due by then "
+                              "short. Capacity that can deliver by {by} is {capacity} pieces, demand due by then "
                               "{demand}: short by {short}."),
     "planning.why.taken": ("{school}：截止 {deadline}，{unmet} 件无法排产——截止前的{category}产能已被更早或更便宜的需求占用，"
                            "或剩余量低于起订量。",
@@ -231,7 +231,8 @@ STRINGS = {
     "planning.col.delivery_date": ("送达日期", "Delivered by"),
     "planning.col.category": ("品类", "Category"),
     "planning.col.reason": ("原因", "Reason"),
-    "planning.col.capacity_by_deadline": ("截止前可交付产能（件）", "Capacity by the deadline (pcs)"),
+    "planning.col.short_by_date": ("缺口最大的日期", "Shortest on"),
+    "planning.col.capacity_by_deadline": ("届时可交付产能（件）", "Capacity by then (pcs)"),
     "planning.col.demand_by_deadline": ("同期到期需求（件）", "Demand due by then (pcs)"),
     "planning.col.shortfall_pieces": ("缺口（件）", "Short by (pcs)"),
     "planning.col.first_delivery": ("首次送达", "First delivery"),
