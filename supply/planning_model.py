@@ -255,6 +255,7 @@ class FlowLP:
                          np.zeros(ncol, dtype=np.int32))
         self.h.setOptionValue("solver", LP_SOLVER)
         self.cold = False  # True: every run starts afresh with LP_SOLVER (no warm simplex)
+        self.status = "not solved"
         self.iterations = 0
         self.solves = 0
 
@@ -269,11 +270,19 @@ class FlowLP:
                 return False
             self.h.setOptionValue("time_limit", max(0.05, left))
         self.h.run()
+        status = self.h.getModelStatus()
+        if status not in (highspy.HighsModelStatus.kOptimal, highspy.HighsModelStatus.kTimeLimit):
+            # a warm re-solve that stalls (numerical trouble): once more from scratch, interior point
+            self.h.setOptionValue("solver", LP_SOLVER)
+            self.h.clearSolver()
+            self.h.run()
+            status = self.h.getModelStatus()
+        self.status = self.h.modelStatusToString(status)
         if not self.cold:  # later re-solves start from this basis
             self.h.setOptionValue("solver", "simplex")
         self.solves += 1
         self.iterations = int(self.h.getInfo().simplex_iteration_count)
-        return self.h.getModelStatus() == highspy.HighsModelStatus.kOptimal
+        return status == highspy.HighsModelStatus.kOptimal
 
     def reduced(self) -> np.ndarray:
         """Reduced cost of every pair (in the model or not) under the current duals."""
@@ -607,7 +616,7 @@ def optimise(inst: Instance, pairs: Pairs, time_limit: float | None = None, rel_
     say(0.05, f"LP: {len(pairs):,} eligible pairs")
     lp = FlowLP(inst, pairs, first_columns(pairs, seed.amount), deadline)
     optimal, rounds, reduced = column_generation(lp, progress)
-    stats = {"pairs": len(pairs), "lp_rounds": rounds, "lp_columns": len(lp.active),
+    stats = {"pairs": len(pairs), "lp_rounds": rounds, "lp_columns": len(lp.active), "lp_status": lp.status,
              "lp_seconds": round(time.perf_counter() - t0, 4), "lp_optimal": optimal}
     if not optimal:
         say(0.9, "time limit reached in the LP: best plan so far")
