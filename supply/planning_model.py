@@ -256,6 +256,7 @@ class FlowLP:
         self.h.setOptionValue("solver", LP_SOLVER)
         self.cold = False  # True: every run starts afresh with LP_SOLVER (no warm simplex)
         self.status = "not solved"
+        self.last_optimal: np.ndarray | None = None  # pieces of the last restricted LP solved to optimality
         self.iterations = 0
         self.solves = 0
 
@@ -268,7 +269,8 @@ class FlowLP:
         if left is not None:
             if left <= 0:
                 return False
-            self.h.setOptionValue("time_limit", max(0.05, left))
+            # HiGHS's time limit counts on its own clock, which runs across calls
+            self.h.setOptionValue("time_limit", self.h.getRunTime() + max(0.05, left))
         self.h.run()
         status = self.h.getModelStatus()
         if status not in (highspy.HighsModelStatus.kOptimal, highspy.HighsModelStatus.kTimeLimit):
@@ -322,6 +324,7 @@ def column_generation(lp: FlowLP, progress: Progress | None = None) -> tuple[boo
         rounds += 1
         if not lp.run():
             return False, rounds, np.zeros(len(pairs))
+        lp.last_optimal = lp.amounts()[0]  # feasible for the full problem too
         reduced = lp.reduced()
         cand = np.flatnonzero((reduced < -1e-6) & (lp.col_of < 0))
         if progress:
@@ -619,6 +622,14 @@ def optimise(inst: Instance, pairs: Pairs, time_limit: float | None = None, rel_
     stats = {"pairs": len(pairs), "lp_rounds": rounds, "lp_columns": len(lp.active), "lp_status": lp.status,
              "lp_seconds": round(time.perf_counter() - t0, 4), "lp_optimal": optimal}
     if not optimal:
+        if lp.last_optimal is not None:  # the last restricted LP, with short lines dropped and refilled
+            cand = lp.last_optimal.copy()
+            cand[moq_violations(inst, pairs, cand)] = 0
+            cand = fill(inst, pairs, cand, edf_order(inst))
+            obj = objective_of(inst, pairs, cand)[0]
+            stats["restricted_lp_objective"] = obj
+            if obj < best_obj and feasible(inst, pairs, cand):
+                best, best_obj = cand, obj
         say(0.9, "time limit reached in the LP: best plan so far")
         return Solution(best, objective_of(inst, pairs, best)[1], best_obj, -math.inf, False, "time_limit", stats)
     amount, _, lower = lp.amounts()
