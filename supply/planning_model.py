@@ -52,6 +52,7 @@ ADD_PER_GROUP = 6  # at most this many priced-out pairs per group and round
 LP_SOLVER = "ipm"  # interior point + crossover: robust on this highly degenerate LP
 MAX_MIP_PAIRS = 5_000  # above this many unfixed pairs the rounded LP is returned with its gap
 MIP_SECONDS = 15.0  # at most this long in branch and bound
+ROUNDING_SECONDS = 8.0  # at most this long rounding the LP to meet every MOQ (dive + polish)
 FULL_LP_PAIRS = 400_000  # up to this many pairs the first LP holds them all
 
 Progress = Callable[[float, str], None]
@@ -641,8 +642,11 @@ def optimise(inst: Instance, pairs: Pairs, time_limit: float | None = None, rel_
         obj, unmet = objective_of(inst, pairs, amount)
         return Solution(amount, unmet, obj, lower, True, "optimal", stats)
     say(0.65, f"{len(bad):,} lines below MOQ: rounding the LP")
+    lp.deadline = time.perf_counter() + ROUNDING_SECONDS if deadline is None else \
+        min(deadline, time.perf_counter() + ROUNDING_SECONDS)
     rounded = fill(inst, pairs, dive(lp, amount), edf_order(inst))
     rounded = fill(inst, pairs, polish(lp, rounded), edf_order(inst))
+    lp.deadline = deadline
     obj = objective_of(inst, pairs, rounded)[0]
     stats.update(dive_objective=obj, dive_solves=lp.solves)
     if obj < best_obj and feasible(inst, pairs, rounded):
