@@ -56,7 +56,7 @@ def page_rerun(data_dir: Path):
     at.session_state["lang"] = "zh"
     at.session_state["view_as_role"] = "association"
     at.run()
-    at.switch_page("pages/inventory.py")
+    at.switch_page("app_pages/inventory.py")
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     values = itertools.count(110, 10)  # a new value each time: no cache hit

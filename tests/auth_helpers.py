@@ -32,11 +32,10 @@ def write_users(path: Path, *users: dict) -> Path:
 def route_like_the_server(monkeypatch) -> None:
     """Make AppTest run dashboard.py on every run, as the real server does.
 
-    The repository has a ``pages/`` folder, so Streamlit starts in its legacy multipage
-    mode; a real server leaves it as soon as ``st.navigation`` is called, but AppTest
-    resets it before every run and then runs a switched-to page file on its own (without
-    the sidebar, sign-in or scope). Turning the legacy mode off after AppTest's reset
-    makes every run go through the router, sign-in included.
+    A folder named ``pages/`` next to the entry point would put Streamlit in its legacy
+    multipage mode, in which AppTest runs a switched-to page file on its own (without the
+    sidebar, sign-in or scope). The pages now live in ``app_pages/``; this guard keeps
+    every run going through the router even if such a folder appears again.
     """
     original = PagesManager.__init__
 

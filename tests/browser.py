@@ -205,10 +205,10 @@ def choose(page, label: str, option: str) -> None:
 def open_app(page, url: str, path: str = "") -> None:
     """Open the app at ``url/path`` in a fresh session that is ready for widget changes.
 
-    The very first run on a new server goes through Streamlit's legacy ``pages/`` mode
-    (the repository has a pages/ folder) before ``st.navigation`` takes over, so widget
-    ids of that first run differ and the first widget change in that session is lost.
-    Loading the app once and reloading gives a session that starts in navigation mode.
+    Loading once and reloading gives a session whose first run has finished, so the
+    first widget change is never raced by the initial run. (It was needed while the pages
+    lived in a folder named ``pages/``, which put a new server's first run into Streamlit's
+    legacy multipage mode; the folder is now ``app_pages/``.)
     """
     page.goto(f"{url}/{path}")
     wait_for_app(page)

@@ -170,7 +170,7 @@ def test_an_idle_session_must_sign_in_again(users_env):
     at = new_app("en")
     at.run()
     sign_in(at, "wang")
-    at.switch_page("pages/my_factory.py").run()
+    at.switch_page("app_pages/my_factory.py").run()
     assert at.title[0].value == "My factory"
     at.session_state["_auth_last_seen"] = 0.0  # long ago
     at.run()

@@ -24,7 +24,7 @@ from test_app_smoke import ENTRY, assert_no_exception, open_app  # noqa: E402
 
 W0 = dt.date(2026, 6, 29)
 WEEKS = [W0 + dt.timedelta(weeks=i) for i in range(4)]
-PAGE = "pages/capacity.py"
+PAGE = "app_pages/capacity.py"
 
 
 # -- fixtures ------------------------------------------------------------------------------

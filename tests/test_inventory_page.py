@@ -9,7 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 from test_app_smoke import ENTRY, TIMEOUT, assert_no_exception, open_app
 
-PAGE = "pages/inventory.py"
+PAGE = "app_pages/inventory.py"
 KEYS = ("inv_moq", "inv_forecast_cv", "inv_schools_pooled", "inv_replacement_rate", "inv_correlation")
 
 

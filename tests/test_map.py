@@ -22,7 +22,7 @@ from tests.test_app_smoke import assert_no_exception, open_app
 WEEK_FROM = dt.date(2026, 6, 29)  # the newest tiny snapshot's week
 WEEK_TO = WEEK_FROM + dt.timedelta(weeks=4)
 ANY = dict(cluster_id=None, category=None, emp_min=None, emp_max=None, member=None, exclude_ids=[])
-MAP_PAGE = "pages/cluster_map.py"
+MAP_PAGE = "app_pages/cluster_map.py"
 
 
 def assert_frame_close(left: pl.DataFrame, right: pl.DataFrame, on: str, cols: list[str], rel: float = 1e-9):

@@ -121,7 +121,7 @@ def _open_page(role: str, factory: str | None = None):
     if factory:
         at.session_state["view_as_factory"] = factory
     at.run()
-    at.switch_page("pages/my_factory.py").run()
+    at.switch_page("app_pages/my_factory.py").run()
     assert not at.exception, [e.value for e in at.exception]
     return at
 
@@ -133,7 +133,7 @@ def test_every_label_is_translated(own_data, monkeypatch, lang):
     at.session_state["view_as_role"] = "factory"
     at.session_state["view_as_factory"] = "F0000026"
     at.run()
-    at.switch_page("pages/my_factory.py").run()
+    at.switch_page("app_pages/my_factory.py").run()
     assert not at.exception
     texts = [e.value for kind in ("markdown", "caption", "title", "subheader", "info") for e in at.get(kind)]
     texts += [t.label for t in at.tabs] + [c for d in at.dataframe for c in d.value.columns]

@@ -275,7 +275,7 @@ def test_published_plan_is_what_a_factory_owner_reads(tiny_store, tmp_path, swap
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_planning_page_shows_both_plans_and_runs_a_scenario(app_env, lang):
-    at = open_app(lang, role="association", page="pages/pooled_planning.py")
+    at = open_app(lang, role="association", page="app_pages/pooled_planning.py")
     assert_no_exception(at, f"planning {lang}")
     labels = [m.label for m in at.metric]
     assert ("总成本（含罚金）" if lang == "zh" else "Total cost (incl. penalty)") in labels
@@ -291,7 +291,7 @@ def test_planning_page_shows_both_plans_and_runs_a_scenario(app_env, lang):
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_demand_page_runs_in_both_languages(app_env, lang):
-    at = open_app(lang, role="association", page="pages/school_demand.py")
+    at = open_app(lang, role="association", page="app_pages/school_demand.py")
     assert_no_exception(at, f"demand {lang}")
     labels = [m.label for m in at.metric]
     assert ("应交班级" if lang == "zh" else "Classes expected") in labels

@@ -46,7 +46,7 @@ VIEWERS = {
     "association": Viewer("association", cluster_id="zhili"),
     "factory": Viewer("factory", factory_id="F0000001"),
 }
-USED_IN = ("pages", "supply", "ui")
+USED_IN = ("app_pages", "supply", "ui")
 
 
 def params_of(name: str) -> list[str]:

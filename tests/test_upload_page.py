@@ -30,7 +30,7 @@ def private_app(tiny_data, tmp_path, monkeypatch):
 def test_upload_map_validate_commit(private_app):
     store = private_app
     base = store.latest().snapshot_id
-    at = open_app("en", role="admin", page="pages/data_upload.py")
+    at = open_app("en", role="admin", page="app_pages/data_upload.py")
     assert_no_exception(at, "upload page")
     at.selectbox(key="upload_table").set_value("capacity").run()
     data = csv_bytes([HEADER, ["F0000001", "2026-07-06", "童装", 901, 1], ["F0000001", "2026-07-13", "童装", 902, 1],
@@ -61,7 +61,7 @@ def test_upload_map_validate_commit(private_app):
     # the confirmed mapping is remembered for the next file with the same headers
     assert (store.data_dir / "ingest_mappings.json").is_file()
 
-    hist = open_app("en", role="admin", page="pages/history.py")
+    hist = open_app("en", role="admin", page="app_pages/history.py")
     assert_no_exception(hist, "history")
     listed = frame_with(hist, "snapshot_id")
     assert listed["snapshot_id"].iloc[0] == new.snapshot_id
@@ -70,7 +70,7 @@ def test_upload_map_validate_commit(private_app):
 
 
 def test_bad_file_shows_a_clear_error_and_factory_owner_sees_only_own_tables(private_app):
-    at = open_app("zh", role="factory", page="pages/data_upload.py", factory="F0000001")
+    at = open_app("zh", role="factory", page="app_pages/data_upload.py", factory="F0000001")
     assert_no_exception(at, "factory upload page")
     assert at.selectbox(key="upload_table").options == ["周产能", "订单"]
     at.file_uploader(key="upload_file").upload("empty.csv", b"", "text/csv").run()

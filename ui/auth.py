@@ -111,8 +111,8 @@ def _password_user(lang: str, users: dict[str, access.User]) -> access.User:
 def _sign_in_page(lang: str, draw) -> None:
     """Show only the sign-in screen, as the one (hidden) page of the navigation, then stop.
 
-    Calling st.navigation here, not only after sign-in, also switches Streamlit off its
-    legacy pages/ mode from a server's first run, so no page file can run on its own.
+    Calling st.navigation here, not only after sign-in, means no page file can run on its
+    own before sign-in.
     """
     title = t("access.sign_in_title", lang)
     # Every page's address shows the sign-in screen, so a deep link opens that page after sign-in.

@@ -38,8 +38,8 @@ class Context:
 def get() -> Context:
     """The context set up by dashboard.py for this run."""
     if "_ctx" not in st.session_state:
-        # Streamlit's legacy pages/ mode ran this file on its own (a server's very first request
-        # was this page's address): go through the entry point (sign-in, scope) instead.
+        # A page file ran without the entry point (e.g. Streamlit's legacy multipage mode, which a
+        # folder named pages/ would switch on): go through dashboard.py (sign-in, scope) instead.
         try:
             st.switch_page("dashboard.py")
         except Exception:  # not a legacy run: show nothing
