@@ -150,8 +150,10 @@ def test_sign_in_is_required_and_scope_comes_from_the_file(users_env):
     side = " ".join(m.value for m in at.sidebar.markdown)
     assert "wang" in side and "Factory owner" in side and "F0000001" in side
     keys = {s.key for s in at.sidebar.selectbox}
-    assert "view_as_role" not in keys and "view_as_factory" not in keys
-    assert at.selectbox(key="cluster").options == ["Zhili children's wear & school uniforms"]
+    assert not any(k.startswith("view_as") for k in keys)
+    assert at.selectbox(key="cluster__en")  # one widget key per language (ui.context.localized_selectbox)
+    assert at.session_state["cluster"] == "zhili"
+    assert at.selectbox(key="cluster__en").options == ["Zhili children's wear & school uniforms"]
     assert at.session_state["_ctx"].viewer.role == "factory"
     assert at.session_state["_ctx"].viewer.factory_id == "F0000001"
 

@@ -535,7 +535,7 @@ def _public_only(name: str) -> Seen:
 
 def test_every_page_file_is_in_the_navigation():
     """A page file outside supply/nav.PAGES would escape this test (and the router)."""
-    files = {p.relative_to(ROOT).as_posix() for p in (ROOT / "pages").glob("*.py") if p.name != "__init__.py"}
+    files = {p.relative_to(ROOT).as_posix() for p in (ROOT / "app_pages").glob("*.py") if p.name != "__init__.py"}
     assert files == {p.file for p in PAGES}
 
 

@@ -17,6 +17,7 @@ from supply import access
 from supply.db import ROLES
 from supply.i18n import label, t
 from supply.nav import PAGES
+from ui.context import localized_selectbox
 
 DEMO, USERS, OIDC = "demo", "users", "oidc"
 _USER_KEY, _SEEN_KEY, _NOTICE_KEY = "_auth_user", "_auth_last_seen", "_auth_notice"
@@ -201,9 +202,8 @@ def signed_in_box(lang: str, user: access.User, factory_names: dict[str, str], o
 def demo_role(lang: str, factories: pl.DataFrame) -> tuple[str, str | None]:
     """The demo-mode banner and "view as" pickers; returns (role, factory_id)."""
     st.sidebar.warning(t("app.demo_banner", lang))
-    role = st.sidebar.selectbox(
-        t("app.view_as", lang), ROLES, index=ROLES.index("association"),
-        format_func=lambda r: label("role", r, lang), key="view_as_role")
+    role = localized_selectbox(st.sidebar, t("app.view_as", lang), list(ROLES), "view_as_role", lang,
+                               lambda r: label("role", r, lang), default="association")
     if role != "factory":
         return role, None
     ids = factories["factory_id"].to_list()

@@ -47,7 +47,26 @@ def get() -> Context:
     return st.session_state["_ctx"]
 
 
-def not_built(what_key: str) -> None:
-    """Say plainly that a page is not built yet; never show fake numbers."""
-    ctx = get()
-    st.info(ctx.t("app.not_built", what=ctx.t(what_key)))
+
+def localized_selectbox(container, label: str, options: list, key: str, lang: str, format_func,
+                        default=None):
+    """A selectbox whose option labels follow the language, keeping its value in ``key``.
+
+    Streamlit keeps a keyed selectbox's rendered labels when only ``format_func`` changes,
+    so after a language switch the chosen option stayed in the old language. The widget
+    therefore gets one key per language; the value lives in ``st.session_state[key]``
+    (what tests and other code read and set) and is copied into the widget before it is
+    drawn and back on every change.
+    """
+    widget_key = f"{key}__{lang}"
+    if st.session_state.get(key) not in options:
+        st.session_state[key] = default if default in options else options[0]
+    st.session_state[widget_key] = st.session_state[key]
+
+    def _keep() -> None:
+        st.session_state[key] = st.session_state[widget_key]
+
+    value = container.selectbox(label, options, format_func=format_func, key=widget_key,
+                                on_change=_keep)
+    st.session_state[key] = value
+    return value

@@ -12,7 +12,7 @@ from supply.db import Viewer
 from supply.i18n import DEFAULT_LANG, LANG_NAMES, LANGS, t
 from supply.store import Store
 from ui import auth
-from ui.context import Context
+from ui.context import Context, localized_selectbox
 
 
 @st.cache_data(ttl=600, max_entries=16, show_spinner=False)
@@ -75,11 +75,9 @@ def sidebar() -> Context:
     cluster_id = None
     options = _cluster_options(role, factory_id, own_cluster, clusters, factories)
     if options:
-        if st.session_state.get("cluster") not in options:
-            st.session_state["cluster"] = own_cluster if own_cluster in options else options[0]
         names = dict(zip(clusters["cluster_id"], clusters["name_zh" if lang == "zh" else "name_en"]))
-        cluster_id = st.sidebar.selectbox(t("app.cluster", lang), options,
-                                          format_func=lambda c: names.get(c, c), key="cluster")
+        cluster_id = localized_selectbox(st.sidebar, t("app.cluster", lang), options, "cluster", lang,
+                                         lambda c: names.get(c, c), default=own_cluster)
     if snapshot is not None and snapshot.synthetic:
         st.sidebar.caption("⚠️ " + t("app.synthetic", lang))
 

@@ -18,8 +18,6 @@ STRINGS = {
                         "There is no snapshot yet. Run `make demo` (or `python -m supply demo`) in the "
                         "project folder to build the demo data, or load your own with `python -m supply ingest`."),
     "app.skipped_snapshot": ("已跳过损坏的快照 {name}：{reason}", "Skipped corrupt snapshot {name}: {reason}"),
-    "app.not_built": ("此页面尚未完成：{what}。这里不显示任何虚构数字。",
-                      "This page is not built yet: {what}. It shows no made-up numbers."),
     "app.not_for_role": ("当前角色无权查看此页面。", "Your role cannot open this page."),
     "app.snapshot_caption": ("快照 {sid} · 数据日期 {as_of}", "Snapshot {sid} · data as of {as_of}"),
     "app.error": ("出错了：{msg}", "Something went wrong: {msg}"),
