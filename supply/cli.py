@@ -1,4 +1,4 @@
-"""`python -m supply COMMAND ...`: demo, snapshots, verify, query, bench (and more as they land).
+"""`python -m supply COMMAND ...`: demo, snapshots, verify, query, ingest, prune, plan, users.
 
 Every command takes ``--data DIR`` (default: $SUPPLY_DATA, else ./data).
 """
