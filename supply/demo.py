@@ -200,11 +200,14 @@ def factory_chunks(seed: int, n_factories: int) -> Iterator[pl.DataFrame]:
 # -- capacity ----------------------------------------------------------------------------
 
 def _utilisation(week: dt.date, category: str) -> float:
-    """Mean booked share for a week: low in the June-July slack season (zhili_facts.md #5),
-    school uniforms busy before the September term."""
+    """Mean booked share for a week: low in the June-July slack season (zhili_facts.md #5).
+
+    School-uniform capacity is booked only by work outside the pooled plan (the pooled
+    class-level demand in the same snapshot is what the planner still has to place), so it
+    stays moderately booked before the September term instead of full."""
     m = week.month
     if category == "school_uniform":
-        return {6: 0.55, 7: 0.80, 8: 0.85}.get(m, 0.45)
+        return {6: 0.35, 7: 0.40, 8: 0.45}.get(m, 0.45)
     return {6: 0.45, 7: 0.45, 8: 0.6, 9: 0.7, 10: 0.75, 11: 0.8, 12: 0.75}.get(m, 0.6)
 
 
