@@ -57,6 +57,6 @@ st.caption(ctx.t("overview.zhili_note"))
 
 st.subheader(ctx.t("overview.weekly_chart"))
 start = snap.as_of - dt.timedelta(days=snap.as_of.weekday())
-weekly = data.run(ctx, "capacity_by_week", cluster_id=ctx.cluster_id, week_from=start,
+weekly = data.run(ctx, "capacity_by_category_week", cluster_id=ctx.cluster_id, week_from=start,
                   week_to=start + dt.timedelta(weeks=12))
 st.plotly_chart(capacity_weeks_figure(weekly, ctx.lang), key="overview_weekly_chart")

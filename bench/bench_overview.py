@@ -8,7 +8,7 @@ in a subprocess so that its wall time and peak RSS can be measured; both are kep
 bench/data/scale-<N>/build.json and reported again when the data is reused (``--rebuild``
 builds afresh). Then, for the admin and the planner, it times what the Overview runs: opening
 the scoped connection, ``overview_kpis`` on the current and the previous snapshot and
-``capacity_by_week``. "cold" is the first run on a fresh connection (the OS page cache may
+``capacity_by_category_week``. "cold" is the first run on a fresh connection (the OS page cache may
 be warm), "median" the median of 5 warm runs. Writes bench/results/overview.{json,md}.
 """
 
@@ -87,7 +87,7 @@ def overview_cases(store: Store) -> list[dict]:
         cases = [
             ("overview_kpis", db, snap, 4),
             ("overview_kpis (previous snapshot)", prev_db, prev, 4),
-            ("capacity_by_week (12 weeks)", db, snap, 12),
+            ("capacity_by_category_week (12 weeks)", db, snap, 12),
         ]
         timed = []
         for label, conn, s, weeks in cases:
