@@ -271,7 +271,10 @@ class Seen:
                         if field.name == "spec":
                             self.charts.append((where, v))
                         self.json(where, parsed)
-                        self.text(where, v)
+                        # Tokens are searched in the raw text too, but its numbers were read from
+                        # the parsed values: a JSON array such as [307,283,168,178,297,216] must
+                        # not be read as one thousands-grouped number.
+                        self.strings.append((where, v))
                     else:
                         self.text(where, v)
                 elif field.type == FieldDescriptor.TYPE_BYTES:
@@ -299,9 +302,13 @@ class Seen:
         text = payload.decode("utf-8-sig", errors="replace")
         if (mimetype or "").startswith("text/csv") or (name or "").endswith(".csv"):
             self._rows(where, list(csv.reader(io.StringIO(text))))
-        elif (name or "").endswith(".json"):
+            self.strings.append((where, text))  # cells were read one by one above
+            return
+        if (name or "").endswith(".json"):
             try:
                 self.json(where, json.loads(text))
+                self.strings.append((where, text))
+                return
             except ValueError:
                 pass
         self.text(where, text)
