@@ -275,6 +275,10 @@ class Seen:
                         # the parsed values: a JSON array such as [307,283,168,178,297,216] must
                         # not be read as one thousands-grouped number.
                         self.strings.append((where, v))
+                    elif field.name in ("id", "url", "form_id", "fragment_id"):
+                        # widget ids and media URLs hold hex hashes; a hash that happens to start
+                        # with 14+ digits is not a figure (tokens are still searched in them)
+                        self.strings.append((where, v))
                     else:
                         self.text(where, v)
                 elif field.type == FieldDescriptor.TYPE_BYTES:
