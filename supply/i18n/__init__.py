@@ -58,7 +58,7 @@ def fmt_int(value, lang: str = DEFAULT_LANG) -> str:
         return f"{v / 1e4:,.0f}万"
     if lang == "zh" and abs(v) >= 1e5:
         return f"{v / 1e4:,.1f}万"
-    if lang != "zh" and abs(v) >= 1e7:
+    if lang != "zh" and abs(v) >= 1e6:
         return f"{v / 1e6:,.1f}M"
     return f"{v:,.0f}"
 

@@ -55,7 +55,7 @@ STRINGS = {
     "capacity.err.max_km": ("最大距离必须大于 0 公里（您输入了 {km}）；填 0 表示不限。",
                             "The maximum distance must be more than 0 km (you gave {km}); 0 means no limit."),
     # KPIs
-    "capacity.kpi.capacity": ("周期内产能（件）", "Capacity in horizon (pcs)"),
+    "capacity.kpi.capacity": ("周期内产能（件）", "Capacity (pcs)"),
     "capacity.kpi.booked": ("已订（件）", "Booked (pcs)"),
     "capacity.kpi.idle": ("空闲（件）", "Idle (pcs)"),
     "capacity.kpi.utilisation": ("产能利用率", "Utilisation"),
