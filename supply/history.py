@@ -95,8 +95,9 @@ def diff_tables(hashes_a: pl.DataFrame, hashes_b: pl.DataFrame) -> pl.DataFrame:
             changed = int((both["row_hash"] != both["row_hash_b"]).sum())
             same = both.height - changed
         else:
-            ca = a.group_by("row_hash").len("n_a")
-            cb = b.group_by("row_hash").len("n_b")
+            # counts come back as UInt32: make them signed, or n_b - n_a wraps around
+            ca = a.group_by("row_hash").len("n_a").with_columns(pl.col("n_a").cast(pl.Int64))
+            cb = b.group_by("row_hash").len("n_b").with_columns(pl.col("n_b").cast(pl.Int64))
             j = ca.join(cb, on="row_hash", how="full", coalesce=True).fill_null(0)
             added = int((j["n_b"] - j["n_a"]).clip(lower_bound=0).sum())
             removed = int((j["n_a"] - j["n_b"]).clip(lower_bound=0).sum())

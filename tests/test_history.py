@@ -102,3 +102,18 @@ def test_prune_keeps_everything_by_default_and_never_the_newest(uploaded, capsys
     assert [s.snapshot_id for s in store.list()] == [up_id]
     assert store.verify(up_id) == []  # hard-linked tables survive their first snapshot's removal
     assert store.read(up_id, "orders").height > 0
+
+
+def test_whole_row_diff_counts_added_and_removed_rows():
+    """A table matched as whole rows (non-unique keys) counts additions and removals exactly."""
+    import polars as pl
+
+    from supply.history import diff_tables
+
+    def hashes(rows):
+        return pl.DataFrame({"table_name": ["inventory"] * len(rows), "key_hash": [7] * len(rows),
+                             "row_hash": rows}, schema={"table_name": pl.String, "key_hash": pl.UInt64,
+                                                        "row_hash": pl.UInt64})
+
+    out = diff_tables(hashes([1, 2, 2, 3]), hashes([2, 4, 5, 6])).filter(pl.col("table") == "inventory").row(0, named=True)
+    assert (out["added"], out["removed"], out["changed"], out["unchanged"], out["by_key"]) == (3, 3, 0, 1, False)
