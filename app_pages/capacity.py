@@ -9,11 +9,12 @@ import datetime as dt
 import polars as pl
 import streamlit as st
 
-from supply import capacity as cap
-from supply import export, geo
-from supply.capacity_charts import utilisation_heatmap_figure, weekly_by_category_figure
+from supply.capacity import reports as cap
+from supply.capacity.charts import utilisation_heatmap_figure, weekly_by_category_figure
+from supply.capacity.printable import CapacityReportInput, capacity_report
+from supply.data import export
 from supply.i18n import fmt_int, fmt_pct, label
-from supply.report import CapacityReportInput, capacity_report
+from supply.maps import geo
 from ui import context, data
 
 ctx = context.get()

@@ -5,9 +5,11 @@ import datetime as dt
 import polars as pl
 import streamlit as st
 
-from supply import analytics, geo, maps, schema
-from supply.export import filename, to_csv_bytes
+from supply.data import schema
+from supply.data.export import filename, to_csv_bytes
 from supply.i18n import fmt_int, fmt_pct, label
+from supply.maps import analytics, geo
+from supply.maps import deck as maps
 from ui import context, data
 
 WEEKS = 4

@@ -6,9 +6,10 @@ import hashlib
 import polars as pl
 import streamlit as st
 
-from supply import ingest, schema
-from supply.export import to_csv_bytes
-from supply.ingest_spec import ROLE_TABLES, SPECS
+from supply.data import schema
+from supply.data.export import to_csv_bytes
+from supply.ingest import pipeline as ingest
+from supply.ingest.spec import ROLE_TABLES, SPECS
 from ui import context
 
 ctx = context.get()

@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from supply import history
-from supply.export import to_csv_bytes
+from supply.data import history
+from supply.data.export import to_csv_bytes
 from supply.i18n import fmt_pct, label
 from ui import context, data
 

@@ -6,9 +6,9 @@ from dataclasses import asdict, replace
 import polars as pl
 import streamlit as st
 
-from supply import simulation as sim
 from supply.i18n import fmt_cny, fmt_int, fmt_pct
-from supply.inventory_charts import measured_figure, ratio_figure, systems_figure, tornado_figure
+from supply.inventory import simulation as sim
+from supply.inventory.charts import measured_figure, ratio_figure, systems_figure, tornado_figure
 from ui import context, data
 
 TORNADO_SCENARIOS = 60

@@ -1,6 +1,6 @@
 """My factory (DESIGN §5.6): own capacity calendar (editable), orders, pooled work orders, stock.
 
-A factory owner sees only their own rows: the views are scoped in supply/db.py, so these
+A factory owner sees only their own rows: the views are scoped in supply/engine/db.py, so these
 queries cannot return another factory's data whatever id they are given. An administrator
 may pick any factory, and also reads the export log here.
 """
@@ -8,10 +8,11 @@ may pick any factory, and also reads the export log here.
 import polars as pl
 import streamlit as st
 
-from supply import audit, my_factory
-from supply.charts import capacity_weeks_figure
+from supply.access import audit
+from supply.capacity.overview_charts import capacity_weeks_figure
+from supply.data import calendar as my_factory
+from supply.data.schema import CHANNELS, ORDER_STATUSES
 from supply.i18n import fmt_int, label
-from supply.schema import CHANNELS, ORDER_STATUSES
 from ui import context, data
 from ui.exports import export_buttons
 
@@ -133,7 +134,7 @@ with tabs["tab_work_orders"]:
     st.caption(ctx.t("my_factory.work_orders_intro"))
     work = None
     try:  # the planning issue may provide saved plans; until then, the allocated pooled orders
-        from supply import planning
+        from supply.planning import plan as planning
         if hasattr(planning, "load_plan") and hasattr(planning, "work_orders_for_factory"):
             plan = planning.load_plan(ctx.store, snap.snapshot_id)
             work = planning.work_orders_for_factory(plan, fid) if plan is not None else None

@@ -4,7 +4,7 @@ import datetime as dt
 
 import streamlit as st
 
-from supply.charts import capacity_weeks_figure
+from supply.capacity.overview_charts import capacity_weeks_figure
 from supply.i18n import fmt_delta, fmt_int, fmt_pct
 from ui import context, data
 

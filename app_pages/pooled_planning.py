@@ -7,10 +7,11 @@ import json
 import polars as pl
 import streamlit as st
 
-from supply import planning, planning_whatif
-from supply.export import filename, to_csv_bytes, to_xlsx_bytes
+from supply.data.export import filename, to_csv_bytes, to_xlsx_bytes
 from supply.i18n import fmt_cny, fmt_int, fmt_pct, label
-from supply.planning_charts import schedule_heatmap, utilisation_weeks_figure
+from supply.planning import plan as planning
+from supply.planning import whatif as planning_whatif
+from supply.planning.charts import schedule_heatmap, utilisation_weeks_figure
 from ui import context, data
 
 ctx = context.get()
@@ -135,7 +136,7 @@ def table(frame: pl.DataFrame, key: str, coded: dict | None = None) -> pl.DataFr
 
 
 def downloads(frame: pl.DataFrame, report: str, key: str) -> None:
-    """CSV and XLSX downloads through supply.export."""
+    """CSV and XLSX downloads through supply.data.export."""
     c1, c2 = st.columns(2)
     c1.download_button(ctx.t("planning.download_csv"), to_csv_bytes(frame),
                        filename(report, ctx.cluster_id, snap.snapshot_id, "csv"), "text/csv", key=f"{key}_csv")

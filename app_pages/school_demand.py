@@ -6,9 +6,11 @@ import hashlib
 import polars as pl
 import streamlit as st
 
-from supply import demand, geo, ingest
-from supply.export import filename, to_csv_bytes, to_xlsx_bytes
+from supply.data.export import filename, to_csv_bytes, to_xlsx_bytes
 from supply.i18n import fmt_int, fmt_pct, label
+from supply.ingest import pipeline as ingest
+from supply.maps import geo
+from supply.planning import demand
 from ui import context, data
 
 ctx = context.get()
@@ -33,7 +35,7 @@ def show(frame: pl.DataFrame, key: str, coded: dict | None = None) -> None:
 
 
 def downloads(frame: pl.DataFrame, report: str, key: str) -> None:
-    """CSV and XLSX download buttons (UTF-8 with BOM, formula-safe) through supply.export."""
+    """CSV and XLSX download buttons (UTF-8 with BOM, formula-safe) through supply.data.export."""
     c1, c2 = st.columns(2)
     c1.download_button(ctx.t("demand.download_csv"), to_csv_bytes(frame),
                        filename(report, ctx.cluster_id, snap.snapshot_id, "csv"), "text/csv", key=f"{key}_csv")

@@ -19,9 +19,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import demo_store, measure, report  # noqa: E402
-from supply import capacity as cap  # noqa: E402
-from supply.db import Viewer, connect  # noqa: E402
-from supply.report import CapacityReportInput, capacity_report  # noqa: E402
+from supply.capacity import reports as cap  # noqa: E402
+from supply.capacity.printable import CapacityReportInput, capacity_report  # noqa: E402
+from supply.engine.db import Viewer, connect  # noqa: E402
 
 CLUSTER = "zhili"
 VIEWERS = (Viewer("admin"), Viewer("association", cluster_id=CLUSTER), Viewer("planner"))

@@ -25,7 +25,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import ROOT, demo_store, report  # noqa: E402
-from supply import schema  # noqa: E402
+from supply.data import schema  # noqa: E402
 
 CHILD = """
 import json, resource, sys, time

@@ -20,9 +20,9 @@ import polars as pl
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import ROOT, demo_store, measure, report  # noqa: E402
-from supply import schema  # noqa: E402
-from supply import simulation as sim  # noqa: E402
-from supply.db import Viewer, connect  # noqa: E402
+from supply.data import schema  # noqa: E402
+from supply.engine.db import Viewer, connect  # noqa: E402
+from supply.inventory import simulation as sim  # noqa: E402
 
 
 def cpu_median(fn, repeat: int = 5) -> float:

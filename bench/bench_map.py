@@ -19,8 +19,12 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import demo_store, measure, report  # noqa: E402
-from supply import analytics, geo, maps  # noqa: E402
-from supply.db import Viewer, connect  # noqa: E402
+from supply.engine.db import Viewer, connect  # noqa: E402
+from supply.maps import (
+    analytics,  # noqa: E402
+    geo,  # noqa: E402
+)
+from supply.maps import deck as maps  # noqa: E402
 
 POINTS = 100_000
 ANY = dict(category=None, emp_min=None, emp_max=None, member=None)

@@ -30,8 +30,8 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.common import DATA, demo_store, measure, report  # noqa: E402
-from supply.db import Viewer, connect  # noqa: E402
-from supply.store import Store  # noqa: E402
+from supply.data.store import Store  # noqa: E402
+from supply.engine.db import Viewer, connect  # noqa: E402
 
 CLUSTER = "zhili"  # the cluster the sidebar picks first
 VIEWERS = {"admin": Viewer("admin"), "planner": Viewer("planner")}

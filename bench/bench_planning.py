@@ -27,7 +27,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import report  # noqa: E402
-from supply import planning_model as pm  # noqa: E402
+from supply.planning import model as pm  # noqa: E402
 
 SIDE_KM = 300.0
 TIGHT = 1.3

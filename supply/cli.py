@@ -36,8 +36,8 @@ def _demo(p: argparse.ArgumentParser):
     p.add_argument("--if-missing", action="store_true", help="do nothing when a snapshot exists already")
 
     def run(args) -> int:
-        from supply import demo
-        from supply.store import SnapshotExists, Store
+        from supply.data.store import SnapshotExists, Store
+        from supply.demo import generate as demo
         store = Store(args.data)
         if args.if_missing and store.latest() is not None:
             print(f"snapshot {store.latest().snapshot_id} exists in {store.root}; not building the demo")
@@ -62,7 +62,7 @@ def _snapshots(p):
     p.add_argument("--json", action="store_true")
 
     def run(args) -> int:
-        from supply.store import Store
+        from supply.data.store import Store
         store = Store(args.data)
         snaps = store.list()
         for name, reason in store.skipped:
@@ -82,7 +82,7 @@ def _verify(p):
     p.add_argument("snapshot", nargs="?", help="snapshot id (default: latest)")
 
     def run(args) -> int:
-        from supply.store import SnapshotError, Store
+        from supply.data.store import SnapshotError, Store
         store = Store(args.data)
         try:
             snap = store.get(args.snapshot)
@@ -123,8 +123,8 @@ def _query(p):
                    help="a $named parameter: YYYY-MM-DD dates, numbers, true/false, null, [\"json\", \"lists\"]")
 
     def run(args) -> int:
-        from supply.db import QueryError, Viewer, connect
-        from supply.store import SnapshotError, Store
+        from supply.data.store import SnapshotError, Store
+        from supply.engine.db import QueryError, Viewer, connect
         params = {}
         for item in args.param:
             key, _, value = item.partition("=")
@@ -145,8 +145,8 @@ def _query(p):
 def _load_plugins() -> None:
     """Commands defined in other modules register themselves here when imported."""
     import importlib
-    for mod in ("supply.ingest_cli", "supply.planning_cli", "supply.access_cli",
-                "supply.export_cli", "supply.maintenance"):
+    for mod in ("supply.ingest.cli", "supply.planning.cli", "supply.access.cli",
+                "supply.export_cli", "supply.data.maintenance"):
         try:
             importlib.import_module(mod)
         except ModuleNotFoundError as exc:

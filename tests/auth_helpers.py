@@ -8,7 +8,7 @@ from argon2 import PasswordHasher
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
-from supply import access
+from supply.access import users as access
 
 ENTRY = Path(__file__).resolve().parent.parent / "dashboard.py"
 TIMEOUT = 120

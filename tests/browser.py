@@ -119,7 +119,7 @@ def _tail(path: str, n: int = 4000) -> str:
 
 
 @contextlib.contextmanager
-def chromium(viewport: Mapping[str, int] = VIEWPORT, locale: str = "zh-CN") -> Iterator["Page"]:  # noqa: F821
+def chromium(viewport: Mapping[str, int] = VIEWPORT, locale: str = "zh-CN") -> Iterator[Page]:  # noqa: F821
     """A Playwright sync ``Page`` in Debian's headless chromium (never a downloaded browser)."""
     from playwright.sync_api import sync_playwright
 

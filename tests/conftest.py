@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
-from supply import demo
-from supply.db import Viewer, connect
-from supply.store import Store
+from supply.data.store import Store
+from supply.demo import generate as demo
+from supply.engine.db import Viewer, connect
 
 ROOT = Path(__file__).resolve().parent.parent
 TINY_SCALE = 0.05  # 150 factories, 10,000 order lines, 120 schools

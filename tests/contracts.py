@@ -13,8 +13,9 @@ import duckdb
 import numpy as np
 import polars as pl
 
-from supply import geo, schema
-from supply.store import Snapshot
+from supply.data import schema
+from supply.data.store import Snapshot
+from supply.maps import geo
 
 FOREIGN_KEYS = (  # (table, column, parent table, parent key); null children are allowed
     ("factories", "cluster_id", "clusters", "cluster_id"),

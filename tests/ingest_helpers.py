@@ -8,7 +8,7 @@ import io
 import shutil
 from pathlib import Path
 
-from supply.store import Store
+from supply.data.store import Store
 
 AS_OF = __import__("datetime").date(2026, 6, 29)  # the newest tiny demo snapshot
 

@@ -8,9 +8,10 @@ import os
 import stat
 
 import pytest
-
 from auth_helpers import PASSWORD, new_app, route_like_the_server, sign_in, write_users
-from supply import access, cli
+
+from supply import cli
+from supply.access import users as access
 
 OWNER = {"username": "wang", "role": "factory", "factory_id": "F0000001"}
 ASSOC = {"username": "li", "role": "association", "cluster_id": "zhili", "email": "li@example.com"}

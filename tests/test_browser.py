@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 
 from supply.i18n import t
 from supply.nav import PAGES, pages_for
-from tests.browser import chromium, choose, exceptions, have_chromium, open_app, open_page, screenshot, serve
+from tests.browser import choose, chromium, exceptions, have_chromium, open_app, open_page, screenshot, serve
 
 pytestmark = [
     pytest.mark.browser,

@@ -12,12 +12,12 @@ import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from supply import capacity as cap
-from supply import schema
-from supply.capacity_charts import utilisation_heatmap_figure, weekly_by_category_figure
-from supply.db import Viewer, connect
-from supply.report import CapacityReportInput, capacity_report, heat_colour, stacked_bars_svg
-from supply.store import Store
+from supply.capacity import reports as cap
+from supply.capacity.charts import utilisation_heatmap_figure, weekly_by_category_figure
+from supply.capacity.printable import CapacityReportInput, capacity_report, heat_colour, stacked_bars_svg
+from supply.data import schema
+from supply.data.store import Store
+from supply.engine.db import Viewer, connect
 
 sys.path.insert(0, str(Path(__file__).parent))
 from test_app_smoke import ENTRY, assert_no_exception, open_app  # noqa: E402
@@ -416,7 +416,7 @@ def test_planner_page_marks_suppressed_cells(hand_store, monkeypatch, lang):
 def test_report_prints_to_a4_landscape_pdf_and_png(hand_store, tmp_path):
     from PIL import Image
 
-    from supply.report import CHROMIUM, render_pdf, render_png
+    from supply.capacity.printable import CHROMIUM, render_pdf, render_png
     if not Path(CHROMIUM).exists():
         pytest.skip("Debian's chromium is not installed")
     weekly = run(hand_store, Viewer("admin"), "capacity_by_category_week", **WINDOW)

@@ -96,7 +96,7 @@ def test_verify_unknown_snapshot_exits_1(tiny_data):
 
 @pytest.mark.parametrize("role", ["admin", "planner"])
 def test_query_prints_csv_equal_to_the_library(tiny_store, tiny_snapshot, role):
-    from supply.db import Viewer, connect
+    from supply.engine.db import Viewer, connect
     done = cli("query", "overview_kpis", "--role", role, *KPI_PARAMS, data=tiny_store.data_dir)
     assert done.returncode == 0, done.stderr
     printed = pl.read_csv(io.StringIO(done.stdout))

@@ -7,7 +7,7 @@ import datetime as dt
 import polars as pl
 import pytest
 
-from supply.store import Store
+from supply.data.store import Store
 from tests.contracts import assert_contracts, contract_violations
 
 

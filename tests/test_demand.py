@@ -10,9 +10,12 @@ import numpy as np
 import polars as pl
 import pytest
 
-from supply import demand, demo, ingest, schema
-from supply.export import to_csv_bytes, to_xlsx_bytes
-from supply.store import Store
+from supply.data import schema
+from supply.data.export import to_csv_bytes, to_xlsx_bytes
+from supply.data.store import Store
+from supply.demo import generate as demo
+from supply.ingest import pipeline as ingest
+from supply.planning import demand
 
 
 @pytest.fixture()

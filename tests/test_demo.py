@@ -12,8 +12,9 @@ import numpy as np
 import polars as pl
 import pytest
 
-from supply import demo, schema
-from supply.store import Store
+from supply.data import schema
+from supply.data.store import Store
+from supply.demo import generate as demo
 
 ROOT = Path(__file__).resolve().parent.parent
 TINY_SCALE = 0.05  # the scale of conftest's tiny_data

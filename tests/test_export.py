@@ -6,12 +6,12 @@ import datetime as dt
 import io
 
 import openpyxl
-from openpyxl.utils.escape import unescape
 import pandas as pd
 import polars as pl
 import pytest
+from openpyxl.utils.escape import unescape
 
-from supply.export import BOM, filename, neutralise, to_csv_bytes, to_xlsx_bytes
+from supply.data.export import BOM, filename, neutralise, to_csv_bytes, to_xlsx_bytes
 
 DANGEROUS = ['=HYPERLINK("http://x","y")', "+1", "-2", "@SUM(A1:A2)", "\tcmd", "\rcmd"]
 

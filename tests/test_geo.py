@@ -1,4 +1,4 @@
-"""Coordinates and boundaries (supply/geo.py): counties of known points, GCJ-02/BD-09, names,
+"""Coordinates and boundaries (supply/maps/geo.py): counties of known points, GCJ-02/BD-09, names,
 outlines and drawable GeoJSON, and the demo factories landing in their own county."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import shapely
 
-from supply import geo
+from supply.maps import geo
 
 # Town or city centres (WGS-84) and the county they lie in.
 KNOWN = {

@@ -7,10 +7,11 @@ import datetime as dt
 import polars as pl
 import pytest
 
-from supply import history, ingest
 from supply.cli import main as cli_main
-from supply.db import Viewer
-from supply.maintenance import prune_plan
+from supply.data import history
+from supply.data.maintenance import prune_plan
+from supply.engine.db import Viewer
+from supply.ingest import pipeline as ingest
 from tests.ingest_helpers import AS_OF, copy_store, csv_bytes
 
 HEADER = ["工厂编号", "周", "品类", "产能"]
@@ -108,7 +109,7 @@ def test_whole_row_diff_counts_added_and_removed_rows():
     """A table matched as whole rows (non-unique keys) counts additions and removals exactly."""
     import polars as pl
 
-    from supply.history import diff_tables
+    from supply.data.history import diff_tables
 
     def hashes(rows):
         return pl.DataFrame({"table_name": ["inventory"] * len(rows), "key_hash": [7] * len(rows),

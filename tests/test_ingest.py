@@ -14,13 +14,21 @@ import zipfile
 import polars as pl
 import pytest
 
-from supply import geo, ingest
 from supply.cli import main as cli_main
-from supply.db import Viewer
-from supply.ingest import IngestError
-from supply.ingest_parse import parse_date, parse_number, parse_week
-from supply.ingest_read import MAX_XLSX_ENTRIES, MAX_XLSX_UNCOMPRESSED
-from tests.ingest_helpers import AS_OF, assert_nothing_committed, copy_store, csv_bytes, fingerprint, xlsx_bytes
+from supply.engine.db import Viewer
+from supply.ingest import pipeline as ingest
+from supply.ingest.parse import parse_date, parse_number, parse_week
+from supply.ingest.pipeline import IngestError
+from supply.ingest.read import MAX_XLSX_ENTRIES, MAX_XLSX_UNCOMPRESSED
+from supply.maps import geo
+from tests.ingest_helpers import (
+    AS_OF,
+    assert_nothing_committed,
+    copy_store,
+    csv_bytes,
+    fingerprint,
+    xlsx_bytes,
+)
 
 CAP_HEADER = ["工厂编号", "周", "品类", "产能（件）", "已接单"]
 
@@ -126,7 +134,7 @@ def test_chinese_comma_as_delimiter_is_refused_with_the_fix():
 
 def test_mixed_encodings_are_refused_naming_the_lines(frozen):
     store, before, latest = frozen
-    data = "工厂编号,周,品类,产能\n".encode("utf-8") + "F0000001,2026-07-06,童装,10\n".encode("gbk")
+    data = "工厂编号,周,品类,产能\n".encode() + "F0000001,2026-07-06,童装,10\n".encode("gbk")
     with pytest.raises(IngestError) as exc:
         ingest.read_upload("mixed.csv", data)
     assert exc.value.code == "mixed_encoding"

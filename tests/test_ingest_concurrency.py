@@ -10,7 +10,7 @@ import sys
 import polars as pl
 import pytest
 
-from supply import ingest
+from supply.ingest import pipeline as ingest
 from tests.ingest_helpers import AS_OF, copy_store, csv_bytes
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.special import ndtri
 
-from supply import inventory as inv
+from supply.inventory import pooling as inv
 
 
 def poisson_pmf(mean: float, upto: int = 40) -> dict[int, float]:
@@ -186,7 +186,8 @@ def test_pooled_equals_separate_when_all_correlations_are_one(sds, z):
 def test_model_covariance_matches_the_library_formula():
     """simulation.analytic_pooling uses the same formula as pooled_safety_stock."""
     import polars as pl
-    from supply import simulation as sim
+
+    from supply.inventory import simulation as sim
     cells = pl.DataFrame({"school_id": ["A", "B", "C"], "garment": "summer_uniform", "size": "130/64",
                           "qty": [100, 200, 50]})
     params = sim.SimParams(replacement_rate=0.1, replacement_cv=0.5, correlation=0.3, service_level=0.9)
@@ -231,7 +232,7 @@ def test_bad_input_names_the_parameter(call, name):
 def test_docstring_examples_run():
     import doctest
 
-    from supply import simulation
+    from supply.inventory import simulation
     for module in (inv, simulation):
         result = doctest.testmod(module)
         assert result.attempted > 0 and result.failed == 0, module.__name__

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 import pytest
-
 from streamlit.testing.v1 import AppTest
 from test_app_smoke import ENTRY, TIMEOUT, assert_no_exception, open_app
 

@@ -67,13 +67,13 @@ import numpy as np
 import polars as pl
 import pyarrow as pa
 import pytest
+from auth_helpers import new_app, route_like_the_server, sign_in, write_users
 from google.protobuf.descriptor import FieldDescriptor
 from streamlit.runtime.media_file_manager import MediaFileManager
 
-from auth_helpers import new_app, route_like_the_server, sign_in, write_users
+from supply.data.store import Store
 from supply.i18n import CATALOGUE
 from supply.nav import PAGES, pages_for
-from supply.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 A = "F0000001"

@@ -13,10 +13,11 @@ import numpy as np
 import polars as pl
 import pytest
 
-from supply import analytics, geo, maps
-from supply.db import Viewer, connect
-from supply.export import to_csv_bytes
-from supply.store import Store
+from supply.data.export import to_csv_bytes
+from supply.data.store import Store
+from supply.engine.db import Viewer, connect
+from supply.maps import analytics, geo
+from supply.maps import deck as maps
 from tests.test_app_smoke import assert_no_exception, open_app
 
 WEEK_FROM = dt.date(2026, 6, 29)  # the newest tiny snapshot's week

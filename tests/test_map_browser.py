@@ -8,8 +8,17 @@ import io
 import pytest
 
 from supply.i18n import t
-from tests.browser import (chromium, choose, exceptions, have_chromium, open_app, open_page, screenshot, serve,
-                           wait_for_app)
+from tests.browser import (
+    choose,
+    chromium,
+    exceptions,
+    have_chromium,
+    open_app,
+    open_page,
+    screenshot,
+    serve,
+    wait_for_app,
+)
 
 pytestmark = [
     pytest.mark.browser,

@@ -10,11 +10,13 @@ import shutil
 
 import polars as pl
 import pytest
-
 from auth_helpers import new_app, route_like_the_server
-from supply import audit, export, my_factory
-from supply.db import Viewer
-from supply.store import Store
+
+from supply.access import audit
+from supply.data import calendar as my_factory
+from supply.data import export
+from supply.data.store import Store
+from supply.engine.db import Viewer
 
 FID = "F0000001"
 
@@ -186,7 +188,7 @@ def test_exports_are_bom_csv_and_xlsx_of_the_shown_rows(own_data, monkeypatch):
         return data
     monkeypatch.setattr(export, "to_csv_bytes", spy)
     at.run()
-    csvs = [c for c in captured["csv"] if "Order id".encode() in c]
+    csvs = [c for c in captured["csv"] if b"Order id" in c]
     assert csvs and csvs[0].startswith(export.BOM)
     frame = pl.read_csv(io.BytesIO(csvs[0][len(export.BOM):]))
     assert frame.height == len(shown) and frame["Order id"].to_list() == list(shown["Order id"])
@@ -204,7 +206,7 @@ def test_admins_read_the_export_log_and_may_open_any_factory(own_data, monkeypat
 
 
 def test_work_orders_come_from_the_published_plan_and_only_this_factorys(own_data, monkeypatch):
-    planning = pytest.importorskip("supply.planning")
+    planning = pytest.importorskip("supply.planning.plan")
     if not (hasattr(planning, "load_plan") and hasattr(planning, "_plan_path")):
         pytest.skip("the planning module does not publish plans yet")
     route_like_the_server(monkeypatch)

@@ -13,8 +13,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from supply import planning, planning_model, planning_whatif
-from supply.db import Viewer, connect
+from supply.engine.db import Viewer, connect
+from supply.planning import model as planning_model
+from supply.planning import plan as planning
+from supply.planning import whatif as planning_whatif
 from tests.test_app_smoke import assert_no_exception, open_app
 
 MON = dt.date(2026, 7, 6)  # a Monday: week 0 of the hand-made instances
@@ -239,7 +241,7 @@ def test_demo_snapshot_plans_and_checks(tiny_snapshot):
     assert opt.total_cost <= greedy.total_cost + 1e-6
     util = planning.utilisation_after(opt, inputs)
     assert (util["booked_pieces"] + util["planned_pieces"] <= util["capacity_pieces"]).all()
-    from supply.planning_charts import schedule_heatmap, utilisation_weeks_figure
+    from supply.planning.charts import schedule_heatmap, utilisation_weeks_figure
     assert schedule_heatmap(util, "zh").data[0].type == "heatmap"
     assert len(utilisation_weeks_figure(util, "en").data) == 3
 
@@ -263,7 +265,7 @@ def test_cli_names_a_missing_snapshot(tmp_path, capsys):
 
 
 def test_published_plan_is_what_a_factory_owner_reads(tiny_store, tmp_path, swap_instance):
-    from supply.store import Store
+    from supply.data.store import Store
     store = Store(tmp_path)
     plan = planning.solve(swap_instance, "optimal")
     assert planning.load_plan(store, "s1") is None

@@ -10,7 +10,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from supply.db import _PARAM_RE, QueryError, Viewer, connect, load_query, query_names
+from supply.engine.db import _PARAM_RE, QueryError, Viewer, connect, load_query, query_names
 
 ROOT = Path(__file__).resolve().parent.parent
 AS_OF = dt.date(2026, 6, 29)  # the newest tiny demo snapshot (a Monday)

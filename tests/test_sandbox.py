@@ -1,4 +1,4 @@
-"""The DuckDB lock-down and the scope of every role (DESIGN.md section 6, supply/db.py).
+"""The DuckDB lock-down and the scope of every role (DESIGN.md section 6, supply/engine/db.py).
 
 After the views exist, a connection cannot read other files, cannot install or load
 extensions and cannot change its settings; the statements are run on the raw connection,
@@ -14,8 +14,8 @@ import duckdb
 import polars as pl
 import pytest
 
-from supply import db as dbmod
-from supply.db import QueryError, Viewer, connect
+from supply.engine import db as dbmod
+from supply.engine.db import QueryError, Viewer, connect
 
 VIEWERS = {
     "admin": Viewer("admin"),

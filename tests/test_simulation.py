@@ -9,9 +9,9 @@ import numpy as np
 import polars as pl
 import pytest
 
-from supply import schema
-from supply import simulation as sim
-from supply.db import Viewer, connect
+from supply.data import schema
+from supply.engine.db import Viewer, connect
+from supply.inventory import simulation as sim
 
 
 @pytest.fixture(scope="module")

@@ -23,30 +23,30 @@ SQL_WORDS = re.compile(r"\b(select|insert|update|delete|create|drop|alter|set|re
 
 # (file, function) -> why its f-string SQL is safe.
 ALLOWED = {
-    ("supply/db.py", "__init__"):
+    ("supply/engine/db.py", "__init__"):
         "`set threads` takes int(threads), a number, never text from a user",
-    ("supply/db.py", "_source"):
+    ("supply/engine/db.py", "_source"):
         "an empty typed relation from schema.TABLES names and types, or read_parquet of the "
         "snapshot's own resolved path, refused if the path holds a quote or a backslash",
-    ("supply/db.py", "_create_views"):
+    ("supply/engine/db.py", "_create_views"):
         "view DDL: table names from schema.TABLES, sources from _source() (the snapshot's own "
         "Parquet path, checked for quotes, or a typed empty relation); no user value",
-    ("supply/db.py", "_admin_views"): "view DDL from schema.TABLES and module constants; no user value",
-    ("supply/db.py", "_association_views"):
+    ("supply/engine/db.py", "_admin_views"): "view DDL from schema.TABLES and module constants; no user value",
+    ("supply/engine/db.py", "_association_views"):
         "view DDL from schema.TABLES and module constants; the cluster id is bound as $c",
-    ("supply/db.py", "_factory_tables"):
+    ("supply/engine/db.py", "_factory_tables"):
         "table DDL from schema.TABLES and module constants; the factory id is bound as $f",
-    ("supply/db.py", "_planner_tables"):
+    ("supply/engine/db.py", "_planner_tables"):
         "aggregate DDL from module constants; SUPPRESS_BELOW is an int constant",
-    ("supply/ingest_merge.py", "duplicate_keys"):
+    ("supply/ingest/merge.py", "duplicate_keys"):
         "ingest's private connection (not a viewer's): key columns from schema.KEYS; the Parquet "
         "glob is the server's own scratch path, refused by _quote() if it holds a quote",
-    ("supply/ingest_merge.py", "merge"):
+    ("supply/ingest/merge.py", "merge"):
         "ingest's private connection: columns and types from schema.TABLES; scratch and output "
         "paths are the server's own, refused by _quote() if they hold a quote (COPY ... TO takes "
         "no bound path); the dropped row numbers are bound as $drop",
     ("tests/contracts.py", "contract_violations"):
-        "data-contract checks on an in-memory copy: table and column names from supply.schema "
+        "data-contract checks on an in-memory copy: table and column names from supply.data.schema "
         "and constant lists in the file, accepted values quoted with '' escaping; no user value",
     ("tests/test_sandbox.py", "test_other_snapshots_cannot_be_read"):
         "tries to read another snapshot's file on purpose, to show that it is refused",

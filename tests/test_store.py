@@ -16,8 +16,8 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from supply import demo
-from supply.store import MANIFEST, SnapshotError, SnapshotExists, Store
+from supply.data.store import MANIFEST, SnapshotError, SnapshotExists, Store
+from supply.demo import generate as demo
 
 ROOT = Path(__file__).resolve().parent.parent
 DAY = dt.date(2026, 6, 22)
@@ -179,7 +179,7 @@ def test_derive_carries_unchanged_tables_forward_by_hard_link(tmp_path):
 _DERIVE_SCRIPT = textwrap.dedent("""
     import datetime as dt, sys, time
     import polars as pl
-    from supply.store import Store
+    from supply.data.store import Store
     store = Store(sys.argv[1])
     base = store.get("base")
     start = float(sys.argv[2])
@@ -217,7 +217,7 @@ _KILLED_WRITER = textwrap.dedent("""
     import datetime as dt, sys, time
     import numpy as np
     import polars as pl
-    from supply.store import Store
+    from supply.data.store import Store
     store = Store(sys.argv[1])
     def big():
         rng = np.random.default_rng(0)

@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from supply.store import Store
+from supply.data.store import Store
 from tests.browser import chromium, exceptions, have_chromium, open_page, screenshot, serve, wait_for_app
 from tests.ingest_helpers import copy_store, csv_bytes
 

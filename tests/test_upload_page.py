@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from supply.store import Store
+from supply.data.store import Store
 from tests.ingest_helpers import copy_store, csv_bytes
 from tests.test_app_smoke import assert_no_exception, open_app
 

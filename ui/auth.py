@@ -1,6 +1,6 @@
 """Who is looking: demo "view as", users-file sign-in, or OIDC (``st.login``).
 
-The mode is chosen on the server (supply/access.py): OIDC when ``[auth]`` is in the
+The mode is chosen on the server (supply/access/users.py): OIDC when ``[auth]`` is in the
 secrets, a users file when one exists (or ``$SUPPLY_USERS`` names one), otherwise demo.
 The session keeps only the signed-in user name; role and scope are read from the users
 file on every run, so removing or changing a user takes effect at once.
@@ -13,8 +13,8 @@ import time
 import polars as pl
 import streamlit as st
 
-from supply import access
-from supply.db import ROLES
+from supply.access import users as access
+from supply.engine.db import ROLES
 from supply.i18n import label, t
 from supply.nav import PAGES
 from ui.context import localized_selectbox

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from supply.db import Viewer
+from supply.data.store import Snapshot, Store
+from supply.engine.db import Viewer
 from supply.i18n import t
-from supply.store import Snapshot, Store
 
 
 @dataclass

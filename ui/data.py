@@ -3,11 +3,11 @@ results keyed by data dir, snapshot, scope, query and parameters."""
 
 from __future__ import annotations
 
-import streamlit as st
 import polars as pl
+import streamlit as st
 
-from supply.db import Database, Viewer, connect
-from supply.store import Store
+from supply.data.store import Store
+from supply.engine.db import Database, Viewer, connect
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)

@@ -1,11 +1,12 @@
-"""Download buttons for CSV and XLSX exports (supply/export.py), each download logged (supply/audit.py)."""
+"""Download buttons for CSV and XLSX exports (supply/data/export.py), each download logged (supply/access/audit.py)."""
 
 from __future__ import annotations
 
 import polars as pl
 import streamlit as st
 
-from supply import audit, export
+from supply.access import audit
+from supply.data import export
 
 
 def _log(ctx, report: str, fmt: str, rows: int, file_name: str) -> None:

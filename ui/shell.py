@@ -7,10 +7,10 @@ import warnings
 import polars as pl
 import streamlit as st
 
-from supply.access import UsersFileError
-from supply.db import Viewer
+from supply.access.users import UsersFileError
+from supply.data.store import Store
+from supply.engine.db import Viewer
 from supply.i18n import DEFAULT_LANG, LANG_NAMES, LANGS, t
-from supply.store import Store
 from ui import auth
 from ui.context import Context, localized_selectbox
 

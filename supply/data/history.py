@@ -1,0 +1,175 @@
+"""Snapshot history and the difference between two snapshots, within the viewer's scope.
+
+Row counts and diffs are computed from the scoped views (queries ``history_row_counts``,
+``history_row_hashes`` and ``history_capacity_by_county_category``), so a factory owner's
+diff shows only their own rows and a planner's only aggregate cells. The functions here
+are pure: they take the query results (frames) and return frames, so the page can cache
+the queries and tests can call these directly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+
+from supply.maps import geo
+from supply.data import schema
+from supply.data.store import Snapshot
+
+TABLES = tuple(schema.TABLES)
+
+
+def snapshot_rows(snaps: list[Snapshot], counts: dict[str, dict[str, int]] | None = None) -> pl.DataFrame:
+    """One row per snapshot, newest first: id, times, source, and rows per table.
+
+    ``counts`` maps snapshot id -> {table: rows the viewer may see}; without it the
+    manifest's full row counts are used (administrators).
+    """
+    rows = []
+    for snap in reversed(snaps):
+        src = snap.manifest.get("source") or {}
+        kind = src.get("kind") or ("demo" if snap.synthetic else "")
+        per_table = (counts or {}).get(snap.snapshot_id) or {t: e["rows"] for t, e in snap.tables.items()}
+        row = {
+            "snapshot_id": snap.snapshot_id,
+            "as_of": snap.as_of,
+            "created_at": snap.created_at,
+            "source": kind,
+            "table": src.get("table"),
+            "file": src.get("file"),
+            "sha256": (src.get("sha256") or "")[:12] or None,
+            "rows_committed": src.get("rows_committed"),
+            "rows_left_out": src.get("rows_left_out"),
+            "parent": snap.manifest.get("parent"),
+        }
+        for t in TABLES:
+            row[f"rows_{t}"] = per_table.get(t)
+        rows.append(row)
+    schema_ = {"snapshot_id": pl.String, "as_of": pl.Date, "created_at": pl.String, "source": pl.String,
+               "table": pl.String, "file": pl.String, "sha256": pl.String, "rows_committed": pl.Int64,
+               "rows_left_out": pl.Int64, "parent": pl.String, **{f"rows_{t}": pl.Int64 for t in TABLES}}
+    return pl.DataFrame(rows, schema=schema_)
+
+
+def display_rows(rows: pl.DataFrame, tr, lang: str = "zh") -> pl.DataFrame:
+    """The history table ready to show: text dates and times, labels, thousands separators, '—' for none.
+
+    ``tr(key)`` translates an i18n key in the page's language.
+    """
+    counts = ["rows_committed", "rows_left_out"] + [f"rows_{t}" for t in TABLES]
+    sources = {"demo": tr("history.source.demo"), "upload": tr("history.source.upload")}
+    out = rows.with_columns(
+        pl.col("as_of").cast(pl.String),
+        pl.col("created_at").str.replace("T", " ").str.replace(r"(:\d\d)?\+00:00$", ""),
+        pl.col("source").replace(sources),
+        pl.col("table").replace({t: tr(f"upload.table.{t}") for t in TABLES}),
+        *[pl.col(c).map_elements(lambda v: f"{v:,}", return_dtype=pl.String) for c in counts],
+    ).with_columns(pl.col(pl.String).fill_null("—"))
+    first = ["snapshot_id", "as_of", "source", "table", "file", "rows_committed", "rows_left_out"]
+    return out.select(first + [f"rows_{t}" for t in TABLES] + ["created_at", "sha256", "parent"])
+
+
+def counts_dict(frame: pl.DataFrame) -> dict[str, int]:
+    """The result of ``history_row_counts`` as {table: rows}."""
+    return dict(zip(frame["table_name"].to_list(), frame["n_rows"].to_list()))
+
+
+def diff_tables(hashes_a: pl.DataFrame, hashes_b: pl.DataFrame) -> pl.DataFrame:
+    """Rows added, removed, changed and unchanged per table from snapshot A to snapshot B.
+
+    Inputs are ``history_row_hashes`` results (table_name, key_hash, row_hash). Rows are
+    matched by key; where a key is not unique in the viewer's scope (for example an
+    association's stock rows, whose SKU is hidden), rows are matched as a multiset of
+    whole rows, so such a table reports added and removed rows but no changed ones.
+    """
+    out = []
+    for t in TABLES:
+        a = hashes_a.filter(pl.col("table_name") == t).select("key_hash", "row_hash")
+        b = hashes_b.filter(pl.col("table_name") == t).select("key_hash", "row_hash")
+        unique = a["key_hash"].n_unique() == a.height and b["key_hash"].n_unique() == b.height
+        if unique:
+            j = a.join(b, on="key_hash", how="full", coalesce=True, suffix="_b")
+            added = int(j["row_hash"].is_null().sum())
+            removed = int(j["row_hash_b"].is_null().sum())
+            both = j.filter(pl.col("row_hash").is_not_null() & pl.col("row_hash_b").is_not_null())
+            changed = int((both["row_hash"] != both["row_hash_b"]).sum())
+            same = both.height - changed
+        else:
+            # counts come back as UInt32: make them signed, or n_b - n_a wraps around
+            ca = a.group_by("row_hash").len("n_a").with_columns(pl.col("n_a").cast(pl.Int64))
+            cb = b.group_by("row_hash").len("n_b").with_columns(pl.col("n_b").cast(pl.Int64))
+            j = ca.join(cb, on="row_hash", how="full", coalesce=True).fill_null(0)
+            added = int((j["n_b"] - j["n_a"]).clip(lower_bound=0).sum())
+            removed = int((j["n_a"] - j["n_b"]).clip(lower_bound=0).sum())
+            changed, same = 0, int(j.select(pl.min_horizontal("n_a", "n_b")).to_series().sum())
+        out.append({"table": t, "rows_a": a.height, "rows_b": b.height, "added": added, "removed": removed,
+                    "changed": changed, "unchanged": same, "by_key": unique})
+    return pl.DataFrame(out)
+
+
+def diff_window(a: Snapshot, b: Snapshot, weeks: int = 12) -> tuple[dt.date, dt.date]:
+    """The weeks both snapshots plan for: from the Monday of the later data date, ``weeks`` long."""
+    later = max(a.as_of, b.as_of)
+    start = later - dt.timedelta(days=later.weekday())
+    return start, start + dt.timedelta(weeks=weeks)
+
+
+def capacity_change(cap_a: pl.DataFrame, cap_b: pl.DataFrame) -> pl.DataFrame:
+    """Capacity and booked pieces by county and category in A and in B, and the change.
+
+    Inputs are ``history_capacity_by_county_category`` results over the same weeks.
+    Sorted by the size of the capacity change, largest first.
+    """
+    keys = ["cluster_id", "adcode", "category"]
+    a = cap_a.select(*keys, capacity_a="capacity_pieces", booked_a="booked_pieces", suppressed_a="suppressed_cells")
+    b = cap_b.select(*keys, capacity_b="capacity_pieces", booked_b="booked_pieces", suppressed_b="suppressed_cells")
+    j = a.join(b, on=keys, how="full", coalesce=True, nulls_equal=True)
+    names = geo.county_names()
+    j = j.with_columns(
+        county=pl.col("adcode").replace_strict(names, default=pl.col("adcode"), return_dtype=pl.String),
+        capacity_change=pl.col("capacity_b").fill_null(0) - pl.col("capacity_a").fill_null(0),
+        booked_change=pl.col("booked_b").fill_null(0) - pl.col("booked_a").fill_null(0),
+    ).with_columns(
+        capacity_change_pct=pl.col("capacity_change") / pl.col("capacity_a").cast(pl.Float64),
+    )
+    cols = ["cluster_id", "adcode", "county", "category", "capacity_a", "capacity_b", "capacity_change",
+            "capacity_change_pct", "booked_a", "booked_b", "booked_change", "suppressed_a", "suppressed_b"]
+    return j.select(cols).sort(pl.col("capacity_change").abs(), "cluster_id", "adcode", "category",
+                               descending=[True, False, False, False], nulls_last=True)
+
+
+def diff(store, a_id: str, b_id: str, viewer, cluster_id: str | None = None, weeks: int = 12) -> dict:
+    """Both parts of a diff from A to B for one viewer, without Streamlit (CLI and tests)."""
+    from supply.engine.db import connect
+    snap_a, snap_b = store.get(a_id), store.get(b_id)
+    db_a, db_b = connect(snap_a, viewer), connect(snap_b, viewer)
+    try:
+        week_from, week_to = diff_window(snap_a, snap_b, weeks)
+        params = {"cluster_id": cluster_id, "week_from": week_from, "week_to": week_to}
+        return {
+            "tables": diff_tables(db_a.run("history_row_hashes"), db_b.run("history_row_hashes")),
+            "capacity": capacity_change(db_a.run("history_capacity_by_county_category", **params),
+                                        db_b.run("history_capacity_by_county_category", **params)),
+            "weeks": (week_from, week_to),
+        }
+    finally:
+        db_a.close()
+        db_b.close()
+
+
+def capacity_change_figure(change: pl.DataFrame, lang: str = "zh", top: int = 15):
+    """Horizontal bars of the largest capacity changes (county x category), pure plotly."""
+    import plotly.graph_objects as go
+
+    from supply.i18n import label, t
+    rows = change.filter(pl.col("capacity_change") != 0).head(top).reverse()
+    names = [f"{c} · {label('category', k, lang)}" for c, k in zip(rows["county"], rows["category"])]
+    values = rows["capacity_change"].to_list()
+    fig = go.Figure(go.Bar(x=values, y=names, orientation="h",
+                           marker_color=["#2e7d32" if v >= 0 else "#c62828" for v in values],
+                           hovertemplate="%{y}: %{x:,}<extra></extra>"))
+    fig.update_layout(title=t("history.chart_title", lang), height=120 + 28 * max(len(names), 1),
+                      margin={"l": 10, "r": 10, "t": 40, "b": 10},
+                      xaxis_title=t("history.col.capacity_change", lang))
+    return fig

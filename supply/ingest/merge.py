@@ -1,0 +1,84 @@
+"""Out-of-core steps of a large upload, in DuckDB with a memory limit (it spills to disk).
+
+* ``duplicate_keys``: the rows whose key repeats, found over every batch's keys at once.
+* ``merge``: base table minus the uploaded keys, plus the uploaded rows, written to one
+  Parquet file with the table's exact schema.
+
+Both read Parquet files that ``supply.ingest.pipeline`` staged in a scratch directory inside the
+data directory, so memory stays bounded however large the upload is.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from supply.data import schema
+from supply.engine.db import _duck_type
+
+MEMORY_LIMIT = "256MB"
+
+
+def _connect(scratch: Path) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(":memory:")
+    con.execute("set memory_limit = $m", {"m": MEMORY_LIMIT})
+    con.execute("set temp_directory = $t", {"t": str(scratch)})
+    con.execute("set preserve_insertion_order = false")
+    return con
+
+
+def _quote(path: Path | str) -> str:
+    text = str(path)
+    if "'" in text:
+        raise ValueError(f"unsupported character in path {text!r}")
+    return f"'{text}'"
+
+
+def duplicate_keys(key_glob: str, table: str, scratch: Path) -> pl.DataFrame:
+    """Rows (with _row, key columns, _hash) whose key appears more than once in the upload."""
+    keys = ", ".join(schema.KEYS[table])
+    con = _connect(scratch)
+    try:
+        return con.sql(f"""
+            with all_keys as (select * from read_parquet({_quote(key_glob)})),
+            repeated as (
+                select {keys} from all_keys group by {keys} having count(*) > 1
+            )
+            select a.* from all_keys as a semi join repeated as r using ({keys})
+        """).pl()
+    finally:
+        con.close()
+
+
+def merge(base_path: Path | None, staged_glob: str, drop_rows: list[int], table: str, out: Path,
+          scratch: Path) -> int:
+    """Write base-minus-uploaded-keys plus the uploaded rows to ``out``; return its row count."""
+    cols = schema.TABLES[table]
+    keys = ", ".join(schema.KEYS[table])
+    typed = ", ".join(f"cast({c} as {_duck_type(t)}) as {c}" for c, t in cols.items())
+    if base_path is None:
+        nulls = ", ".join(f"cast(null as {_duck_type(t)}) as {c}" for c, t in cols.items())
+        base_sql = f"(select {nulls} where false)"
+    else:
+        base_sql = f"read_parquet({_quote(base_path)})"
+    con = _connect(scratch)
+    try:
+        con.execute(f"""
+            copy (
+                with upload as (
+                    select * from read_parquet({_quote(staged_glob)})
+                    {"where not list_contains($drop, _row)" if drop_rows else ""}
+                ),
+                kept as (
+                    select b.* from {base_sql} as b anti join upload as u using ({keys})
+                )
+                select {typed} from kept
+                union all
+                select {typed} from upload
+            ) to {_quote(out)} (format parquet, compression zstd, row_group_size 1048576)
+        """, {"drop": [int(r) for r in drop_rows]} if drop_rows else None)
+        return con.sql(f"select count(*) as n from read_parquet({_quote(out)})").fetchall()[0][0]
+    finally:
+        con.close()

