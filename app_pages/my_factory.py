@@ -25,8 +25,12 @@ if role == "factory":
 elif role == "admin":
     choices = data.run(ctx, "my_factory_choices", cluster_id=ctx.cluster_id)
     names = dict(zip(choices["factory_id"], choices["name"]))
-    fid = st.selectbox(ctx.t("my_factory.admin_pick"), choices["factory_id"].to_list(),
-                       format_func=lambda f: f"{f} · {names.get(f, '')}", key="my_factory_admin_factory")
+    fid = st.selectbox(
+        ctx.t("my_factory.admin_pick"),
+        choices["factory_id"].to_list(),
+        format_func=lambda f: f"{f} · {names.get(f, '')}",
+        key="my_factory_admin_factory",
+    )
     if fid is None:
         st.info(ctx.t("my_factory.empty"))
         st.stop()
@@ -36,7 +40,9 @@ else:
 
 profile = data.run(ctx, "my_factory_profile", factory_id=fid)
 name = profile["name"][0] if profile.height else ""
-st.caption(ctx.t("my_factory.caption", factory=fid, name=name, sid=snap.snapshot_id, as_of=snap.as_of.isoformat()))
+st.caption(
+    ctx.t("my_factory.caption", factory=fid, name=name, sid=snap.snapshot_id, as_of=snap.as_of.isoformat())
+)
 st.write(ctx.t("my_factory.intro"))
 
 tab_names = ["tab_capacity", "tab_orders", "tab_work_orders", "tab_inventory"]
@@ -44,10 +50,14 @@ if role == "admin":
     tab_names.append("tab_exports")
 tabs = dict(zip(tab_names, st.tabs([ctx.t(f"my_factory.{n}") for n in tab_names])))
 
+
 def table(frame: pl.DataFrame, key: str) -> None:
     """A read-only table; dates shown as dates."""
-    dates = {c: st.column_config.DateColumn(c, format="YYYY-MM-DD")
-             for c, dtype in frame.schema.items() if dtype == pl.Date}
+    dates = {
+        c: st.column_config.DateColumn(c, format="YYYY-MM-DD")
+        for c, dtype in frame.schema.items()
+        if dtype == pl.Date
+    }
     st.dataframe(frame, hide_index=True, width="stretch", key=key, column_config=dates)
 
 
@@ -62,11 +72,17 @@ def _save(editable: pl.DataFrame) -> None:
     for index, change in (state.get("edited_rows") or {}).items():
         if "capacity_pieces" in change and 0 <= int(index) < len(rows):
             rows[int(index)]["capacity_pieces"] = change["capacity_pieces"]
-    edits = pl.DataFrame(rows, schema={"week_start": pl.Date, "category": pl.String,
-                                       "capacity_pieces": pl.Object}, strict=False)
+    edits = pl.DataFrame(
+        rows,
+        schema={"week_start": pl.Date, "category": pl.String, "capacity_pieces": pl.Object},
+        strict=False,
+    )
     result = my_factory.save_capacity(ctx.store, fid, edits, ctx.viewer.user, ctx.lang)
     st.session_state["my_factory_save_result"] = (
-        result.errors, result.snapshot.snapshot_id if result.snapshot else None, result.changed)
+        result.errors,
+        result.snapshot.snapshot_id if result.snapshot else None,
+        result.changed,
+    )
     if result.snapshot is not None:
         st.session_state["snapshot"] = result.snapshot.snapshot_id
         st.session_state.pop(EDITOR_KEY, None)
@@ -84,7 +100,9 @@ with tabs["tab_capacity"]:
         st.success(ctx.t("my_factory.saved", sid=saved_sid, n=changed))
     elif errors is not None:
         st.info(ctx.t("my_factory.nothing_changed"))
-    editable = my_factory.editable_rows(calendar, snap.as_of).select("week_start", "category", "capacity_pieces")
+    editable = my_factory.editable_rows(calendar, snap.as_of).select(
+        "week_start", "category", "capacity_pieces"
+    )
     latest = ctx.store.latest()
     if latest is None or latest.snapshot_id != snap.snapshot_id:
         st.info(ctx.t("my_factory.edit_old_snapshot"))
@@ -95,36 +113,66 @@ with tabs["tab_capacity"]:
         booked = calendar.select("week_start", "category", "booked_pieces")
         shown = editable.join(booked, on=["week_start", "category"], how="left", maintain_order="left")
         st.data_editor(
-            shown.with_columns(pl.col("category").map_elements(lambda c: label("category", c, ctx.lang),
-                                                               return_dtype=pl.String)),
-            key=EDITOR_KEY, num_rows="fixed", hide_index=True, width="stretch",
+            shown.with_columns(
+                pl.col("category").map_elements(
+                    lambda c: label("category", c, ctx.lang), return_dtype=pl.String
+                )
+            ),
+            key=EDITOR_KEY,
+            num_rows="fixed",
+            hide_index=True,
+            width="stretch",
             disabled=["week_start", "category", "booked_pieces"],
             column_config={
-                "week_start": st.column_config.DateColumn(ctx.t("my_factory.col.week_start"), format="YYYY-MM-DD"),
+                "week_start": st.column_config.DateColumn(
+                    ctx.t("my_factory.col.week_start"), format="YYYY-MM-DD"
+                ),
                 "category": st.column_config.TextColumn(ctx.t("my_factory.col.category")),
                 "capacity_pieces": st.column_config.NumberColumn(
-                    ctx.t("my_factory.col.capacity_pieces"), min_value=0,
-                    max_value=my_factory.MAX_WEEKLY_PIECES, step=1, format="%d"),
-                "booked_pieces": st.column_config.NumberColumn(ctx.t("my_factory.col.booked_pieces"), format="%d"),
-            })
-        st.button(ctx.t("my_factory.save"), key="my_factory_save", type="primary", on_click=_save,
-                  args=(editable,))
-    export_buttons(ctx, my_factory.display(calendar, ctx.lang), "capacity_calendar", "my_factory_capacity_export")
+                    ctx.t("my_factory.col.capacity_pieces"),
+                    min_value=0,
+                    max_value=my_factory.MAX_WEEKLY_PIECES,
+                    step=1,
+                    format="%d",
+                ),
+                "booked_pieces": st.column_config.NumberColumn(
+                    ctx.t("my_factory.col.booked_pieces"), format="%d"
+                ),
+            },
+        )
+        st.button(
+            ctx.t("my_factory.save"), key="my_factory_save", type="primary", on_click=_save, args=(editable,)
+        )
+    export_buttons(
+        ctx, my_factory.display(calendar, ctx.lang), "capacity_calendar", "my_factory_capacity_export"
+    )
 
 # -- orders --------------------------------------------------------------------------------
 with tabs["tab_orders"]:
     cols = st.columns([1, 1, 2])
-    status = cols[0].selectbox(ctx.t("my_factory.status_filter"), ("",) + ORDER_STATUSES,
-                               format_func=lambda s: label("status", s, ctx.lang) if s else "—",
-                               key="my_factory_status")
-    channel = cols[1].selectbox(ctx.t("my_factory.channel_filter"), ("",) + CHANNELS,
-                                format_func=lambda c: label("channel", c, ctx.lang) if c else "—",
-                                key="my_factory_channel")
+    status = cols[0].selectbox(
+        ctx.t("my_factory.status_filter"),
+        ("",) + ORDER_STATUSES,
+        format_func=lambda s: label("status", s, ctx.lang) if s else "—",
+        key="my_factory_status",
+    )
+    channel = cols[1].selectbox(
+        ctx.t("my_factory.channel_filter"),
+        ("",) + CHANNELS,
+        format_func=lambda c: label("channel", c, ctx.lang) if c else "—",
+        key="my_factory_channel",
+    )
     search = cols[2].text_input(ctx.t("my_factory.search"), key="my_factory_search", max_chars=200)
-    orders = data.run(ctx, "my_factory_orders", factory_id=fid, status=status, channel=channel,
-                      search=search.strip())
-    st.caption(ctx.t("my_factory.orders_count", n=fmt_int(orders.height, ctx.lang),
-                     pieces=fmt_int(orders["qty"].sum() if orders.height else 0, ctx.lang)))
+    orders = data.run(
+        ctx, "my_factory_orders", factory_id=fid, status=status, channel=channel, search=search.strip()
+    )
+    st.caption(
+        ctx.t(
+            "my_factory.orders_count",
+            n=fmt_int(orders.height, ctx.lang),
+            pieces=fmt_int(orders["qty"].sum() if orders.height else 0, ctx.lang),
+        )
+    )
     shown = my_factory.display(orders, ctx.lang)
     table(shown, "my_factory_orders_table")
     export_buttons(ctx, shown, "orders", "my_factory_orders_export")
@@ -135,6 +183,7 @@ with tabs["tab_work_orders"]:
     work = None
     try:  # the planning issue may provide saved plans; until then, the allocated pooled orders
         from supply.planning import plan as planning
+
         if hasattr(planning, "load_plan") and hasattr(planning, "work_orders_for_factory"):
             plan = planning.load_plan(ctx.store, snap.snapshot_id)
             work = planning.work_orders_for_factory(plan, fid) if plan is not None else None

@@ -19,8 +19,14 @@ st.write(ctx.t("overview.intro"))
 
 def kpis(s):
     start = s.as_of - dt.timedelta(days=s.as_of.weekday())
-    frame = data.run(ctx, "overview_kpis", snapshot_id=s.snapshot_id, cluster_id=ctx.cluster_id,
-                     week_from=start, week_to=start + dt.timedelta(weeks=4))
+    frame = data.run(
+        ctx,
+        "overview_kpis",
+        snapshot_id=s.snapshot_id,
+        cluster_id=ctx.cluster_id,
+        week_from=start,
+        week_to=start + dt.timedelta(weeks=4),
+    )
     return frame.row(0, named=True)
 
 
@@ -41,22 +47,48 @@ def delta(key, pct=False):
 
 cols = st.columns(6)
 cols[0].metric(ctx.t("overview.factories"), fmt_int(now["factories"], ctx.lang), delta("factories"))
-cols[1].metric(ctx.t("overview.capacity"), fmt_int(now["capacity_pieces"], ctx.lang), delta("capacity_pieces"),
-               help=ctx.t("overview.help.capacity"))
-cols[2].metric(ctx.t("overview.utilisation"), fmt_pct(now["utilisation"]), delta("utilisation", True),
-               help=ctx.t("overview.help.utilisation"))
-cols[3].metric(ctx.t("overview.open_orders"), fmt_int(now["open_order_pieces"], ctx.lang),
-               delta("open_order_pieces"), help=ctx.t("overview.help.open_orders"))
-cols[4].metric(ctx.t("overview.pooled_share"), fmt_pct(now["pooled_share"]), delta("pooled_share", True),
-               help=ctx.t("overview.help.pooled_share"))
-cols[5].metric(ctx.t("overview.inventory"), fmt_int(now["inventory_pieces"], ctx.lang),
-               delta("inventory_pieces"), delta_color="inverse", help=ctx.t("overview.help.inventory"))
+cols[1].metric(
+    ctx.t("overview.capacity"),
+    fmt_int(now["capacity_pieces"], ctx.lang),
+    delta("capacity_pieces"),
+    help=ctx.t("overview.help.capacity"),
+)
+cols[2].metric(
+    ctx.t("overview.utilisation"),
+    fmt_pct(now["utilisation"]),
+    delta("utilisation", True),
+    help=ctx.t("overview.help.utilisation"),
+)
+cols[3].metric(
+    ctx.t("overview.open_orders"),
+    fmt_int(now["open_order_pieces"], ctx.lang),
+    delta("open_order_pieces"),
+    help=ctx.t("overview.help.open_orders"),
+)
+cols[4].metric(
+    ctx.t("overview.pooled_share"),
+    fmt_pct(now["pooled_share"]),
+    delta("pooled_share", True),
+    help=ctx.t("overview.help.pooled_share"),
+)
+cols[5].metric(
+    ctx.t("overview.inventory"),
+    fmt_int(now["inventory_pieces"], ctx.lang),
+    delta("inventory_pieces"),
+    delta_color="inverse",
+    help=ctx.t("overview.help.inventory"),
+)
 if now["suppressed_cells"]:
     st.caption(ctx.t("overview.suppressed", n=now["suppressed_cells"]))
 st.caption(ctx.t("overview.zhili_note"))
 
 st.subheader(ctx.t("overview.weekly_chart"))
 start = snap.as_of - dt.timedelta(days=snap.as_of.weekday())
-weekly = data.run(ctx, "capacity_by_category_week", cluster_id=ctx.cluster_id, week_from=start,
-                  week_to=start + dt.timedelta(weeks=12))
+weekly = data.run(
+    ctx,
+    "capacity_by_category_week",
+    cluster_id=ctx.cluster_id,
+    week_from=start,
+    week_to=start + dt.timedelta(weeks=12),
+)
 st.plotly_chart(capacity_weeks_figure(weekly, ctx.lang), key="overview_weekly_chart")

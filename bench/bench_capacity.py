@@ -39,24 +39,42 @@ def cases(db, weeks: list[dt.date], as_of: dt.date) -> dict:
         "capacity_by_county_category": lambda: db.run("capacity_by_county_category", **window),
     }
     if db.viewer.role != "planner":
-        idle_params = {"cluster_id": CLUSTER, "category": "childrens_wear", "week_from": first,
-                       "deadline_week": deadline}
+        idle_params = {
+            "cluster_id": CLUSTER,
+            "category": "childrens_wear",
+            "week_from": first,
+            "deadline_week": deadline,
+        }
         order = cap.check_order("childrens_wear", 20_000, deadline, weeks)
         idle = db.run("idle_capacity_by_factory", **idle_params)
-        out.update({
-            "utilisation_by_factory_week": lambda: db.run("utilisation_by_factory_week", **window, category=None,
-                                                          sort_by="utilisation", top_n=30),
-            "members_table": lambda: db.run("members_table", **window),
-            "idle_capacity_by_factory": lambda: db.run("idle_capacity_by_factory", **idle_params),
-            "finder (python, on the query result)": lambda: cap.find_factories(idle, order),
-        })
+        out.update(
+            {
+                "utilisation_by_factory_week": lambda: db.run(
+                    "utilisation_by_factory_week", **window, category=None, sort_by="utilisation", top_n=30
+                ),
+                "members_table": lambda: db.run("members_table", **window),
+                "idle_capacity_by_factory": lambda: db.run("idle_capacity_by_factory", **idle_params),
+                "finder (python, on the query result)": lambda: cap.find_factories(idle, order),
+            }
+        )
     weekly = db.run("capacity_by_category_week", **window)
     members = db.run("members_table", **window)
 
     def build_report():
-        return capacity_report(CapacityReportInput(
-            lang="zh", association="bench", cluster=CLUSTER, snapshot_id="bench", as_of=as_of, filters=[],
-            kpis=[], weekly=weekly, members=members if members.height else None))
+        return capacity_report(
+            CapacityReportInput(
+                lang="zh",
+                association="bench",
+                cluster=CLUSTER,
+                snapshot_id="bench",
+                as_of=as_of,
+                filters=[],
+                kpis=[],
+                weekly=weekly,
+                members=members if members.height else None,
+            )
+        )
+
     out["printable report (html; rows = characters)"] = build_report
     return out
 
@@ -74,8 +92,16 @@ def main() -> int:
         t0 = time.perf_counter()
         db = connect(snap, viewer)
         connect_s = round(time.perf_counter() - t0, 4)
-        rows.append({"role": viewer.role, "case": "connect (views / planner aggregates)", "rows": "",
-                     "cold_s": connect_s, "median_s": "", "min_s": ""})
+        rows.append(
+            {
+                "role": viewer.role,
+                "case": "connect (views / planner aggregates)",
+                "rows": "",
+                "cold_s": connect_s,
+                "median_s": "",
+                "min_s": "",
+            }
+        )
         weeks = db.run("snapshot_weeks")["week_start"].to_list()
         for name, fn in cases(db, weeks, snap.as_of).items():
             result = fn()
@@ -86,9 +112,13 @@ def main() -> int:
             rows.append({"role": viewer.role, "case": name, "rows": n, **timing})
             print(f"  {viewer.role:<12} {name:<40} {timing['median_s']:.4f} s", flush=True)
         db.close()
-    meta = {"scale": args.scale, "snapshot": snap.snapshot_id,
-            "order_lines": snap.tables["orders"]["rows"], "capacity_rows": snap.tables["capacity"]["rows"],
-            "factories": snap.tables["factories"]["rows"]}
+    meta = {
+        "scale": args.scale,
+        "snapshot": snap.snapshot_id,
+        "order_lines": snap.tables["orders"]["rows"],
+        "capacity_rows": snap.tables["capacity"]["rows"],
+        "factories": snap.tables["factories"]["rows"],
+    }
     report("capacity", rows, meta)
     return 0
 

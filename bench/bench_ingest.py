@@ -61,17 +61,33 @@ def run_case(store_dir: Path, csv_path: Path, batch_rows: int) -> dict:
     with tempfile.TemporaryDirectory(prefix="bench-ingest-", dir=store_dir.parent) as tmp:
         data = Path(tmp) / "data"
         shutil.copytree(store_dir, data)
-        cmd = [sys.executable, "-c", CHILD, "ingest", "capacity", str(csv_path), "--data", str(data),
-               "--lang", "en", "--batch-rows", str(batch_rows)]
+        cmd = [
+            sys.executable,
+            "-c",
+            CHILD,
+            "ingest",
+            "capacity",
+            str(csv_path),
+            "--data",
+            str(data),
+            "--lang",
+            "en",
+            "--batch-rows",
+            str(batch_rows),
+        ]
         t0 = time.perf_counter()
-        proc = subprocess.run(cmd, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
-                              capture_output=True, text=True)
+        proc = subprocess.run(
+            cmd, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True
+        )
         wall = time.perf_counter() - t0
         stats = json.loads(proc.stderr.strip().splitlines()[-1])
         if stats["code"] != 0:
             raise RuntimeError(proc.stdout[-2000:] + proc.stderr[-2000:])
-        return {"ingest_s": round(stats["seconds"], 2), "process_s": round(wall, 2),
-                "peak_rss_mb": round(stats["peak_rss_mb"], 1)}
+        return {
+            "ingest_s": round(stats["seconds"], 2),
+            "process_s": round(wall, 2),
+            "peak_rss_mb": round(stats["peak_rss_mb"], 1),
+        }
 
 
 def main() -> None:
@@ -91,12 +107,25 @@ def main() -> None:
             write_capacity_csv(path, factory_ids, rows, start)
             print(f"  ingesting {rows:,} rows ({path.stat().st_size / 1e6:.1f} MB)…", flush=True)
             case = run_case(store.data_dir, path, args.batch_rows)
-            results.append({"rows": rows, "file_mb": round(path.stat().st_size / 1e6, 1),
-                            "batch_rows": args.batch_rows, **case,
-                            "rows_per_s": int(rows / case["ingest_s"])})
+            results.append(
+                {
+                    "rows": rows,
+                    "file_mb": round(path.stat().st_size / 1e6, 1),
+                    "batch_rows": args.batch_rows,
+                    **case,
+                    "rows_per_s": int(rows / case["ingest_s"]),
+                }
+            )
             path.unlink()
-    report("ingest", results, meta={"scale": args.scale, "base_capacity_rows": base.tables["capacity"]["rows"],
-                                    "command": "python -m supply ingest capacity FILE"})
+    report(
+        "ingest",
+        results,
+        meta={
+            "scale": args.scale,
+            "base_capacity_rows": base.tables["capacity"]["rows"],
+            "command": "python -m supply ingest capacity FILE",
+        },
+    )
 
 
 if __name__ == "__main__":

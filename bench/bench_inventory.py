@@ -42,14 +42,19 @@ def timed(fn) -> dict:
 
 def core_inputs() -> sim.SimInputs:
     """50 size-garment cells: 5 schools x 2 garments x 5 sizes."""
-    rows = [{"school_id": f"S{s}", "garment": g, "size": schema.SIZES[2 + z], "qty": 20 + 7 * z + 3 * s}
-            for s in range(5) for g in schema.GARMENTS[:2] for z in range(5)]
+    rows = [
+        {"school_id": f"S{s}", "garment": g, "size": schema.SIZES[2 + z], "qty": 20 + 7 * z + 3 * s}
+        for s in range(5)
+        for g in schema.GARMENTS[:2]
+        for z in range(5)
+    ]
     return sim.inputs_from_cells(pl.DataFrame(rows), unit_cost=40.0)
 
 
 def page_rerun(data_dir: Path):
     """A function that changes the MOQ slider to a new value and re-runs the page (AppTest)."""
     from streamlit.testing.v1 import AppTest
+
     os.environ["SUPPLY_DATA"] = str(data_dir)
     os.chdir(ROOT)
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=300)
@@ -64,6 +69,7 @@ def page_rerun(data_dir: Path):
     def rerun():
         at.slider(key="inv_moq").set_value(next(values)).run()
         assert not at.exception, [e.value for e in at.exception]
+
     return rerun
 
 
@@ -79,7 +85,9 @@ def main() -> None:
     res = sim.simulate(core, params)
     rows.append({"case": "simulate 100,000 scenarios x 50 cells (draw + evaluate)", **t, "target_s": 2.0})
     d = sim.draw(core, params)
-    rows.append({"case": "  of which: evaluate only (draws reused)", **timed(lambda: sim.simulate(core, params, d))})
+    rows.append(
+        {"case": "  of which: evaluate only (draws reused)", **timed(lambda: sim.simulate(core, params, d))}
+    )
 
     store = demo_store(args.scale)
     snap = store.latest()
@@ -87,24 +95,51 @@ def main() -> None:
     inputs, profile = sim.load_inputs(db.run, "zhili")
     page_params = sim.default_params(profile, scenarios=300)
     ranges = sim.default_ranges(inputs, profile["moq_min"], max(profile["moq_max"], 2000))
-    rows.append({"case": f"load inputs from snapshot ({inputs.n_cells:,} cells, {inputs.n_schools} schools)",
-                 **measure(lambda: sim.load_inputs(db.run, "zhili"))})
-    rows.append({"case": "page model: simulate 300 scenarios", **timed(lambda: sim.simulate(inputs, page_params))})
+    rows.append(
+        {
+            "case": f"load inputs from snapshot ({inputs.n_cells:,} cells, {inputs.n_schools} schools)",
+            **measure(lambda: sim.load_inputs(db.run, "zhili")),
+        }
+    )
+    rows.append(
+        {"case": "page model: simulate 300 scenarios", **timed(lambda: sim.simulate(inputs, page_params))}
+    )
     tornado_params = sim.SimParams(**{**page_params.__dict__, "scenarios": 60})
-    rows.append({"case": "page model: tornado (11 runs x 60 scenarios)",
-                 **timed(lambda: sim.sensitivity(inputs, tornado_params, ranges))})
+    rows.append(
+        {
+            "case": "page model: tornado (11 runs x 60 scenarios)",
+            **timed(lambda: sim.sensitivity(inputs, tornado_params, ranges)),
+        }
+    )
     rerun = page_rerun(store.data_dir)
-    rows.append({"case": "page re-run after a slider change (AppTest, association, zh)",
-                 **measure(rerun), "cpu_median_s": cpu_median(rerun), "target_s": 1.0})
+    rows.append(
+        {
+            "case": "page re-run after a slider change (AppTest, association, zh)",
+            **measure(rerun),
+            "cpu_median_s": cpu_median(rerun),
+            "target_s": 1.0,
+        }
+    )
 
     demo_res = sim.simulate(inputs, sim.default_params(profile, scenarios=2000))
     r = demo_res.ratio()
-    meta = {"scale": args.scale, "load_average": os.getloadavg(), "snapshot": snap.snapshot_id, "cells": inputs.n_cells,
-            "core_ratio_avg": res.ratio().mean,
-            "demo_ratio_avg_2000_scenarios": {"mean": r.mean, "ci95": [r.ci_low, r.ci_high], "p5_p95": [r.p5, r.p95]}}
+    meta = {
+        "scale": args.scale,
+        "load_average": os.getloadavg(),
+        "snapshot": snap.snapshot_id,
+        "cells": inputs.n_cells,
+        "core_ratio_avg": res.ratio().mean,
+        "demo_ratio_avg_2000_scenarios": {
+            "mean": r.mean,
+            "ci95": [r.ci_low, r.ci_high],
+            "p5_p95": [r.p5, r.p95],
+        },
+    }
     report("inventory", rows, meta)
-    print(f"demo pooled/baseline average stock: {r.mean:.3f} (95% CI {r.ci_low:.3f}-{r.ci_high:.3f}; "
-          f"5-95% {r.p5:.3f}-{r.p95:.3f})")
+    print(
+        f"demo pooled/baseline average stock: {r.mean:.3f} (95% CI {r.ci_low:.3f}-{r.ci_high:.3f}; "
+        f"5-95% {r.p5:.3f}-{r.p95:.3f})"
+    )
 
 
 if __name__ == "__main__":

@@ -39,16 +39,21 @@ VIEWERS = {"admin": Viewer("admin"), "planner": Viewer("planner")}
 
 def build_in_subprocess(scale: float, seed: int) -> dict:
     """Build the demo at ``scale`` in a child process; return its wall time and peak RSS."""
-    code = ("import sys; sys.path.insert(0, sys.argv[1]); from bench.common import demo_store; "
-            "demo_store(float(sys.argv[2]), seed=int(sys.argv[3]))")
+    code = (
+        "import sys; sys.path.insert(0, sys.argv[1]); from bench.common import demo_store; "
+        "demo_store(float(sys.argv[2]), seed=int(sys.argv[3]))"
+    )
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     t0 = time.perf_counter()
     subprocess.run([sys.executable, "-c", code, str(ROOT), str(scale), str(seed)], check=True, env=env)
     wall = time.perf_counter() - t0
     # ru_maxrss of the children is the largest child's peak, in KiB on Linux.
     peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return {"build_s": round(wall, 1), "build_peak_rss_mib": round(peak_kib / 1024, 1),
-            "built_at": time.strftime("%Y-%m-%dT%H:%M:%S")}
+    return {
+        "build_s": round(wall, 1),
+        "build_peak_rss_mib": round(peak_kib / 1024, 1),
+        "built_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
+    }
 
 
 def demo_for(scale: float, seed: int, rebuild: bool) -> tuple[Store, dict]:
@@ -81,8 +86,16 @@ def overview_cases(store: Store) -> list[dict]:
     for role, viewer in VIEWERS.items():
         t0 = time.perf_counter()
         db = connect(snap, viewer)
-        rows.append({"case": "connect (scoped views)", "role": role, "rows": "",
-                     "cold_s": round(time.perf_counter() - t0, 4), "median_s": "", "min_s": ""})
+        rows.append(
+            {
+                "case": "connect (scoped views)",
+                "role": role,
+                "rows": "",
+                "cold_s": round(time.perf_counter() - t0, 4),
+                "median_s": "",
+                "min_s": "",
+            }
+        )
         prev_db = connect(prev, viewer) if prev else None
         cases = [
             ("overview_kpis", db, snap, 4),
@@ -100,8 +113,16 @@ def overview_cases(store: Store) -> list[dict]:
             timed.append(timing["median_s"])
             rows.append({"case": label, "role": role, "rows": conn.run(name, **params).height, **timing})
         page = sum(timed)
-        rows.append({"case": "Overview queries, warm total", "role": role, "rows": "",
-                     "cold_s": "", "median_s": round(page, 4), "min_s": ""})
+        rows.append(
+            {
+                "case": "Overview queries, warm total",
+                "role": role,
+                "rows": "",
+                "cold_s": "",
+                "median_s": round(page, 4),
+                "min_s": "",
+            }
+        )
         db.close()
         if prev_db:
             prev_db.close()
@@ -111,8 +132,12 @@ def overview_cases(store: Store) -> list[dict]:
 def main(argv: list[str] | None = None) -> int:
     """Parse arguments, build or reuse the demo, time the Overview and write the report."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scale", type=float, default=5.0,
-                        help="demo scale: 5 = ~1M order lines (default), 50 = 10M, 500 = 100M")
+    parser.add_argument(
+        "--scale",
+        type=float,
+        default=5.0,
+        help="demo scale: 5 = ~1M order lines (default), 50 = 10M, 500 = 100M",
+    )
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--rebuild", action="store_true", help="build the demo afresh")
     args = parser.parse_args(argv)
@@ -120,19 +145,33 @@ def main(argv: list[str] | None = None) -> int:
     store, build = demo_for(args.scale, args.seed, args.rebuild)
     snap = store.latest()
     meta = {
-        "scale": args.scale, "seed": args.seed, "snapshot": snap.snapshot_id,
-        "factories": snap.tables["factories"]["rows"], "order_lines": snap.tables["orders"]["rows"],
+        "scale": args.scale,
+        "seed": args.seed,
+        "snapshot": snap.snapshot_id,
+        "factories": snap.tables["factories"]["rows"],
+        "order_lines": snap.tables["orders"]["rows"],
         "capacity_rows": snap.tables["capacity"]["rows"],
         "snapshot_mib": round(sum(t["bytes"] for t in snap.tables.values()) / 2**20, 1),
-        "cluster": CLUSTER, **build,
+        "cluster": CLUSTER,
+        **build,
     }
-    print(f"scale {args.scale:g}: {meta['factories']:,} factories, {meta['order_lines']:,} order lines, "
-          f"{meta['snapshot_mib']} MiB; build {build.get('build_s', '?')} s, "
-          f"peak RSS {build.get('build_peak_rss_mib', '?')} MiB{' (reused)' if build.get('reused') else ''}",
-          flush=True)
-    rows = [{"case": "demo build (subprocess)", "role": "", "rows": meta["order_lines"],
-             "cold_s": build.get("build_s", ""), "median_s": "", "min_s": "",
-             "peak_rss_mib": build.get("build_peak_rss_mib", "")}]
+    print(
+        f"scale {args.scale:g}: {meta['factories']:,} factories, {meta['order_lines']:,} order lines, "
+        f"{meta['snapshot_mib']} MiB; build {build.get('build_s', '?')} s, "
+        f"peak RSS {build.get('build_peak_rss_mib', '?')} MiB{' (reused)' if build.get('reused') else ''}",
+        flush=True,
+    )
+    rows = [
+        {
+            "case": "demo build (subprocess)",
+            "role": "",
+            "rows": meta["order_lines"],
+            "cold_s": build.get("build_s", ""),
+            "median_s": "",
+            "min_s": "",
+            "peak_rss_mib": build.get("build_peak_rss_mib", ""),
+        }
+    ]
     rows += overview_cases(store)
     report("overview", rows, meta)
     return 0

@@ -38,8 +38,9 @@ CASES = {  # name: (groups, factories, weeks, eligible factories per group or No
 }
 
 
-def synthetic(groups: int, factories: int, weeks: int, eligible: int | None, seed: int = 1,
-              moq: bool = True) -> pm.Instance:
+def synthetic(
+    groups: int, factories: int, weeks: int, eligible: int | None, seed: int = 1, moq: bool = True
+) -> pm.Instance:
     """A seeded planning instance (see the module docstring)."""
     rng = np.random.default_rng(seed)
     lon0, lat0 = 118.0, 29.0
@@ -47,7 +48,9 @@ def synthetic(groups: int, factories: int, weeks: int, eligible: int | None, see
     g_xy, f_xy = rng.uniform(0, SIDE_KM, (groups, 2)), rng.uniform(0, SIDE_KM, (factories, 2))
     demand = np.maximum(50, np.round(np.exp(rng.normal(math.log(800), 0.6, groups)))).astype(np.int64)
     start = np.datetime64("2026-06-29").astype(np.int64)
-    deadline = start + 7 * rng.integers(max(2, weeks // 2), weeks + 1, groups) + rng.integers(0, 7, groups) + 21
+    deadline = (
+        start + 7 * rng.integers(max(2, weeks // 2), weeks + 1, groups) + rng.integers(0, 7, groups) + 21
+    )
     base = rng.uniform(60, 90, factories)
     price = np.round(base[:, None] * np.array([0.6, 0.9, 1.6, 1.0])[None, :], 2)
     size = np.exp(rng.normal(0, 0.7, factories))
@@ -55,13 +58,22 @@ def synthetic(groups: int, factories: int, weeks: int, eligible: int | None, see
     free = np.round(demand.sum() * TIGHT / weeks * size[:, None] * rng.uniform(0.6, 1.4, (factories, weeks)))
     max_km = SIDE_KM * math.sqrt(eligible / (math.pi * factories)) * 1.12 if eligible else None
     return pm.Instance(
-        demand=demand, deadline=deadline, garment=rng.integers(0, 4, groups),
-        glon=lon0 + g_xy[:, 0] * kx, glat=lat0 + g_xy[:, 1] * ky,
+        demand=demand,
+        deadline=deadline,
+        garment=rng.integers(0, 4, groups),
+        glon=lon0 + g_xy[:, 0] * kx,
+        glat=lat0 + g_xy[:, 1] * ky,
         lead=rng.integers(3, 15, factories),
         moq=rng.choice([50, 100, 200, 300, 500, 1000], factories) if moq else np.ones(factories),
-        flon=lon0 + f_xy[:, 0] * kx, flat=lat0 + f_xy[:, 1] * ky, price=price,
-        week_start=start + 7 * np.arange(weeks), free=free.astype(np.int64), transport=0.02, penalty=1000.0,
-        max_km=max_km)
+        flon=lon0 + f_xy[:, 0] * kx,
+        flat=lat0 + f_xy[:, 1] * ky,
+        price=price,
+        week_start=start + 7 * np.arange(weeks),
+        free=free.astype(np.int64),
+        transport=0.02,
+        penalty=1000.0,
+        max_km=max_km,
+    )
 
 
 def run_case(name: str, repeat: int, time_limit: float, moq: bool) -> dict:
@@ -83,16 +95,26 @@ def run_case(name: str, repeat: int, time_limit: float, moq: bool) -> dict:
         assert sol.objective <= greedy.objective + 1e-6, f"{name}: optimal worse than greedy"
     gap = (sol.objective - sol.lower_bound) / sol.objective if math.isfinite(sol.lower_bound) else None
     return {
-        "case": f"{name}{'' if moq else ' (no MOQ)'}", "groups": groups, "factories": factories, "weeks": weeks,
-        "pairs": len(pairs), "pairs_per_group": round(len(pairs) / groups, 1),
-        "build_s": round(statistics.median(builds), 2), "greedy_s": round(statistics.median(greedies), 2),
-        "optimal_s": round(statistics.median(optimals), 2), "lp_s": sol.stats.get("lp_seconds"),
-        "status": sol.status, "proven": sol.proven,
+        "case": f"{name}{'' if moq else ' (no MOQ)'}",
+        "groups": groups,
+        "factories": factories,
+        "weeks": weeks,
+        "pairs": len(pairs),
+        "pairs_per_group": round(len(pairs) / groups, 1),
+        "build_s": round(statistics.median(builds), 2),
+        "greedy_s": round(statistics.median(greedies), 2),
+        "optimal_s": round(statistics.median(optimals), 2),
+        "lp_s": sol.stats.get("lp_seconds"),
+        "status": sol.status,
+        "proven": sol.proven,
         "gap_to_lp_bound": None if gap is None else f"{gap:.4%}",
-        "optimal_cost": round(sol.objective), "greedy_cost": round(greedy.objective),
+        "optimal_cost": round(sol.objective),
+        "greedy_cost": round(greedy.objective),
         "greedy_worse_by": f"{(greedy.objective - sol.objective) / sol.objective:.2%}",
-        "unmet_optimal": int(sol.unmet.sum()), "unmet_greedy": int(greedy.unmet.sum()),
-        "moq_lines_in_lp": sol.stats.get("lp_moq_violations"), "runs": repeat,
+        "unmet_optimal": int(sol.unmet.sum()),
+        "unmet_greedy": int(greedy.unmet.sum()),
+        "moq_lines_in_lp": sol.stats.get("lp_moq_violations"),
+        "runs": repeat,
     }
 
 

@@ -44,16 +44,24 @@ def measure(fn: Callable[[], object], repeat: int = 5) -> dict:
         t0 = time.perf_counter()
         fn()
         runs.append(time.perf_counter() - t0)
-    return {"cold_s": round(cold, 4), "median_s": round(statistics.median(runs), 4),
-            "min_s": round(min(runs), 4), "runs": len(runs)}
+    return {
+        "cold_s": round(cold, 4),
+        "median_s": round(statistics.median(runs), 4),
+        "min_s": round(min(runs), 4),
+        "runs": len(runs),
+    }
 
 
 def report(area: str, rows: list[dict], meta: dict | None = None) -> str:
     """Write bench/results/<area>.json and return (and print) a markdown table of rows."""
     RESULTS.mkdir(parents=True, exist_ok=True)
-    payload = {"area": area, "when": time.strftime("%Y-%m-%dT%H:%M:%S"),
-               "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
-               "meta": meta or {}, "rows": rows}
+    payload = {
+        "area": area,
+        "when": time.strftime("%Y-%m-%dT%H:%M:%S"),
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+        "meta": meta or {},
+        "rows": rows,
+    }
     (RESULTS / f"{area}.json").write_text(json.dumps(payload, indent=2, ensure_ascii=False, default=str))
     cols = list(dict.fromkeys(k for r in rows for k in r))
     lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]

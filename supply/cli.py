@@ -16,9 +16,11 @@ COMMANDS: dict[str, tuple] = {}
 
 def command(name: str, help: str):
     """Register a sub-command: the decorated function gets (parser) to add arguments to."""
+
     def wrap(fn):
         COMMANDS[name] = (help, fn)
         return fn
+
     return wrap
 
 
@@ -28,8 +30,12 @@ def _add_data(p: argparse.ArgumentParser) -> None:
 
 @command("demo", "build the deterministic demo snapshots (two, a week apart)")
 def _demo(p: argparse.ArgumentParser):
-    p.add_argument("--scale", type=float, default=1.0,
-                   help="1 = ~3,000 factories and 200,000 order lines (default); 500 = 1.5M and 100M")
+    p.add_argument(
+        "--scale",
+        type=float,
+        default=1.0,
+        help="1 = ~3,000 factories and 200,000 order lines (default); 500 = 1.5M and 100M",
+    )
     p.add_argument("--seed", type=int, default=42)
     p.add_argument("--out", "--data", dest="data", metavar="DATA_DIR", help="data directory to write into")
     p.add_argument("--as-of", type=dt.date.fromisoformat, default=None, help="date of the first snapshot")
@@ -38,14 +44,20 @@ def _demo(p: argparse.ArgumentParser):
     def run(args) -> int:
         from supply.data.store import SnapshotExists, Store
         from supply.demo import generate as demo
+
         store = Store(args.data)
         if args.if_missing and store.latest() is not None:
             print(f"snapshot {store.latest().snapshot_id} exists in {store.root}; not building the demo")
             return 0
         t0 = time.perf_counter()
         try:
-            snaps = demo.build(store, scale=args.scale, seed=args.seed,
-                               as_of=args.as_of or demo.DEFAULT_AS_OF, progress=lambda m: print("  " + m, flush=True))
+            snaps = demo.build(
+                store,
+                scale=args.scale,
+                seed=args.seed,
+                as_of=args.as_of or demo.DEFAULT_AS_OF,
+                progress=lambda m: print("  " + m, flush=True),
+            )
         except SnapshotExists as exc:
             print(f"error: {exc}. Use another --out directory or remove it first.", file=sys.stderr)
             return 1
@@ -54,6 +66,7 @@ def _demo(p: argparse.ArgumentParser):
             print(f"wrote {s.snapshot_id}: {rows}")
         print(f"done in {time.perf_counter() - t0:.1f} s -> {store.root}")
         return 0
+
     return run
 
 
@@ -63,6 +76,7 @@ def _snapshots(p):
 
     def run(args) -> int:
         from supply.data.store import Store
+
         store = Store(args.data)
         snaps = store.list()
         for name, reason in store.skipped:
@@ -74,6 +88,7 @@ def _snapshots(p):
                 rows = sum(v["rows"] for v in s.tables.values())
                 print(f"{s.snapshot_id}\tas_of {s.as_of}\tcreated {s.created_at}\t{rows:,} rows")
         return 0
+
     return run
 
 
@@ -83,6 +98,7 @@ def _verify(p):
 
     def run(args) -> int:
         from supply.data.store import SnapshotError, Store
+
         store = Store(args.data)
         try:
             snap = store.get(args.snapshot)
@@ -94,6 +110,7 @@ def _verify(p):
             print(f"{snap.snapshot_id}: {problem}")
         print(f"{snap.snapshot_id}: {'OK' if not problems else 'BAD'}")
         return 1 if problems else 0
+
     return run
 
 
@@ -119,34 +136,50 @@ def _query(p):
     p.add_argument("--role", default="admin")
     p.add_argument("--factory")
     p.add_argument("--cluster")
-    p.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
-                   help="a $named parameter: YYYY-MM-DD dates, numbers, true/false, null, [\"json\", \"lists\"]")
+    p.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help='a $named parameter: YYYY-MM-DD dates, numbers, true/false, null, ["json", "lists"]',
+    )
 
     def run(args) -> int:
         from supply.data.store import SnapshotError, Store
         from supply.engine.db import QueryError, Viewer, connect
+
         params = {}
         for item in args.param:
             key, _, value = item.partition("=")
             params[key] = _param_value(value)
         import duckdb
+
         try:
-            db = connect(Store(args.data).get(args.snapshot),
-                         Viewer(args.role, factory_id=args.factory, cluster_id=args.cluster))
+            db = connect(
+                Store(args.data).get(args.snapshot),
+                Viewer(args.role, factory_id=args.factory, cluster_id=args.cluster),
+            )
             frame = db.run(args.name, **params)
         except (QueryError, SnapshotError, ValueError, duckdb.Error) as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 2
         sys.stdout.write(frame.write_csv())
         return 0
+
     return run
 
 
 def _load_plugins() -> None:
     """Commands defined in other modules register themselves here when imported."""
     import importlib
-    for mod in ("supply.ingest.cli", "supply.planning.cli", "supply.access.cli",
-                "supply.export_cli", "supply.data.maintenance"):
+
+    for mod in (
+        "supply.ingest.cli",
+        "supply.planning.cli",
+        "supply.access.cli",
+        "supply.export_cli",
+        "supply.data.maintenance",
+    ):
         try:
             importlib.import_module(mod)
         except ModuleNotFoundError as exc:

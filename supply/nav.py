@@ -26,17 +26,44 @@ class PageSpec:
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("overview", "app_pages/overview.py", "overview", icon=":material/dashboard:", default=True),
     PageSpec("map", "app_pages/cluster_map.py", "planners", icon=":material/map:"),
-    PageSpec("capacity", "app_pages/capacity.py", "associations", ("planner", "association", "admin"),
-             icon=":material/factory:"),
-    PageSpec("demand", "app_pages/school_demand.py", "associations", ("association", "admin"),
-             icon=":material/school:"),
-    PageSpec("planning", "app_pages/pooled_planning.py", "associations", ("association", "admin"),
-             icon=":material/account_tree:"),
-    PageSpec("inventory", "app_pages/inventory.py", "associations", ("planner", "association", "admin"),
-             icon=":material/inventory_2:"),
-    PageSpec("my_factory", "app_pages/my_factory.py", "factory", ("factory", "admin"), icon=":material/storefront:"),
-    PageSpec("data_upload", "app_pages/data_upload.py", "data", ("association", "factory", "admin"),
-             icon=":material/upload_file:"),
+    PageSpec(
+        "capacity",
+        "app_pages/capacity.py",
+        "associations",
+        ("planner", "association", "admin"),
+        icon=":material/factory:",
+    ),
+    PageSpec(
+        "demand",
+        "app_pages/school_demand.py",
+        "associations",
+        ("association", "admin"),
+        icon=":material/school:",
+    ),
+    PageSpec(
+        "planning",
+        "app_pages/pooled_planning.py",
+        "associations",
+        ("association", "admin"),
+        icon=":material/account_tree:",
+    ),
+    PageSpec(
+        "inventory",
+        "app_pages/inventory.py",
+        "associations",
+        ("planner", "association", "admin"),
+        icon=":material/inventory_2:",
+    ),
+    PageSpec(
+        "my_factory", "app_pages/my_factory.py", "factory", ("factory", "admin"), icon=":material/storefront:"
+    ),
+    PageSpec(
+        "data_upload",
+        "app_pages/data_upload.py",
+        "data",
+        ("association", "factory", "admin"),
+        icon=":material/upload_file:",
+    ),
     PageSpec("history", "app_pages/history.py", "data", icon=":material/history:"),
 )
 

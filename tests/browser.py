@@ -30,8 +30,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--headless=new", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--headless=new",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 VIEWPORT = {"width": 1400, "height": 1000}
 HEALTH_TIMEOUT_S = 90
 APP_TIMEOUT_MS = 90_000
@@ -70,8 +77,9 @@ def _stop(proc: subprocess.Popen) -> None:
 
 
 @contextlib.contextmanager
-def serve(data_dir: str | os.PathLike, env: Mapping[str, str] | None = None,
-          timeout: float = HEALTH_TIMEOUT_S) -> Iterator[str]:
+def serve(
+    data_dir: str | os.PathLike, env: Mapping[str, str] | None = None, timeout: float = HEALTH_TIMEOUT_S
+) -> Iterator[str]:
     """Run ``streamlit run dashboard.py`` on a free port over ``data_dir``; yield the base URL.
 
     ``env`` adds or overrides environment variables. The server runs in its own process
@@ -80,16 +88,32 @@ def serve(data_dir: str | os.PathLike, env: Mapping[str, str] | None = None,
     """
     port = free_port()
     full_env = dict(os.environ)
-    full_env.update({"SUPPLY_DATA": str(Path(data_dir).resolve()),
-                     "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
-                     "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"})
+    full_env.update(
+        {
+            "SUPPLY_DATA": str(Path(data_dir).resolve()),
+            "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+            "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
+        }
+    )
     full_env.update(env or {})
-    cmd = _streamlit() + ["run", str(ROOT / "dashboard.py"), "--server.port", str(port),
-                          "--server.address", "127.0.0.1", "--server.headless", "true",
-                          "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
+    cmd = _streamlit() + [
+        "run",
+        str(ROOT / "dashboard.py"),
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+        "--server.fileWatcherType",
+        "none",
+    ]
     log = tempfile.NamedTemporaryFile(prefix="streamlit-", suffix=".log", delete=False)
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=full_env, stdout=log, stderr=subprocess.STDOUT,
-                            start_new_session=True)
+    proc = subprocess.Popen(
+        cmd, cwd=ROOT, env=full_env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + timeout
@@ -145,16 +169,20 @@ def wait_for_app(page, timeout_ms: int = APP_TIMEOUT_MS, settle_ms: int = 400) -
     left from the previous run (``data-stale="true"``), for ``settle_ms`` in a row (a
     widget change can start a rerun right after a run ends).
     """
-    page.wait_for_selector('[data-testid="stApp"][data-test-connection-state="CONNECTED"]',
-                           state="attached", timeout=timeout_ms)
-    idle = ('[data-testid="stApp"][data-test-script-state="notRunning"]'
-            '[data-test-connection-state="CONNECTED"]')
+    page.wait_for_selector(
+        '[data-testid="stApp"][data-test-connection-state="CONNECTED"]', state="attached", timeout=timeout_ms
+    )
+    idle = (
+        '[data-testid="stApp"][data-test-script-state="notRunning"][data-test-connection-state="CONNECTED"]'
+    )
     deadline = time.monotonic() + timeout_ms / 1000
     quiet_since = None
     while time.monotonic() < deadline:
-        busy = (page.locator(idle).count() == 0
-                or page.locator('[data-testid="stStatusWidget"]').count() > 0
-                or page.locator('[data-stale="true"]').count() > 0)
+        busy = (
+            page.locator(idle).count() == 0
+            or page.locator('[data-testid="stStatusWidget"]').count() > 0
+            or page.locator('[data-stale="true"]').count() > 0
+        )
         if busy:
             quiet_since = None
         elif quiet_since is None:
@@ -194,12 +222,15 @@ def choose(page, label: str, option: str) -> None:
         raise AssertionError(f"could not choose {option!r} in {label!r}: it shows {field.input_value()!r}")
     # Let the rerun start (it may also finish before we look) and then wait for it to end.
     with contextlib.suppress(Exception):
-        page.wait_for_selector('[data-testid="stApp"]:not([data-test-script-state="notRunning"])',
-                               state="attached", timeout=1500)
+        page.wait_for_selector(
+            '[data-testid="stApp"]:not([data-test-script-state="notRunning"])', state="attached", timeout=1500
+        )
     wait_for_app(page)
     if option not in field.input_value():  # the server ran with another value: it did not stick
-        raise AssertionError(f"chose {option!r} in {label!r} but after the rerun it shows "
-                             f"{field.input_value()!r} (first session of the server? see open_app)")
+        raise AssertionError(
+            f"chose {option!r} in {label!r} but after the rerun it shows "
+            f"{field.input_value()!r} (first session of the server? see open_app)"
+        )
 
 
 def open_app(page, url: str, path: str = "") -> None:
@@ -232,8 +263,9 @@ def open_page(page, key: str) -> None:
     match[0].click()
     page.wait_for_url(f"**/{path}")
     with contextlib.suppress(Exception):
-        page.wait_for_selector('[data-testid="stApp"]:not([data-test-script-state="notRunning"])',
-                               state="attached", timeout=1500)
+        page.wait_for_selector(
+            '[data-testid="stApp"]:not([data-test-script-state="notRunning"])', state="attached", timeout=1500
+        )
     wait_for_app(page)
 
 
@@ -245,5 +277,16 @@ def screenshot(page, directory: str | os.PathLike, name: str) -> Path:
     return path
 
 
-__all__ = ["CHROMIUM", "chromium", "choose", "exceptions", "free_port", "have_chromium", "open_app",
-           "open_page", "screenshot", "serve", "wait_for_app"]
+__all__ = [
+    "CHROMIUM",
+    "chromium",
+    "choose",
+    "exceptions",
+    "free_port",
+    "have_chromium",
+    "open_app",
+    "open_page",
+    "screenshot",
+    "serve",
+    "wait_for_app",
+]

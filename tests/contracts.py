@@ -47,15 +47,20 @@ INVARIANTS = (
     ("stock_non_negative", "inventory", "on_hand_pieces >= 0 and unit_cost >= 0"),
     ("demand_qty_non_negative", "demand", "qty >= 0"),
     ("school_students_positive", "schools", "students > 0"),
-    ("factory_categories_known", "factories",
-     f"list_has_all({list(schema.CATEGORIES)}::varchar[], categories) and len(categories) > 0"),
+    (
+        "factory_categories_known",
+        "factories",
+        f"list_has_all({list(schema.CATEGORIES)}::varchar[], categories) and len(categories) > 0",
+    ),
 )
 
 
 def load(snapshot: Snapshot) -> dict[str, pl.DataFrame]:
     """Every table of the snapshot (an empty typed frame for a table it does not hold)."""
-    return {t: (pl.read_parquet(snapshot.table_path(t)) if t in snapshot.tables else schema.empty(t))
-            for t in schema.TABLES}
+    return {
+        t: (pl.read_parquet(snapshot.table_path(t)) if t in snapshot.tables else schema.empty(t))
+        for t in schema.TABLES
+    }
 
 
 def contract_violations(snapshot: Snapshot) -> dict[str, pl.DataFrame]:
@@ -70,16 +75,19 @@ def contract_violations(snapshot: Snapshot) -> dict[str, pl.DataFrame]:
             cols = ", ".join(key)
             nulls = " or ".join(f"{c} is null" for c in key)
             checks[f"{table}.key_not_null"] = f"select * from {table} where {nulls}"
-            checks[f"{table}.key_unique"] = (f"select {cols}, count(*) as n from {table} "
-                                            f"group by {cols} having count(*) > 1")
+            checks[f"{table}.key_unique"] = (
+                f"select {cols}, count(*) as n from {table} group by {cols} having count(*) > 1"
+            )
         for child, col, parent, key in FOREIGN_KEYS:
             checks[f"{child}.{col}_references_{parent}"] = (
                 f"select c.* from {child} c where c.{col} is not null "
-                f"and c.{col} not in (select {key} from {parent})")
+                f"and c.{col} not in (select {key} from {parent})"
+            )
         for table, col, values in ACCEPTED_VALUES:
             allowed = ", ".join("'" + v.replace("'", "''") + "'" for v in values)
             checks[f"{table}.{col}_accepted_values"] = (
-                f"select * from {table} where {col} is null or {col} not in ({allowed})")
+                f"select * from {table} where {col} is null or {col} not in ({allowed})"
+            )
         for name, table, condition in INVARIANTS:
             checks[f"{table}.{name}"] = f"select * from {table} where not coalesce({condition}, false)"
         broken = {}

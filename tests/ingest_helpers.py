@@ -44,6 +44,7 @@ def csv_bytes(rows: list[list], encoding: str = "utf-8", sep: str = ",") -> byte
 def xlsx_bytes(rows: list[list], sheet: str = "Sheet1", number_formats: dict | None = None) -> bytes:
     """An .xlsx workbook of rows written by openpyxl (strings stay strings)."""
     import openpyxl
+
     book = openpyxl.Workbook()
     ws = book.active
     ws.title = sheet

@@ -39,6 +39,7 @@ class FakeClock:
 
 # -- hashing and the file ------------------------------------------------------------------
 
+
 def test_passwords_are_argon2id_and_checked():
     h = access.hash_password("s3cret-passwörd")
     assert h.startswith("$argon2id$") and "s3cret" not in h
@@ -62,13 +63,21 @@ def test_users_file_round_trip_is_private(tmp_path):
 
 BROKEN = [
     ('[[users]]\nusername = "a"\nrole = "admin\n', 3, "not valid TOML"),
-    ('[[users]]\nusername = "a"\nrole = "admin"\npassword_hash = "$argon2id$x"\n\n'
-     '[[users]]\nusername = "b"\nrole = "boss"\npassword_hash = "$argon2id$x"\n', 8, "boss"),
+    (
+        '[[users]]\nusername = "a"\nrole = "admin"\npassword_hash = "$argon2id$x"\n\n'
+        '[[users]]\nusername = "b"\nrole = "boss"\npassword_hash = "$argon2id$x"\n',
+        8,
+        "boss",
+    ),
     ('[[users]]\nusername = "a"\nrole = "factory"\npassword_hash = "$argon2id$x"\n', 3, "factory_id"),
     ('[[users]]\nusername = "a"\nrole = "admin"\npasswd = "x"\n', 4, "unknown key"),
     ('[[users]]\nusername = "a"\nrole = "admin"\npassword_hash = "plain-text"\n', 4, "not an argon2"),
-    ('[[users]]\nusername = "a"\nrole = "admin"\npassword_hash = "$argon2id$x"\n'
-     '[[users]]\nusername = "A"\nrole = "admin"\npassword_hash = "$argon2id$x"\n', 6, "twice"),
+    (
+        '[[users]]\nusername = "a"\nrole = "admin"\npassword_hash = "$argon2id$x"\n'
+        '[[users]]\nusername = "A"\nrole = "admin"\npassword_hash = "$argon2id$x"\n',
+        6,
+        "twice",
+    ),
     ('[[users]]\nusername = "a"\nrole = "admin"\n', 1, "never sign in"),
     ('[[users]]\nusername = "a"\nrole = "planner"\nemail = "not-an-address"\n', 4, "e-mail"),
 ]
@@ -93,6 +102,7 @@ def test_a_users_file_that_is_not_utf8_names_the_line(tmp_path):
 
 
 # -- sign-in checks ------------------------------------------------------------------------
+
 
 def test_wrong_password_and_unknown_user_get_the_same_answer(tmp_path):
     users = access.load_users(write_users(tmp_path / "u.toml", OWNER))
@@ -138,6 +148,7 @@ def test_oidc_identity_maps_by_email_only(tmp_path):
 
 
 # -- the app -------------------------------------------------------------------------------
+
 
 def test_sign_in_is_required_and_scope_comes_from_the_file(users_env):
     at = new_app("en")
@@ -216,9 +227,15 @@ def test_a_broken_or_missing_users_file_stops_the_app(app_env, tmp_path, monkeyp
     assert "_ctx" not in at.session_state
 
 
-OIDC_SECRETS = {"auth": {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x" * 32,
-                         "client_id": "c", "client_secret": "s",
-                         "server_metadata_url": "https://id.example.com/.well-known/openid-configuration"}}
+OIDC_SECRETS = {
+    "auth": {
+        "redirect_uri": "http://localhost:8501/oauth2callback",
+        "cookie_secret": "x" * 32,
+        "client_id": "c",
+        "client_secret": "s",
+        "server_metadata_url": "https://id.example.com/.well-known/openid-configuration",
+    }
+}
 
 
 def test_oidc_role_and_scope_come_from_the_users_table(users_env, monkeypatch):
@@ -257,6 +274,7 @@ def test_oidc_without_a_users_file_stops(app_env, tmp_path, monkeypatch):
 
 # -- the command line ----------------------------------------------------------------------
 
+
 def _cli(monkeypatch, capsys, argv, stdin=""):
     monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
     code = cli.main(argv)
@@ -267,20 +285,32 @@ def _cli(monkeypatch, capsys, argv, stdin=""):
 def test_users_command_adds_lists_and_removes(tiny_data, tmp_path, monkeypatch, capsys):
     path = str(tmp_path / "users.toml")
     base = ["users", "--data", str(tiny_data), "--users", path]
-    code, out, _ = _cli(monkeypatch, capsys, base + ["add", "wang", "--role", "factory", "--factory",
-                                                     "F0000001", "--password-stdin"], PASSWORD + "\n")
+    code, out, _ = _cli(
+        monkeypatch,
+        capsys,
+        base + ["add", "wang", "--role", "factory", "--factory", "F0000001", "--password-stdin"],
+        PASSWORD + "\n",
+    )
     assert code == 0 and "added wang" in out
     assert access.check_password(access.load_users(path)["wang"].password_hash, PASSWORD)
-    code, _, err = _cli(monkeypatch, capsys, base + ["add", "wang", "--role", "admin", "--password-stdin"],
-                        PASSWORD + "\n")
+    code, _, err = _cli(
+        monkeypatch, capsys, base + ["add", "wang", "--role", "admin", "--password-stdin"], PASSWORD + "\n"
+    )
     assert code == 2 and "--update" in err
-    code, _, err = _cli(monkeypatch, capsys, base + ["add", "x", "--role", "factory", "--factory", "F9999999",
-                                                     "--password-stdin"], PASSWORD + "\n")
+    code, _, err = _cli(
+        monkeypatch,
+        capsys,
+        base + ["add", "x", "--role", "factory", "--factory", "F9999999", "--password-stdin"],
+        PASSWORD + "\n",
+    )
     assert code == 2 and "F9999999" in err
-    code, _, err = _cli(monkeypatch, capsys, base + ["add", "y", "--role", "association", "--password-stdin"],
-                        PASSWORD + "\n")
+    code, _, err = _cli(
+        monkeypatch, capsys, base + ["add", "y", "--role", "association", "--password-stdin"], PASSWORD + "\n"
+    )
     assert code == 2 and "--cluster" in err
-    code, _, err = _cli(monkeypatch, capsys, base + ["add", "z", "--role", "admin", "--password-stdin"], "short\n")
+    code, _, err = _cli(
+        monkeypatch, capsys, base + ["add", "z", "--role", "admin", "--password-stdin"], "short\n"
+    )
     assert code == 2 and "at least 8" in err
     code, out, _ = _cli(monkeypatch, capsys, ["users", "list", "--users", path])
     assert code == 0 and "wang\tfactory\tF0000001" in out and "argon2" not in out

@@ -63,6 +63,7 @@ def test_every_role_sees_its_pages_listed(app_env):
 
 def test_no_snapshot_says_how_to_build_one(tmp_path, monkeypatch):
     from pathlib import Path
+
     monkeypatch.setenv("SUPPLY_DATA", str(tmp_path))
     monkeypatch.chdir(Path(__file__).resolve().parent.parent)
     at = AppTest.from_file(str(ENTRY), default_timeout=TIMEOUT)

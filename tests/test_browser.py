@@ -21,8 +21,14 @@ pytestmark = [
     pytest.mark.skipif(not have_chromium(), reason="needs Debian's chromium at /usr/bin/chromium"),
 ]
 
-OVERVIEW_METRICS = ("overview.factories", "overview.capacity", "overview.utilisation",
-                    "overview.open_orders", "overview.pooled_share", "overview.inventory")
+OVERVIEW_METRICS = (
+    "overview.factories",
+    "overview.capacity",
+    "overview.utilisation",
+    "overview.open_orders",
+    "overview.pooled_share",
+    "overview.inventory",
+)
 
 
 @pytest.fixture(scope="module")
@@ -84,4 +90,6 @@ def test_factory_owner_opens_my_factory(browser_app, shots):
     assert t("app.view_as_factory", "zh") in page.locator('[data-testid="stSidebar"]').inner_text()
     errors = exceptions(page)
     path = screenshot(page, shots, "my_factory-factory")
-    assert errors == [], f"my_factory as a factory owner shows an exception (screenshot {path}):\n" + "\n".join(errors)
+    assert errors == [], (
+        f"my_factory as a factory owner shows an exception (screenshot {path}):\n" + "\n".join(errors)
+    )

@@ -29,31 +29,61 @@ PAGE = "app_pages/capacity.py"
 
 # -- fixtures ------------------------------------------------------------------------------
 
+
 def idle_frame(rows: list[tuple]) -> pl.DataFrame:
     """A finder input frame from (factory_id, idle, moq, lead_days, lon, lat) tuples."""
-    return pl.DataFrame({
-        "factory_id": [r[0] for r in rows], "name": [f"厂{r[0]}" for r in rows],
-        "adcode": ["330502"] * len(rows), "town": ["织里镇"] * len(rows),
-        "lon": [r[4] for r in rows], "lat": [r[5] for r in rows],
-        "moq_pieces": [r[2] for r in rows], "bulk_lead_days": [r[3] for r in rows],
-        "idle_pieces": [r[1] for r in rows], "idle_weeks": [1] * len(rows),
-        "first_week": [W0] * len(rows), "last_week": [W0] * len(rows),
-    })
+    return pl.DataFrame(
+        {
+            "factory_id": [r[0] for r in rows],
+            "name": [f"厂{r[0]}" for r in rows],
+            "adcode": ["330502"] * len(rows),
+            "town": ["织里镇"] * len(rows),
+            "lon": [r[4] for r in rows],
+            "lat": [r[5] for r in rows],
+            "moq_pieces": [r[2] for r in rows],
+            "bulk_lead_days": [r[3] for r in rows],
+            "idle_pieces": [r[1] for r in rows],
+            "idle_weeks": [1] * len(rows),
+            "first_week": [W0] * len(rows),
+            "last_week": [W0] * len(rows),
+        }
+    )
 
 
 @pytest.fixture()
 def four_factories() -> pl.DataFrame:
     """A: 5,000 idle, MOQ 100, 7 days; B: 12,000, MOQ 500, 20 days; C: MOQ above its idle; D: 800, MOQ 50, 0 days."""
-    return idle_frame([("A", 5000, 100, 7, 120.0, 30.0), ("B", 12000, 500, 20, 120.0, 33.0),
-                       ("C", 3000, 5000, 1, 120.0, 30.0), ("D", 800, 50, 0, 120.1, 30.0)])
+    return idle_frame(
+        [
+            ("A", 5000, 100, 7, 120.0, 30.0),
+            ("B", 12000, 500, 20, 120.0, 33.0),
+            ("C", 3000, 5000, 1, 120.0, 30.0),
+            ("D", 800, 50, 0, 120.1, 30.0),
+        ]
+    )
 
 
 def _factory(i: int, adcode: str, pooled: bool, lead: int, cats: list[str], member: bool = True) -> dict:
-    return {"factory_id": f"F{i}", "name": f"测试工厂{i}", "cluster_id": "tc", "adcode": adcode, "town": "t",
-            "address": "a", "lon": 120.1 + i / 100, "lat": 30.85, "coord_source": "wgs84", "categories": cats,
-            "employees": 10 * i, "established_year": 2000, "association_member": member,
-            "pooled_planning": pooled, "certifications": ["ISO9001"], "moq_pieces": 100, "sample_days": 3,
-            "bulk_lead_days": lead}
+    return {
+        "factory_id": f"F{i}",
+        "name": f"测试工厂{i}",
+        "cluster_id": "tc",
+        "adcode": adcode,
+        "town": "t",
+        "address": "a",
+        "lon": 120.1 + i / 100,
+        "lat": 30.85,
+        "coord_source": "wgs84",
+        "categories": cats,
+        "employees": 10 * i,
+        "established_year": 2000,
+        "association_member": member,
+        "pooled_planning": pooled,
+        "certifications": ["ISO9001"],
+        "moq_pieces": 100,
+        "sample_days": 3,
+        "bulk_lead_days": lead,
+    }
 
 
 @pytest.fixture(scope="module")
@@ -67,18 +97,43 @@ def hand_store(tmp_path_factory) -> Store:
     """
     cw, su = "childrens_wear", "school_uniform"
     leads = {1: 0, 2: 5, 3: 14, 4: 21}
-    factories = [_factory(i, "330502", i >= 4, leads.get(i, 7), [cw, su] if i <= 4 else [cw]) for i in range(1, 7)]
+    factories = [
+        _factory(i, "330502", i >= 4, leads.get(i, 7), [cw, su] if i <= 4 else [cw]) for i in range(1, 7)
+    ]
     factories += [_factory(7, "330503", False, 7, [cw]), _factory(8, "330503", False, 7, [cw], member=False)]
-    capacity = [{"factory_id": f["factory_id"], "week_start": w, "category": c,
-                 "capacity_pieces": 1000 * int(f["factory_id"][1:]), "booked_pieces": 100 * int(f["factory_id"][1:])}
-                for f in factories for w in WEEKS for c in f["categories"]]
-    clusters = [{"cluster_id": "tc", "name_zh": "测试产业带", "name_en": "Test cluster", "adcodes": ["330502", "330503"],
-                 "main_category": cw, "association_name": "测试协会", "source": "tests"}]
+    capacity = [
+        {
+            "factory_id": f["factory_id"],
+            "week_start": w,
+            "category": c,
+            "capacity_pieces": 1000 * int(f["factory_id"][1:]),
+            "booked_pieces": 100 * int(f["factory_id"][1:]),
+        }
+        for f in factories
+        for w in WEEKS
+        for c in f["categories"]
+    ]
+    clusters = [
+        {
+            "cluster_id": "tc",
+            "name_zh": "测试产业带",
+            "name_en": "Test cluster",
+            "adcodes": ["330502", "330503"],
+            "main_category": cw,
+            "association_name": "测试协会",
+            "source": "tests",
+        }
+    ]
     store = Store(tmp_path_factory.mktemp("hand-data"))
-    store.write("hand-2026-06-29", {"clusters": schema.conform("clusters", pl.DataFrame(clusters)),
-                                    "factories": schema.conform("factories", pl.DataFrame(factories)),
-                                    "capacity": schema.conform("capacity", pl.DataFrame(capacity))},
-                as_of=W0)
+    store.write(
+        "hand-2026-06-29",
+        {
+            "clusters": schema.conform("clusters", pl.DataFrame(clusters)),
+            "factories": schema.conform("factories", pl.DataFrame(factories)),
+            "capacity": schema.conform("capacity", pl.DataFrame(capacity)),
+        },
+        as_of=W0,
+    )
     return store
 
 
@@ -96,11 +151,16 @@ WINDOW = {"cluster_id": "tc", "week_from": W0, "week_to": W0 + dt.timedelta(week
 
 # -- the finder on hand-made frames -----------------------------------------------------------
 
+
 def test_finder_single_factory_with_known_scores(four_factories):
     result = cap.find_factories(four_factories, cap.Order("childrens_wear", 4000, WEEKS[2]))
     cand = result.candidates
     assert cand["factory_id"].to_list() == ["A", "B", "D"]  # C: MOQ 5,000 above its idle
-    assert cand["score"].to_list() == [75.3, 66.7, 32.0]  # 60 + 20 x (1 - 7/30), 60 + 20 x (1 - 20/30), 12 + 20
+    assert cand["score"].to_list() == [
+        75.3,
+        66.7,
+        32.0,
+    ]  # 60 + 20 x (1 - 7/30), 60 + 20 x (1 - 20/30), 12 + 20
     assert cand["can_take_all"].to_list() == [True, True, False]
     assert not result.split and result.shortfall == 0
     assert result.plan.select("factory_id", "pieces").rows() == [("A", 4000)]
@@ -134,12 +194,15 @@ def test_finder_excludes_factories_whose_moq_exceeds_the_order(four_factories):
 
 
 def test_finder_distance_scores_and_limit(four_factories):
-    near = cap.find_factories(four_factories, cap.Order("childrens_wear", 4000, WEEKS[2], lon=120.0, lat=30.0))
+    near = cap.find_factories(
+        four_factories, cap.Order("childrens_wear", 4000, WEEKS[2], lon=120.0, lat=30.0)
+    )
     by_id = {r["factory_id"]: r for r in near.candidates.iter_rows(named=True)}
     assert by_id["A"]["distance_km"] == 0.0 and by_id["A"]["distance_pts"] == 20.0
     assert by_id["B"]["distance_km"] == pytest.approx(333.6, abs=0.5) and by_id["B"]["distance_pts"] == 0.0
-    limited = cap.find_factories(four_factories, cap.Order("childrens_wear", 4000, WEEKS[2], lon=120.0,
-                                                           lat=30.0, max_km=100))
+    limited = cap.find_factories(
+        four_factories, cap.Order("childrens_wear", 4000, WEEKS[2], lon=120.0, lat=30.0, max_km=100)
+    )
     assert "B" not in limited.candidates["factory_id"].to_list()
 
 
@@ -149,6 +212,7 @@ def test_finder_with_no_candidates():
 
 
 # -- input checks ---------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("qty", [0, -5])
 def test_zero_or_negative_quantity_is_refused_with_the_reason(qty):
@@ -213,14 +277,31 @@ def test_locations_parse_or_explain():
 
 # -- the page's queries on the hand-made snapshot -----------------------------------------------
 
+
 def test_finder_query_applies_lead_times(hand_store):
-    idle = run(hand_store, Viewer("admin"), "idle_capacity_by_factory", cluster_id="tc",
-               category="childrens_wear", week_from=W0, deadline_week=WEEKS[2])
-    got = {r["factory_id"]: (r["idle_pieces"], r["idle_weeks"], r["last_week"]) for r in idle.iter_rows(named=True)}
+    idle = run(
+        hand_store,
+        Viewer("admin"),
+        "idle_capacity_by_factory",
+        cluster_id="tc",
+        category="childrens_wear",
+        week_from=W0,
+        deadline_week=WEEKS[2],
+    )
+    got = {
+        r["factory_id"]: (r["idle_pieces"], r["idle_weeks"], r["last_week"])
+        for r in idle.iter_rows(named=True)
+    }
     # lead 0: weeks 0-2; lead 5 and 7: weeks 0-1; lead 14: week 0; lead 21: none.
-    assert got == {"F1": (2700, 3, WEEKS[2]), "F2": (3600, 2, WEEKS[1]), "F3": (2700, 1, WEEKS[0]),
-                   "F5": (9000, 2, WEEKS[1]), "F6": (10800, 2, WEEKS[1]), "F7": (12600, 2, WEEKS[1]),
-                   "F8": (14400, 2, WEEKS[1])}
+    assert got == {
+        "F1": (2700, 3, WEEKS[2]),
+        "F2": (3600, 2, WEEKS[1]),
+        "F3": (2700, 1, WEEKS[0]),
+        "F5": (9000, 2, WEEKS[1]),
+        "F6": (10800, 2, WEEKS[1]),
+        "F7": (12600, 2, WEEKS[1]),
+        "F8": (14400, 2, WEEKS[1]),
+    }
 
 
 def test_association_sees_member_factories_only(hand_store):
@@ -228,8 +309,15 @@ def test_association_sees_member_factories_only(hand_store):
     assert sorted(members["factory_id"].to_list()) == [f"F{i}" for i in range(1, 8)]
     f1 = members.filter(pl.col("factory_id") == "F1").row(0, named=True)
     assert (f1["capacity_pieces"], f1["booked_pieces"], f1["utilisation"]) == (8000, 800, 0.1)
-    idle = run(hand_store, Viewer("association", cluster_id="tc"), "idle_capacity_by_factory", cluster_id="tc",
-               category="childrens_wear", week_from=W0, deadline_week=WEEKS[2])
+    idle = run(
+        hand_store,
+        Viewer("association", cluster_id="tc"),
+        "idle_capacity_by_factory",
+        cluster_id="tc",
+        category="childrens_wear",
+        week_from=W0,
+        deadline_week=WEEKS[2],
+    )
     assert "F8" not in idle["factory_id"].to_list()
 
 
@@ -239,11 +327,19 @@ def test_planner_cells_of_fewer_than_3_factories_are_suppressed_and_marked(hand_
     shown = cells[("330502", "childrens_wear")]
     assert (shown["suppression"], shown["factories"], shown["capacity_pieces"]) == ("shown", 6, 84000)
     part = cells[("330502", "school_uniform")]
-    assert (part["suppression"], part["factories"], part["suppressed_factories"]) == ("partly_suppressed", 4, 1)
+    assert (part["suppression"], part["factories"], part["suppressed_factories"]) == (
+        "partly_suppressed",
+        4,
+        1,
+    )
     assert part["capacity_pieces"] == 24000  # F1-F3 only: 4 weeks x 1,000 x (1 + 2 + 3)
     hidden = cells[("330503", "childrens_wear")]
     assert hidden["suppression"] == "suppressed" and hidden["factories"] == 2
-    assert hidden["capacity_pieces"] is None and hidden["booked_pieces"] is None and hidden["utilisation"] is None
+    assert (
+        hidden["capacity_pieces"] is None
+        and hidden["booked_pieces"] is None
+        and hidden["utilisation"] is None
+    )
     # An admin sees the same cells whole and unmarked.
     admin = run(hand_store, Viewer("admin"), "capacity_by_county_category", **WINDOW)
     assert set(admin["suppression"]) == {"shown"}
@@ -254,10 +350,22 @@ def test_planner_weekly_totals_leave_suppressed_cells_out(hand_store):
     weekly = run(hand_store, Viewer("planner"), "capacity_by_category_week", **WINDOW)
     tot = cap.totals(weekly)
     assert tot["capacity_pieces"] == 84000 + 24000
-    assert tot["suppressed_cells"] == 4 * 2 and tot["suppressed_factories"] == 3  # per week: F4 (uniforms), F7+F8
+    assert (
+        tot["suppressed_cells"] == 4 * 2 and tot["suppressed_factories"] == 3
+    )  # per week: F4 (uniforms), F7+F8
     assert run(hand_store, Viewer("planner"), "members_table", **WINDOW).height == 0
-    assert run(hand_store, Viewer("planner"), "utilisation_by_factory_week", **WINDOW, category=None,
-               sort_by="capacity", top_n=5).height == 0
+    assert (
+        run(
+            hand_store,
+            Viewer("planner"),
+            "utilisation_by_factory_week",
+            **WINDOW,
+            category=None,
+            sort_by="capacity",
+            top_n=5,
+        ).height
+        == 0
+    )
 
 
 def test_pooled_share_is_pooled_capacity_over_all(hand_store):
@@ -267,10 +375,19 @@ def test_pooled_share_is_pooled_capacity_over_all(hand_store):
 
 
 # capacity over 4 weeks: F4 (two categories) 32,000 = F8 32,000 > F7 28,000 > F6 24,000
-@pytest.mark.parametrize("sort_by, expected", [("capacity", ["F4", "F8", "F7"]), ("utilisation", ["F1", "F2", "F3"])])
+@pytest.mark.parametrize(
+    "sort_by, expected", [("capacity", ["F4", "F8", "F7"]), ("utilisation", ["F1", "F2", "F3"])]
+)
 def test_heatmap_ranks_and_limits(hand_store, sort_by, expected):
-    heat = run(hand_store, Viewer("admin"), "utilisation_by_factory_week", **WINDOW, category=None,
-               sort_by=sort_by, top_n=3)
+    heat = run(
+        hand_store,
+        Viewer("admin"),
+        "utilisation_by_factory_week",
+        **WINDOW,
+        category=None,
+        sort_by=sort_by,
+        top_n=3,
+    )
     order = heat.sort("rank", "week_start").unique("factory_id", maintain_order=True)["factory_id"].to_list()
     # ties fall back to factory_id; every factory books 10%, so utilisation ties throughout
     assert order == expected
@@ -279,34 +396,71 @@ def test_heatmap_ranks_and_limits(hand_store, sort_by, expected):
 
 # -- figures, localisation and the printable report -------------------------------------------------
 
+
 def test_figures_have_one_panel_per_category_and_a_cell_per_factory_week(hand_store):
     weekly = run(hand_store, Viewer("admin"), "capacity_by_category_week", **WINDOW)
     fig = weekly_by_category_figure(weekly, "zh")
     assert len(fig.data) == 3 * 2 and fig.layout.annotations[0].text == "童装"
-    heat = run(hand_store, Viewer("admin"), "utilisation_by_factory_week", **WINDOW, category=None,
-               sort_by="capacity", top_n=5)
+    heat = run(
+        hand_store,
+        Viewer("admin"),
+        "utilisation_by_factory_week",
+        **WINDOW,
+        category=None,
+        sort_by="capacity",
+        top_n=5,
+    )
     hm = utilisation_heatmap_figure(heat, "en").data[0]
     assert len(hm.z) == 5 and len(hm.z[0]) == 4 and hm.z[0][0] == pytest.approx(0.1)
 
 
 def test_localise_translates_headers_and_codes():
-    frame = pl.DataFrame({"category": ["school_uniform"], "suppression": ["suppressed"], "capacity_pieces": [1]})
-    assert cap.localise(frame, "zh").row(0, named=True) == {"品类": "校服", "隐藏状态": "已隐藏（<3 家工厂）",
-                                                            "产能（件）": 1}
+    frame = pl.DataFrame(
+        {"category": ["school_uniform"], "suppression": ["suppressed"], "capacity_pieces": [1]}
+    )
+    assert cap.localise(frame, "zh").row(0, named=True) == {
+        "品类": "校服",
+        "隐藏状态": "已隐藏（<3 家工厂）",
+        "产能（件）": 1,
+    }
     assert cap.localise(frame, "en").columns == ["Category", "Suppression", "Capacity (pcs)"]
 
 
 def test_printable_report_carries_its_context_and_escapes_text(hand_store):
     weekly = run(hand_store, Viewer("admin"), "capacity_by_category_week", **WINDOW)
-    county = cap.with_county_names(run(hand_store, Viewer("planner"), "capacity_by_county_category", **WINDOW))
+    county = cap.with_county_names(
+        run(hand_store, Viewer("planner"), "capacity_by_county_category", **WINDOW)
+    )
     members = run(hand_store, Viewer("admin"), "members_table", **WINDOW).with_columns(
-        name=pl.lit("<script>alert(1)</script>"))
-    html = capacity_report(CapacityReportInput(
-        lang="zh", association="测试协会 & Co", cluster="测试产业带", snapshot_id="hand-2026-06-29", as_of=W0,
-        filters=[("品类", "全部品类")], kpis=[("产能", "1万")], weekly=weekly, county=county, members=members,
-        generated_on=dt.date(2026, 7, 1), synthetic=True))
-    for text in ("hand-2026-06-29", "测试协会 &amp; Co", "2026-07-01", "2026-06-29", "品类: 全部品类",
-                 "已隐藏（&lt;3 家工厂）", "吴兴区", "合成的演示数据", "@page"):
+        name=pl.lit("<script>alert(1)</script>")
+    )
+    html = capacity_report(
+        CapacityReportInput(
+            lang="zh",
+            association="测试协会 & Co",
+            cluster="测试产业带",
+            snapshot_id="hand-2026-06-29",
+            as_of=W0,
+            filters=[("品类", "全部品类")],
+            kpis=[("产能", "1万")],
+            weekly=weekly,
+            county=county,
+            members=members,
+            generated_on=dt.date(2026, 7, 1),
+            synthetic=True,
+        )
+    )
+    for text in (
+        "hand-2026-06-29",
+        "测试协会 &amp; Co",
+        "2026-07-01",
+        "2026-06-29",
+        "品类: 全部品类",
+        "已隐藏（&lt;3 家工厂）",
+        "吴兴区",
+        "合成的演示数据",
+        "@page",
+    ):
         assert text in html, text
     assert "<script" not in html and "&lt;script&gt;" in html
     assert html.count("<svg") == 2  # one chart per category
@@ -321,8 +475,11 @@ def test_report_svg_and_colours():
 
 # -- the page (AppTest) ---------------------------------------------------------------------------
 
+
 def _texts(at: AppTest) -> str:
-    parts = [e.value for kind in (at.error, at.warning, at.info, at.success, at.caption, at.markdown) for e in kind]
+    parts = [
+        e.value for kind in (at.error, at.warning, at.info, at.success, at.caption, at.markdown) for e in kind
+    ]
     return "\n".join(str(p) for p in parts)
 
 
@@ -330,6 +487,7 @@ def _texts(at: AppTest) -> str:
 def downloads(monkeypatch) -> dict[str, bytes]:
     """File name -> bytes of every download the app offers during the test."""
     from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+
     seen: dict[str, bytes] = {}
     original = MemoryMediaFileStorage.load_and_get_id
 
@@ -337,6 +495,7 @@ def downloads(monkeypatch) -> dict[str, bytes]:
         if filename:
             seen[filename] = path_or_data
         return original(self, path_or_data, mimetype, kind, filename)
+
     monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", record)
     return seen
 
@@ -352,8 +511,11 @@ def test_page_and_finder_as_an_association(app_env, downloads, lang):
     assert zhili.value == ("约60%" if lang == "zh" else "≈60%")
     assert len(at.tabs) == 6
     sid = "demo-2026-06-29"
-    assert {f"capacity-weekly_zhili_{sid}.csv", f"capacity-weekly_zhili_{sid}.xlsx",
-            f"capacity-report_zhili_{sid}.html"} <= set(downloads), sorted(downloads)
+    assert {
+        f"capacity-weekly_zhili_{sid}.csv",
+        f"capacity-weekly_zhili_{sid}.xlsx",
+        f"capacity-report_zhili_{sid}.html",
+    } <= set(downloads), sorted(downloads)
     report = downloads[f"capacity-report_zhili_{sid}.html"].decode("utf-8")
     assert sid in report and "<svg" in report and ("协会" if lang == "zh" else "Association") in report
     assert downloads[f"capacity-weekly_zhili_{sid}.csv"].startswith(b"\xef\xbb\xbf")
@@ -417,12 +579,22 @@ def test_report_prints_to_a4_landscape_pdf_and_png(hand_store, tmp_path):
     from PIL import Image
 
     from supply.capacity.printable import CHROMIUM, render_pdf, render_png
+
     if not Path(CHROMIUM).exists():
         pytest.skip("Debian's chromium is not installed")
     weekly = run(hand_store, Viewer("admin"), "capacity_by_category_week", **WINDOW)
-    html = capacity_report(CapacityReportInput(lang="zh", association="测试协会", cluster="测试产业带",
-                                               snapshot_id="hand-2026-06-29", as_of=W0, filters=[], kpis=[],
-                                               weekly=weekly))
+    html = capacity_report(
+        CapacityReportInput(
+            lang="zh",
+            association="测试协会",
+            cluster="测试产业带",
+            snapshot_id="hand-2026-06-29",
+            as_of=W0,
+            filters=[],
+            kpis=[],
+            weekly=weekly,
+        )
+    )
     pdf = render_pdf(html, tmp_path / "r.pdf").read_bytes()
     assert pdf.startswith(b"%PDF-") and b"/MediaBox [0 0 841.91998 594.95996]" in pdf  # A4 landscape, points
     with Image.open(render_png(html, tmp_path / "r.png")) as image:

@@ -15,7 +15,14 @@ import polars as pl
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-KPI_PARAMS = ["--param", "cluster_id=zhili", "--param", "week_from=2026-06-29", "--param", "week_to=2026-07-27"]
+KPI_PARAMS = [
+    "--param",
+    "cluster_id=zhili",
+    "--param",
+    "week_from=2026-06-29",
+    "--param",
+    "week_to=2026-07-27",
+]
 
 
 def supply(*args: str, data: Path | None = None) -> subprocess.CompletedProcess:
@@ -23,13 +30,20 @@ def supply(*args: str, data: Path | None = None) -> subprocess.CompletedProcess:
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     env.pop("SUPPLY_DATA", None)
     extra = ["--data", str(data)] if data else []
-    return subprocess.run([sys.executable, "-m", "supply", *args, *extra], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "supply", *args, *extra],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def cli(*args: str, data: Path | None = None) -> subprocess.CompletedProcess:
     """Run the same command line in-process through ``supply.cli.main`` (faster; same code path)."""
     from supply.cli import main
+
     out, err = io.StringIO(), io.StringIO()
     extra = ["--data", str(data)] if data else []
     saved = os.environ.pop("SUPPLY_DATA", None)
@@ -97,11 +111,13 @@ def test_verify_unknown_snapshot_exits_1(tiny_data):
 @pytest.mark.parametrize("role", ["admin", "planner"])
 def test_query_prints_csv_equal_to_the_library(tiny_store, tiny_snapshot, role):
     from supply.engine.db import Viewer, connect
+
     done = cli("query", "overview_kpis", "--role", role, *KPI_PARAMS, data=tiny_store.data_dir)
     assert done.returncode == 0, done.stderr
     printed = pl.read_csv(io.StringIO(done.stdout))
     expected = connect(tiny_snapshot, Viewer(role)).run(
-        "overview_kpis", cluster_id="zhili", week_from=dt.date(2026, 6, 29), week_to=dt.date(2026, 7, 27))
+        "overview_kpis", cluster_id="zhili", week_from=dt.date(2026, 6, 29), week_to=dt.date(2026, 7, 27)
+    )
     assert printed.columns == expected.columns
     assert printed.row(0)[0] == expected.row(0)[0]  # factories
     assert printed["capacity_pieces"][0] == expected["capacity_pieces"][0]
@@ -130,13 +146,39 @@ def test_missing_parameter_and_bad_role_exit_2(tiny_data):
 
 
 def test_query_parameters_are_typed_and_a_bad_value_is_an_error_not_a_traceback(tiny_data):
-    done = cli("query", "map_density_cells", "--param", "cluster_id=zhili", "--param", "category=null",
-               "--param", "emp_min=null", "--param", "emp_max=500", "--param", "member=true",
-               "--param", 'exclude_ids=["F0000002"]', "--param", "lat0=30.8", "--param", "cell_km=2.5",
-               data=tiny_data)
+    done = cli(
+        "query",
+        "map_density_cells",
+        "--param",
+        "cluster_id=zhili",
+        "--param",
+        "category=null",
+        "--param",
+        "emp_min=null",
+        "--param",
+        "emp_max=500",
+        "--param",
+        "member=true",
+        "--param",
+        'exclude_ids=["F0000002"]',
+        "--param",
+        "lat0=30.8",
+        "--param",
+        "cell_km=2.5",
+        data=tiny_data,
+    )
     assert done.returncode == 0, done.stderr
     assert pl.read_csv(io.StringIO(done.stdout)).height > 0
-    done = cli("query", "overview_kpis", "--param", "cluster_id=zhili", "--param", "week_from=soon",
-               "--param", "week_to=2026-07-27", data=tiny_data)
+    done = cli(
+        "query",
+        "overview_kpis",
+        "--param",
+        "cluster_id=zhili",
+        "--param",
+        "week_from=soon",
+        "--param",
+        "week_to=2026-07-27",
+        data=tiny_data,
+    )
     assert done.returncode == 2
     assert done.stderr.startswith("error: ") and "soon" in done.stderr

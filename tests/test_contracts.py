@@ -24,14 +24,16 @@ def _moved_out_of_county(f: pl.DataFrame) -> pl.DataFrame:
     first = f["factory_id"][0]
     return f.with_columns(
         lon=pl.when(pl.col("factory_id") == first).then(yiwu["lon"]).otherwise(pl.col("lon")),
-        lat=pl.when(pl.col("factory_id") == first).then(yiwu["lat"]).otherwise(pl.col("lat")))
+        lat=pl.when(pl.col("factory_id") == first).then(yiwu["lat"]).otherwise(pl.col("lat")),
+    )
 
 
 def _first(frame: pl.DataFrame, **values) -> pl.DataFrame:
     """Set columns of the first row only."""
     idx = pl.int_range(pl.len()) == 0
-    return frame.with_columns(**{c: pl.when(idx).then(pl.lit(v)).otherwise(pl.col(c))
-                                 for c, v in values.items()})
+    return frame.with_columns(
+        **{c: pl.when(idx).then(pl.lit(v)).otherwise(pl.col(c)) for c, v in values.items()}
+    )
 
 
 BREAKAGES = {
@@ -43,12 +45,15 @@ BREAKAGES = {
     "demand.school_id_references_schools": ("demand", lambda f: _first(f, school_id="S9999")),
     "inventory.factory_id_references_factories": ("inventory", lambda f: _first(f, factory_id="F9999999")),
     "capacity.booked_within_capacity": (
-        "capacity", lambda f: f.with_columns(booked_pieces=pl.col("capacity_pieces") + 1)),
+        "capacity",
+        lambda f: f.with_columns(booked_pieces=pl.col("capacity_pieces") + 1),
+    ),
     "capacity.capacity_non_negative": ("capacity", lambda f: _first(f, capacity_pieces=-5, booked_pieces=-6)),
-    "capacity.week_start_is_monday": (
-        "capacity", lambda f: _first(f, week_start=dt.date(2026, 6, 23))),
+    "capacity.week_start_is_monday": ("capacity", lambda f: _first(f, week_start=dt.date(2026, 6, 23))),
     "orders.due_on_or_after_order": (
-        "orders", lambda f: f.with_columns(due_date=pl.col("order_date") - pl.duration(days=1))),
+        "orders",
+        lambda f: f.with_columns(due_date=pl.col("order_date") - pl.duration(days=1)),
+    ),
     "orders.order_qty_non_negative": ("orders", lambda f: _first(f, qty=-1)),
     "orders.channel_accepted_values": ("orders", lambda f: _first(f, channel="barter")),
     "demand.size_accepted_values": ("demand", lambda f: _first(f, size="999/99")),

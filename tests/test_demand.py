@@ -48,8 +48,14 @@ def test_heights_give_the_same_sizes_as_the_demo():
 
 
 def test_demand_rows_from_heights_count_students_per_size():
-    heights = pl.DataFrame({"school_id": ["S0001"] * 4, "grade": [1] * 4, "class_name": ["1年级1班"] * 4,
-                            "height_cm": ["118", "119.5", "124", "131"]})
+    heights = pl.DataFrame(
+        {
+            "school_id": ["S0001"] * 4,
+            "grade": [1] * 4,
+            "class_name": ["1年级1班"] * 4,
+            "height_cm": ["118", "119.5", "124", "131"],
+        }
+    )
     rows = demand.demand_from_heights(heights, dt.date(2026, 8, 20), collected_at=dt.date(2026, 6, 29))
     summer = rows.filter(pl.col("garment") == "summer_uniform")
     assert dict(summer.select("size", "qty").iter_rows()) == {"120/60": 4, "125/62": 2, "135/66": 2}
@@ -59,8 +65,14 @@ def test_demand_rows_from_heights_count_students_per_size():
 
 
 def test_bad_heights_are_refused_naming_row_and_column():
-    heights = pl.DataFrame({"school_id": ["S1", "S1"], "grade": [1, 1], "class_name": ["1年级1班"] * 2,
-                            "height_cm": ["120", "1.2"]})
+    heights = pl.DataFrame(
+        {
+            "school_id": ["S1", "S1"],
+            "grade": [1, 1],
+            "class_name": ["1年级1班"] * 2,
+            "height_cm": ["120", "1.2"],
+        }
+    )
     with pytest.raises(demand.HeightsError, match=r"row 3, column height_cm.*centimetres"):
         demand.demand_from_heights(heights, dt.date(2026, 8, 20))
     with pytest.raises(demand.HeightsError, match="lacks column"):
@@ -69,15 +81,24 @@ def test_bad_heights_are_refused_naming_row_and_column():
 
 def test_a_filled_template_is_uploaded_into_a_new_snapshot(own_store):
     base = own_store.latest()
-    heights = pl.DataFrame({"school_id": ["S0001"] * 3, "grade": [1] * 3, "class_name": ["1年级9班"] * 3,
-                            "height_cm": [118.0, 125.0, 133.0]})
+    heights = pl.DataFrame(
+        {
+            "school_id": ["S0001"] * 3,
+            "grade": [1] * 3,
+            "class_name": ["1年级9班"] * 3,
+            "height_cm": [118.0, 125.0, 133.0],
+        }
+    )
     rows = demand.demand_from_heights(heights, base.as_of + dt.timedelta(days=40), collected_at=base.as_of)
     data = to_csv_bytes(demand.to_template(rows))
     read = ingest.read_upload("demand.csv", data)
-    check = ingest.validate("demand", read, ingest.suggest_mapping("demand", read.headers), base_snapshot=base,
-                            as_of=base.as_of)
+    check = ingest.validate(
+        "demand", read, ingest.suggest_mapping("demand", read.headers), base_snapshot=base, as_of=base.as_of
+    )
     assert check.rows_bad == 0, ingest.explain(check.errors, "en")
-    snap = ingest.commit(own_store, "demand", check, base_snapshot=base, source_name="demand.csv", source_bytes=data)
+    snap = ingest.commit(
+        own_store, "demand", check, base_snapshot=base, source_name="demand.csv", source_bytes=data
+    )
     new = own_store.read(snap.snapshot_id, "demand")
     assert new.height == own_store.read(base.snapshot_id, "demand").height + rows.height
     assert new.filter(pl.col("class_name") == "1年级9班")["qty"].sum() == rows["qty"].sum()
@@ -86,30 +107,48 @@ def test_a_filled_template_is_uploaded_into_a_new_snapshot(own_store):
 def test_bad_demand_rows_get_row_level_errors(own_store):
     base = own_store.latest()
     later = (base.as_of + dt.timedelta(days=30)).isoformat()
-    text = "\n".join([
-        ",".join(demand.header(c) for c in schema.TABLES["demand"]),
-        f"X1,S0001,1,1年级1班,summer_uniform,130/64,10,{later},",
-        f"X2,S9999,1,1年级1班,summer_uniform,130/64,10,{later},",   # unknown school
-        f"X3,S0001,1,1年级1班,summer_uniform,999/99,10,{later},",   # unknown size
-        f"X4,S0001,1,1年级1班,summer_uniform,130/64,-5,{later},",   # negative quantity
-        "X5,S0001,1,1年级1班,summer_uniform,130/64,10,2020-01-01,",  # deadline in the past
-        f"X6,S0001,1,1年级1班,ballgown,130/64,10,{later},",          # unknown garment
-    ])
+    text = "\n".join(
+        [
+            ",".join(demand.header(c) for c in schema.TABLES["demand"]),
+            f"X1,S0001,1,1年级1班,summer_uniform,130/64,10,{later},",
+            f"X2,S9999,1,1年级1班,summer_uniform,130/64,10,{later},",  # unknown school
+            f"X3,S0001,1,1年级1班,summer_uniform,999/99,10,{later},",  # unknown size
+            f"X4,S0001,1,1年级1班,summer_uniform,130/64,-5,{later},",  # negative quantity
+            "X5,S0001,1,1年级1班,summer_uniform,130/64,10,2020-01-01,",  # deadline in the past
+            f"X6,S0001,1,1年级1班,ballgown,130/64,10,{later},",  # unknown garment
+        ]
+    )
     read = ingest.read_upload("demand.csv", text.encode("utf-8"))
-    check = ingest.validate("demand", read, ingest.suggest_mapping("demand", read.headers), base_snapshot=base,
-                            as_of=base.as_of)
+    check = ingest.validate(
+        "demand", read, ingest.suggest_mapping("demand", read.headers), base_snapshot=base, as_of=base.as_of
+    )
     errors = check.errors.select("row", "column").rows()
     assert check.rows_ok == 1 and check.rows_bad == 5
     expected = {(3, "school_id"), (4, "size"), (5, "qty"), (6, "deadline"), (7, "garment")}
-    assert {(r, demand.header(c)) for r, c in expected} <= set(errors)  # the file's own header names the column
+    assert {(r, demand.header(c)) for r, c in expected} <= set(
+        errors
+    )  # the file's own header names the column
 
 
 def test_collection_status_and_missing_classes():
-    schools = pl.DataFrame({"school_id": ["S1", "S2"], "name": ["一小", "二小"], "grade_min": [1, 7],
-                            "grade_max": [2, 7], "classes_per_grade": [2, 1], "classes_expected": [4, 1],
-                            "classes_collected": [3, 0]})
-    by_class = pl.DataFrame({"school_id": ["S1", "S1", "S1"], "grade": [1, 1, 2],
-                             "class_name": ["1年级1班", "1年级2班", "2年级1班"]})
+    schools = pl.DataFrame(
+        {
+            "school_id": ["S1", "S2"],
+            "name": ["一小", "二小"],
+            "grade_min": [1, 7],
+            "grade_max": [2, 7],
+            "classes_per_grade": [2, 1],
+            "classes_expected": [4, 1],
+            "classes_collected": [3, 0],
+        }
+    )
+    by_class = pl.DataFrame(
+        {
+            "school_id": ["S1", "S1", "S1"],
+            "grade": [1, 1, 2],
+            "class_name": ["1年级1班", "1年级2班", "2年级1班"],
+        }
+    )
     missing = demand.missing_classes(schools, by_class)
     assert missing.select("school_id", "class_name").rows() == [("S1", "2年级2班"), ("S2", "7年级1班")]
     status = demand.collection_status(schools)
@@ -118,9 +157,15 @@ def test_collection_status_and_missing_classes():
 
 def test_pooling_creates_fewer_larger_lots():
     d = dt.date(2026, 8, 20)
-    sizes = pl.DataFrame({"school_id": ["A", "A", "B", "B", "C"], "garment": ["summer_uniform"] * 5,
-                          "deadline": [d] * 5, "size": ["130/64", "140/68", "130/64", "140/68", "130/64"],
-                          "qty": [10, 20, 30, 40, 50]})
+    sizes = pl.DataFrame(
+        {
+            "school_id": ["A", "A", "B", "B", "C"],
+            "garment": ["summer_uniform"] * 5,
+            "deadline": [d] * 5,
+            "size": ["130/64", "140/68", "130/64", "140/68", "130/64"],
+            "qty": [10, 20, 30, 40, 50],
+        }
+    )
     stats = demand.pooling_stats(sizes)
     assert (stats["lots_per_school"], stats["lots_pooled"], stats["lots_pooled_by_week"]) == (5, 2, 2)
     assert stats["mean_lot_pooled"] == 75 and stats["mean_lot_per_school"] == 30
@@ -134,4 +179,6 @@ def test_demand_queries_agree_with_the_raw_table(admin_db, tiny_store):
     assert totals["pieces"].sum() == raw["qty"].sum()
     by_school = admin_db.run("demand_collection_by_school")
     assert by_school.height == tiny_store.read(None, "schools").height
-    assert demand.school_garment_table(admin_db.run("planning_demand_groups"))["total"].sum() == raw["qty"].sum()
+    assert (
+        demand.school_garment_table(admin_db.run("planning_demand_groups"))["total"].sum() == raw["qty"].sum()
+    )

@@ -24,6 +24,7 @@ REAL_CLUSTER_ADCODES = ("330502", "330782", "350582", "330383", "320722")
 def table_hashes(store: Store) -> dict[tuple[str, str], str]:
     """(snapshot id, table) -> sha256 of the Parquet file, re-hashed from disk."""
     import hashlib
+
     out = {}
     for snap in store.list():
         for table in snap.tables:
@@ -33,8 +34,11 @@ def table_hashes(store: Store) -> dict[tuple[str, str], str]:
 
 def layout(data_dir: Path) -> list[str]:
     """Every file under a data directory, relative to it (the layout app and tools agree on)."""
-    return sorted(str(p.relative_to(data_dir)) for p in data_dir.rglob("*")
-                  if p.is_file() and not p.name.startswith("."))
+    return sorted(
+        str(p.relative_to(data_dir))
+        for p in data_dir.rglob("*")
+        if p.is_file() and not p.name.startswith(".")
+    )
 
 
 @pytest.fixture(scope="module")
@@ -49,8 +53,9 @@ def test_same_seed_gives_byte_identical_tables_and_another_seed_differs(tiny_sto
     first, second = table_hashes(tiny_store), table_hashes(again)
     assert len(first) == 2 * len(schema.TABLES)
     assert first == second
-    assert {p: s.manifest for p, s in zip("ab", again.list())} == \
-        {p: s.manifest for p, s in zip("ab", tiny_store.list())}
+    assert {p: s.manifest for p, s in zip("ab", again.list())} == {
+        p: s.manifest for p, s in zip("ab", tiny_store.list())
+    }
 
     other = Store(tmp_path / "other")
     demo.build(other, scale=TINY_SCALE, seed=7, snapshots=1)
@@ -90,8 +95,12 @@ def test_26_weeks_per_factory_and_category_in_both_snapshots(tiny_store):
         monday = snap.as_of - dt.timedelta(days=snap.as_of.weekday())
         assert cap["week_start"].min() == monday
         assert cap["week_start"].max() == monday + dt.timedelta(weeks=demo.WEEKS - 1)
-        made = (tiny_store.read(snap.snapshot_id, "factories").select("factory_id", "categories")
-                .explode("categories").rename({"categories": "category"}))
+        made = (
+            tiny_store.read(snap.snapshot_id, "factories")
+            .select("factory_id", "categories")
+            .explode("categories")
+            .rename({"categories": "category"})
+        )
         assert per.select("factory_id", "category").sort(pl.all()).equals(made.sort(pl.all()))
 
 
@@ -161,8 +170,14 @@ def _cli(*args: str, env_data: Path | None = None) -> subprocess.CompletedProces
     env.pop("SUPPLY_DATA", None)
     if env_data:
         env["SUPPLY_DATA"] = str(env_data)
-    return subprocess.run([sys.executable, "-m", "supply", *args], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "supply", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def test_cli_out_data_and_env_agree_on_the_layout(tmp_path):
@@ -188,13 +203,15 @@ def test_order_status_is_as_of_each_snapshot_and_new_orders_are_from_its_week(ti
     first, second = tiny_store.list()
     for snap in (first, second):
         orders = tiny_store.read(snap.snapshot_id, "orders").filter(pl.col("channel") == "direct")
-        stale = orders.filter(pl.col("status").is_in(["open", "in_production"])
-                              & (pl.col("due_date") < snap.as_of))
+        stale = orders.filter(
+            pl.col("status").is_in(["open", "in_production"]) & (pl.col("due_date") < snap.as_of)
+        )
         assert stale.height == 0, f"{snap.snapshot_id}: {stale.height} orders past due still open"
         assert orders["order_date"].max() <= snap.as_of
     old_ids = set(tiny_store.read(first.snapshot_id, "orders")["order_id"])
     new = tiny_store.read(second.snapshot_id, "orders").filter(
-        ~pl.col("order_id").is_in(old_ids) & (pl.col("channel") == "direct"))
+        ~pl.col("order_id").is_in(old_ids) & (pl.col("channel") == "direct")
+    )
     assert new.height > 0
     assert new["order_date"].min() > first.as_of - dt.timedelta(days=1)  # placed in the week between
     assert set(new["status"].unique()) == {"open"}

@@ -19,18 +19,21 @@ DANGEROUS = ['=HYPERLINK("http://x","y")', "+1", "-2", "@SUM(A1:A2)", "\tcmd", "
 @pytest.fixture()
 def mixed() -> pl.DataFrame:
     """Strings that a spreadsheet would run, harmless Chinese text, and numbers of every sign."""
-    return pl.DataFrame({
-        "text": [*DANGEROUS, "织里童装", "plain"],
-        "qty": [1, -2, 0, 3, -40, 5, 6, -7],
-        "price": [1.5, -2.25, 0.0, 3.0, -0.5, 10.0, 7.75, -1.0],
-        "day": [dt.date(2026, 6, 29)] * 8,
-    })
+    return pl.DataFrame(
+        {
+            "text": [*DANGEROUS, "织里童装", "plain"],
+            "qty": [1, -2, 0, 3, -40, 5, 6, -7],
+            "price": [1.5, -2.25, 0.0, 3.0, -0.5, 10.0, 7.75, -1.0],
+            "day": [dt.date(2026, 6, 29)] * 8,
+        }
+    )
 
 
 def read_csv_cells(data: bytes) -> list[list[str]]:
     """The CSV's cells as text, BOM stripped (as Excel reads it)."""
     import csv
-    text = data[len(BOM):].decode("utf-8")
+
+    text = data[len(BOM) :].decode("utf-8")
     return list(csv.reader(io.StringIO(text, newline="")))
 
 
@@ -58,7 +61,7 @@ def test_csv_neutralises_formula_strings_and_leaves_numbers(mixed):
     rows = read_csv_cells(to_csv_bytes(mixed))
     body = rows[1:]
     assert [r[0] for r in body[:6]] == ["'" + s for s in DANGEROUS]
-    assert body[0][0] == "'=HYPERLINK(\"http://x\",\"y\")"
+    assert body[0][0] == '\'=HYPERLINK("http://x","y")'
     assert [r[0] for r in body[6:]] == ["织里童装", "plain"]
     assert [r[1] for r in body] == ["1", "-2", "0", "3", "-40", "5", "6", "-7"]
     assert [r[2] for r in body] == ["1.5", "-2.25", "0.0", "3.0", "-0.5", "10.0", "7.75", "-1.0"]
@@ -79,13 +82,15 @@ def test_neutralise_single_values():
 def test_pandas_frames_export_the_same(mixed):
     numbers_and_text = mixed.drop("day")  # pandas has no date-only dtype
     assert to_csv_bytes(numbers_and_text.to_pandas()) == to_csv_bytes(numbers_and_text)
-    assert_sheet_equals(to_xlsx_bytes(pd.DataFrame({"a": ["=1+1", "x"], "b": [1, -2]})),
-                        pl.DataFrame({"a": ["=1+1", "x"], "b": [1, -2]}))
+    assert_sheet_equals(
+        to_xlsx_bytes(pd.DataFrame({"a": ["=1+1", "x"], "b": [1, -2]})),
+        pl.DataFrame({"a": ["=1+1", "x"], "b": [1, -2]}),
+    )
 
 
 def test_chinese_survives_csv_round_trip():
     frame = pl.DataFrame({"工厂": ["恒信童装厂", "晨阳校服厂"], "件数": [1200, 35]})
-    back = pl.read_csv(to_csv_bytes(frame)[len(BOM):])
+    back = pl.read_csv(to_csv_bytes(frame)[len(BOM) :])
     assert back.equals(frame)
 
 
@@ -119,8 +124,10 @@ def test_xlsx_title_row_moves_the_header_down():
 
 
 def test_file_names_carry_report_cluster_and_snapshot():
-    assert filename("capacity-weekly", "zhili", "demo-2026-06-29", "csv") == \
-        "capacity-weekly_zhili_demo-2026-06-29.csv"
+    assert (
+        filename("capacity-weekly", "zhili", "demo-2026-06-29", "csv")
+        == "capacity-weekly_zhili_demo-2026-06-29.csv"
+    )
     assert filename("capacity-report", None, "s1", ".html") == "capacity-report_all_s1.html"
     assert filename("a/b", "../x", "id 1", "xlsx") == "a-b_..-x_id-1.xlsx"
     assert "/" not in filename("../../etc/passwd", "c", "s", "csv")
@@ -128,6 +135,7 @@ def test_file_names_carry_report_cluster_and_snapshot():
 
 def test_xlsx_bytes_are_reproducible(mixed):
     import time
+
     first = to_xlsx_bytes(mixed)
     time.sleep(1.1)  # xlsxwriter would otherwise stamp the current time into the file
     assert to_xlsx_bytes(mixed) == first

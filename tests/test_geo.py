@@ -86,7 +86,9 @@ def test_cluster_outline_is_the_union_of_its_counties():
     outline = geo.cluster_outline(["330502", "330503"])
     assert outline.area == pytest.approx(a.area + b.area, rel=1e-3)
     assert outline.length < a.length + b.length  # the shared border is gone
-    assert shapely.get_num_geometries(outline) <= shapely.get_num_geometries(a) + shapely.get_num_geometries(b)
+    assert shapely.get_num_geometries(outline) <= shapely.get_num_geometries(a) + shapely.get_num_geometries(
+        b
+    )
     with pytest.raises(ValueError):
         geo.cluster_outline([])
     fc = geo.outlines_geojson({"huzhou": ["330502", "330503"]}, properties={"huzhou": {"tip_title": "x"}})

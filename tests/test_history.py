@@ -25,13 +25,18 @@ def uploaded(tiny_data, tmp_path):
     base = store.latest()
     before = store.read(base.snapshot_id, "capacity")
     week = dt.date(2026, 7, 6)
-    old = before.filter((pl.col("factory_id") == "F0000001") & (pl.col("week_start") == week)
-                        & (pl.col("category") == "childrens_wear"))["capacity_pieces"].item()
-    data = csv_bytes([HEADER, ["F0000001", week.isoformat(), "童装", old + 100],
-                      ["F0000002", "2027-01-04", "童装", 50]])
+    old = before.filter(
+        (pl.col("factory_id") == "F0000001")
+        & (pl.col("week_start") == week)
+        & (pl.col("category") == "childrens_wear")
+    )["capacity_pieces"].item()
+    data = csv_bytes(
+        [HEADER, ["F0000001", week.isoformat(), "童装", old + 100], ["F0000002", "2027-01-04", "童装", 50]]
+    )
     read = ingest.read_upload("cap.csv", data)
-    v = ingest.validate("capacity", read, ingest.suggest_mapping("capacity", read.headers), base_snapshot=base,
-                        as_of=AS_OF)
+    v = ingest.validate(
+        "capacity", read, ingest.suggest_mapping("capacity", read.headers), base_snapshot=base, as_of=AS_OF
+    )
     snap = ingest.commit(store, "capacity", v, base_snapshot=base, source_name="cap.csv", source_bytes=data)
     return store, base.snapshot_id, snap.snapshot_id, before
 
@@ -41,7 +46,12 @@ def test_history_lists_every_snapshot_with_source_and_counts(uploaded):
     rows = history.snapshot_rows(store.list())
     assert rows["snapshot_id"].to_list()[:2] == [up_id, base_id]  # newest first
     top = rows.row(0, named=True)
-    assert (top["source"], top["table"], top["file"], top["rows_committed"]) == ("upload", "capacity", "cap.csv", 2)
+    assert (top["source"], top["table"], top["file"], top["rows_committed"]) == (
+        "upload",
+        "capacity",
+        "cap.csv",
+        2,
+    )
     assert top["rows_capacity"] == before.height + 1 and top["parent"] == base_id
     assert rows.row(1, named=True)["source"] == "demo"
 
@@ -53,7 +63,9 @@ def test_diff_counts_added_and_changed_rows_by_key(uploaded):
     assert (cap["added"], cap["removed"], cap["changed"]) == (1, 0, 1)
     others = d["tables"].filter(pl.col("table") != "capacity")
     assert others["added"].sum() == others["removed"].sum() == others["changed"].sum() == 0
-    back = history.diff(store, up_id, base_id, Viewer("admin"))["tables"].filter(pl.col("table") == "capacity")
+    back = history.diff(store, up_id, base_id, Viewer("admin"))["tables"].filter(
+        pl.col("table") == "capacity"
+    )
     assert back.select("added", "removed", "changed").row(0) == (0, 1, 1)
 
 
@@ -62,7 +74,9 @@ def test_capacity_change_by_county_and_category(uploaded):
     d = history.diff(store, base_id, up_id, Viewer("admin"), cluster_id="zhili")
     assert d["weeks"][0] == AS_OF
     change = d["capacity"]
-    row = change.filter((pl.col("adcode") == "330502") & (pl.col("category") == "childrens_wear")).row(0, named=True)
+    row = change.filter((pl.col("adcode") == "330502") & (pl.col("category") == "childrens_wear")).row(
+        0, named=True
+    )
     assert row["capacity_change"] == 100 and row["county"] == "吴兴区"
     assert change.filter(pl.col("capacity_change") != 0).height == 1  # the 2027 week is outside the window
     fig = history.capacity_change_figure(change, "en")
@@ -112,9 +126,20 @@ def test_whole_row_diff_counts_added_and_removed_rows():
     from supply.data.history import diff_tables
 
     def hashes(rows):
-        return pl.DataFrame({"table_name": ["inventory"] * len(rows), "key_hash": [7] * len(rows),
-                             "row_hash": rows}, schema={"table_name": pl.String, "key_hash": pl.UInt64,
-                                                        "row_hash": pl.UInt64})
+        return pl.DataFrame(
+            {"table_name": ["inventory"] * len(rows), "key_hash": [7] * len(rows), "row_hash": rows},
+            schema={"table_name": pl.String, "key_hash": pl.UInt64, "row_hash": pl.UInt64},
+        )
 
-    out = diff_tables(hashes([1, 2, 2, 3]), hashes([2, 4, 5, 6])).filter(pl.col("table") == "inventory").row(0, named=True)
-    assert (out["added"], out["removed"], out["changed"], out["unchanged"], out["by_key"]) == (3, 3, 0, 1, False)
+    out = (
+        diff_tables(hashes([1, 2, 2, 3]), hashes([2, 4, 5, 6]))
+        .filter(pl.col("table") == "inventory")
+        .row(0, named=True)
+    )
+    assert (out["added"], out["removed"], out["changed"], out["unchanged"], out["by_key"]) == (
+        3,
+        3,
+        0,
+        1,
+        False,
+    )

@@ -69,8 +69,11 @@ def refuse_commit(store, table, v, data):
 
 # -- reading ---------------------------------------------------------------------------
 
-@pytest.mark.parametrize("encoding,expected", [("utf-8", "utf-8"), ("utf-8-sig", "utf-8-sig"), ("gbk", "gb18030"),
-                                                ("gb18030", "gb18030")])
+
+@pytest.mark.parametrize(
+    "encoding,expected",
+    [("utf-8", "utf-8"), ("utf-8-sig", "utf-8-sig"), ("gbk", "gb18030"), ("gb18030", "gb18030")],
+)
 def test_encodings_are_detected_and_reported(encoding, expected):
     data = csv_bytes([CAP_HEADER, ["F0000001", "2026-07-06", "童装", 10, 1]], encoding)
     read = ingest.read_upload("cap.csv", data)
@@ -100,11 +103,16 @@ def test_header_only_reports_no_rows_and_commits_nothing(frozen, tmp_path):
     assert v.rows_in == 0 and v.rows_ok == 0
     assert set(v.errors["reason"]) == {"no_rows"} and v.errors["row"].to_list() == [1]
     with pytest.raises(IngestError) as exc:
-        ingest.commit(store, "capacity", v, base_snapshot=store.latest(), source_name="h.csv", source_bytes=data)
+        ingest.commit(
+            store, "capacity", v, base_snapshot=store.latest(), source_name="h.csv", source_bytes=data
+        )
     assert exc.value.code == "nothing_valid"
     path = tmp_path / "h.csv"
     path.write_bytes(data)
-    assert cli_main(["ingest", "capacity", str(path), "--data", str(store.data_dir), "--as-of", "2026-06-29"]) == 1
+    assert (
+        cli_main(["ingest", "capacity", str(path), "--data", str(store.data_dir), "--as-of", "2026-06-29"])
+        == 1
+    )
     assert_nothing_committed(store, before, latest)
 
 
@@ -114,7 +122,10 @@ def test_wrong_delimiter_rows_are_named_with_the_delimiter(frozen):
     v = check(store, "capacity", data)
     assert reasons(v) == {2: {"one_field"}}
     assert v.errors.filter(pl.col("row") == 2)["detail"].item() == ";"
-    assert "；" not in ingest.explain(v.errors, "en")["reason"][0] and ";" in ingest.explain(v.errors, "en")["reason"][0]
+    assert (
+        "；" not in ingest.explain(v.errors, "en")["reason"][0]
+        and ";" in ingest.explain(v.errors, "en")["reason"][0]
+    )
     assert v.rows_ok == 1 and v.rows_bad == 1
     refuse_commit(store, "capacity", v, data)
     assert_nothing_committed(store, before, latest)
@@ -122,7 +133,9 @@ def test_wrong_delimiter_rows_are_named_with_the_delimiter(frozen):
 
 def test_semicolon_and_tab_files_are_read_with_their_own_delimiter():
     for sep in (";", "\t"):
-        read = ingest.read_upload("cap.csv", csv_bytes([CAP_HEADER, ["F0000001", "2026-07-06", "童装", 10, 1]], sep=sep))
+        read = ingest.read_upload(
+            "cap.csv", csv_bytes([CAP_HEADER, ["F0000001", "2026-07-06", "童装", 10, 1]], sep=sep)
+        )
         assert read.delimiter == sep and read.headers == CAP_HEADER
 
 
@@ -143,15 +156,30 @@ def test_mixed_encodings_are_refused_naming_the_lines(frozen):
 
 
 def test_ragged_rows_are_row_errors():
-    read = ingest.read_upload("c.csv", csv_bytes([CAP_HEADER, ["F0000001", "2026-07-06", "童装", 10, 1, "extra"]]))
+    read = ingest.read_upload(
+        "c.csv", csv_bytes([CAP_HEADER, ["F0000001", "2026-07-06", "童装", 10, 1, "extra"]])
+    )
     assert read.row_errors[0][:2] == (2, "too_many_fields")
 
 
 # -- parsing ---------------------------------------------------------------------------
 
-@pytest.mark.parametrize("text,value", [("1200", 1200), ("1,234", 1234), ("1，234", 1234), ("１２３", 123),
-                                        ("1200.0", 1200), ("1.2E+03", 1200), ("'1200", 1200), ("1.5万", 15000),
-                                        ("300件", 300), ("１，２３４", 1234)])
+
+@pytest.mark.parametrize(
+    "text,value",
+    [
+        ("1200", 1200),
+        ("1,234", 1234),
+        ("1，234", 1234),
+        ("１２３", 123),
+        ("1200.0", 1200),
+        ("1.2E+03", 1200),
+        ("'1200", 1200),
+        ("1.5万", 15000),
+        ("300件", 300),
+        ("１，２３４", 1234),
+    ],
+)
 def test_numbers_people_type_are_parsed(text, value):
     assert parse_number(text, integer=True) == (value, None)
 
@@ -161,8 +189,19 @@ def test_bad_numbers_are_named(text, err):
     assert parse_number(text, integer=True)[1] == err
 
 
-@pytest.mark.parametrize("text", ["2026-06-22", "2026/6/22", "2026.6.22", "2026年6月22日", "20260622", "46195",
-                                  "2026-06-22 00:00:00", "２０２６－０６－２２"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2026-06-22",
+        "2026/6/22",
+        "2026.6.22",
+        "2026年6月22日",
+        "20260622",
+        "46195",
+        "2026-06-22 00:00:00",
+        "２０２６－０６－２２",
+    ],
+)
 def test_dates_in_every_accepted_form(text):
     assert parse_date(text) == (dt.date(2026, 6, 22), None)
 
@@ -175,24 +214,39 @@ def test_weeks_as_monday_or_iso_week():
 
 
 def test_excel_dates_and_numbers_stored_as_text(store):
-    rows = [CAP_HEADER,
-            ["F0000001", "46209", "童装", "1200.0", "1.0E+02"],          # all stored as text in the sheet
-            ["F0000001", dt.datetime(2026, 7, 13), "childrens_wear", 900, 100]]  # real date and number cells
+    rows = [
+        CAP_HEADER,
+        ["F0000001", "46209", "童装", "1200.0", "1.0E+02"],  # all stored as text in the sheet
+        ["F0000001", dt.datetime(2026, 7, 13), "childrens_wear", 900, 100],
+    ]  # real date and number cells
     data = xlsx_bytes(rows)
     read = ingest.read_upload("cap.xlsx", data)
     assert read.encoding is None and read.sheet == "Sheet1"
     assert read.frame.row(0) == ("F0000001", "46209", "童装", "1200.0", "1.0E+02")
     assert read.frame.row(1)[1] == "2026-07-13"
-    v = ingest.validate("capacity", read, ingest.suggest_mapping("capacity", read.headers),
-                        base_snapshot=store.latest(), as_of=AS_OF)
+    v = ingest.validate(
+        "capacity",
+        read,
+        ingest.suggest_mapping("capacity", read.headers),
+        base_snapshot=store.latest(),
+        as_of=AS_OF,
+    )
     assert v.rows_bad == 0, ingest.explain(v.errors, "en")
     assert v.valid.select("week_start", "capacity_pieces", "booked_pieces").rows() == [
-        (dt.date(2026, 7, 6), 1200, 100), (dt.date(2026, 7, 13), 900, 100)]
+        (dt.date(2026, 7, 6), 1200, 100),
+        (dt.date(2026, 7, 13), 900, 100),
+    ]
 
 
 def test_full_width_digits_and_chinese_commas_in_a_gbk_csv(store):
-    data = csv_bytes([CAP_HEADER, ["F0000001", "2026-07-06", "童装", "１２３", "1"],
-                      ["F0000001", "2026-07-13", "童装", '"1，234"', '"1,000"']], "gbk")
+    data = csv_bytes(
+        [
+            CAP_HEADER,
+            ["F0000001", "2026-07-06", "童装", "１２３", "1"],
+            ["F0000001", "2026-07-13", "童装", '"1，234"', '"1,000"'],
+        ],
+        "gbk",
+    )
     v = check(store, "capacity", data)
     assert v.rows_bad == 0, ingest.explain(v.errors, "en")
     assert v.valid["capacity_pieces"].to_list() == [123, 1234]
@@ -201,21 +255,34 @@ def test_full_width_digits_and_chinese_commas_in_a_gbk_csv(store):
 
 # -- mapping ---------------------------------------------------------------------------
 
+
 def test_headers_match_in_chinese_and_english_with_variants():
-    m = ingest.suggest_mapping("factories", ["企业名称", "工厂编号", "lng", "Latitude", "员工人数（人）", "Address"])
+    m = ingest.suggest_mapping(
+        "factories", ["企业名称", "工厂编号", "lng", "Latitude", "员工人数（人）", "Address"]
+    )
     assert m["name"] == "企业名称" and m["factory_id"] == "工厂编号"
     assert m["lon"] == "lng" and m["lat"] == "Latitude"
     assert m["employees"] == "员工人数（人）" and m["address"] == "Address"
     m = ingest.suggest_mapping("capacity", ["Factory ID", "Week", "category", "Capacity (pcs)", "booked"])
-    assert m == {"factory_id": "Factory ID", "week_start": "Week", "category": "category",
-                 "capacity_pieces": "Capacity (pcs)", "booked_pieces": "booked"}
+    assert m == {
+        "factory_id": "Factory ID",
+        "week_start": "Week",
+        "category": "category",
+        "capacity_pieces": "Capacity (pcs)",
+        "booked_pieces": "booked",
+    }
 
 
 def test_mapping_is_remembered_per_source(store):
     headers = ["编号A", "哪一周", "类", "量", "订"]
     assert ingest.suggest_mapping("capacity", headers)["capacity_pieces"] is None
-    chosen = {"factory_id": "编号A", "week_start": "哪一周", "category": "类", "capacity_pieces": "量",
-              "booked_pieces": "订"}
+    chosen = {
+        "factory_id": "编号A",
+        "week_start": "哪一周",
+        "category": "类",
+        "capacity_pieces": "量",
+        "booked_pieces": "订",
+    }
     ingest.remember_mapping(store, "capacity", headers, chosen)
     remembered = ingest.remembered_mapping(store, "capacity", headers)
     assert remembered == chosen
@@ -237,6 +304,7 @@ def test_missing_required_columns_are_named_with_the_headers_found(frozen):
 
 # -- validation: each bad input ---------------------------------------------------------
 
+
 def test_swapped_coordinates_are_detected_and_the_fix_named(frozen):
     store, before, latest = frozen
     data = csv_bytes([["工厂编号", "工厂名称", "经度", "纬度"], ["FN1", "甲厂", 30.85, 120.2]])
@@ -250,8 +318,13 @@ def test_swapped_coordinates_are_detected_and_the_fix_named(frozen):
 
 def test_coordinates_outside_china_are_errors(frozen):
     store, before, latest = frozen
-    data = csv_bytes([["factory_id", "name", "lon", "lat"], ["FN1", "Paris", 2.35, 48.85],
-                      ["FN2", "Ulaanbaatar", 106.9, 47.9]])
+    data = csv_bytes(
+        [
+            ["factory_id", "name", "lon", "lat"],
+            ["FN1", "Paris", 2.35, 48.85],
+            ["FN2", "Ulaanbaatar", 106.9, 47.9],
+        ]
+    )
     v = check(store, "factories", data)
     assert reasons(v) == {2: {"outside_china"}, 3: {"no_county"}}
     assert_nothing_committed(store, before, latest)
@@ -259,10 +332,15 @@ def test_coordinates_outside_china_are_errors(frozen):
 
 def test_duplicate_keys_and_duplicate_rows(frozen):
     store, before, latest = frozen
-    data = csv_bytes([CAP_HEADER, ["F0000001", "2026-07-06", "童装", 10, 1],
-                      ["F0000001", "2026-07-06", "童装", 10, 1],      # exact repeat of row 2
-                      ["F0000003", "2026-07-06", "童装", 10, 1],
-                      ["F0000003", "2026-07-06", "童装", 20, 1]])     # same key, other values
+    data = csv_bytes(
+        [
+            CAP_HEADER,
+            ["F0000001", "2026-07-06", "童装", 10, 1],
+            ["F0000001", "2026-07-06", "童装", 10, 1],  # exact repeat of row 2
+            ["F0000003", "2026-07-06", "童装", 10, 1],
+            ["F0000003", "2026-07-06", "童装", 20, 1],
+        ]
+    )  # same key, other values
     v = check(store, "capacity", data)
     assert reasons(v) == {3: {"duplicate_row"}, 4: {"duplicate_key"}, 5: {"duplicate_key"}}
     assert v.errors.filter(pl.col("row") == 3)["detail"].item() == "2"
@@ -273,34 +351,54 @@ def test_duplicate_keys_and_duplicate_rows(frozen):
 
 def test_unknown_factory_ids_and_negative_capacity(frozen):
     store, before, latest = frozen
-    data = csv_bytes([CAP_HEADER, ["F9999999", "2026-07-06", "童装", 10, 1],
-                      ["F0000001", "2026-07-06", "童装", -5, 0],
-                      ["F0000001", "2026-07-13", "童装", 10, 20],
-                      ["F0000001", "2026-07-15", "鞋子?", 10, 1]])
+    data = csv_bytes(
+        [
+            CAP_HEADER,
+            ["F9999999", "2026-07-06", "童装", 10, 1],
+            ["F0000001", "2026-07-06", "童装", -5, 0],
+            ["F0000001", "2026-07-13", "童装", 10, 20],
+            ["F0000001", "2026-07-15", "鞋子?", 10, 1],
+        ]
+    )
     v = check(store, "capacity", data)
-    assert reasons(v) == {2: {"unknown_factory"}, 3: {"below_min"}, 4: {"booked_over_capacity"},
-                          5: {"not_monday", "unknown_code"}}
+    assert reasons(v) == {
+        2: {"unknown_factory"},
+        3: {"below_min"},
+        4: {"booked_over_capacity"},
+        5: {"not_monday", "unknown_code"},
+    }
     assert v.errors.filter(pl.col("reason") == "not_monday")["detail"].item() == "2026-07-13"
     refuse_commit(store, "capacity", v, data)
     assert_nothing_committed(store, before, latest)
 
 
 def test_orders_due_before_order_and_labels_in_chinese(store):
-    data = csv_bytes([["订单号", "工厂编号", "品类", "数量", "下单日期", "交货日期", "状态", "渠道"],
-                      ["ON1", "F0000001", "童装", 100, "2026/6/20", "2026/7/20", "待生产", "拼单"],
-                      ["ON2", "F0000001", "童装", 0, "2026/6/20", "2026/6/10", "shipped", "direct"]])
+    data = csv_bytes(
+        [
+            ["订单号", "工厂编号", "品类", "数量", "下单日期", "交货日期", "状态", "渠道"],
+            ["ON1", "F0000001", "童装", 100, "2026/6/20", "2026/7/20", "待生产", "拼单"],
+            ["ON2", "F0000001", "童装", 0, "2026/6/20", "2026/6/10", "shipped", "direct"],
+        ]
+    )
     v = check(store, "orders", data)
     assert reasons(v) == {3: {"below_min", "due_before_order"}}
     assert v.valid.select("status", "channel").row(0) == ("open", "pooled")
 
 
 def test_demand_rules(store):
-    data = csv_bytes([["需求编号", "学校编号", "年级", "班级", "校服款式", "尺码", "数量", "截止日期"],
-                      ["RN1", "S0001", 1, "1班", "夏季校服", "130/64", 30, "2026-08-20"],
-                      ["RN2", "S9999", 1, "1班", "summer_uniform", "130/64", 30, "2026-08-20"],
-                      ["RN3", "S0001", 1, "1班", "西装", "130/65", 0, "2026-06-01"]])
+    data = csv_bytes(
+        [
+            ["需求编号", "学校编号", "年级", "班级", "校服款式", "尺码", "数量", "截止日期"],
+            ["RN1", "S0001", 1, "1班", "夏季校服", "130/64", 30, "2026-08-20"],
+            ["RN2", "S9999", 1, "1班", "summer_uniform", "130/64", 30, "2026-08-20"],
+            ["RN3", "S0001", 1, "1班", "西装", "130/65", 0, "2026-06-01"],
+        ]
+    )
     v = check(store, "demand", data)
-    assert reasons(v) == {3: {"unknown_school"}, 4: {"unknown_code", "unknown_size", "below_min", "deadline_past"}}
+    assert reasons(v) == {
+        3: {"unknown_school"},
+        4: {"unknown_code", "unknown_size", "below_min", "deadline_past"},
+    }
     assert v.valid.select("garment", "collected_at").row(0) == ("summer_uniform", AS_OF)
 
 
@@ -343,12 +441,16 @@ def test_xlsx_with_too_many_entries_or_not_a_zip_is_refused():
 
 def test_xml_entity_expansion_in_xlsx_is_refused():
     good = xlsx_bytes([["a"], ["b"]])
-    bomb = ('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]>'
-            '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">&lol2;</workbook>')
+    bomb = (
+        '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]>'
+        '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">&lol2;</workbook>'
+    )
     src, out = zipfile.ZipFile(io.BytesIO(good)), io.BytesIO()
     with zipfile.ZipFile(out, "w") as zf:
         for info in src.infolist():
-            zf.writestr(info.filename, bomb if info.filename == "xl/workbook.xml" else src.read(info.filename))
+            zf.writestr(
+                info.filename, bomb if info.filename == "xl/workbook.xml" else src.read(info.filename)
+            )
     with pytest.raises(IngestError) as exc:
         ingest.read_upload("lol.xlsx", out.getvalue())
     assert exc.value.code == "bad_xlsx_detail"
@@ -356,16 +458,23 @@ def test_xml_entity_expansion_in_xlsx_is_refused():
 
 # -- factories: coordinates, county, cluster and category --------------------------------
 
+
 def test_gcj02_is_converted_and_county_cluster_category_follow_from_the_point(store):
     wlon, wlat = 120.2, 30.85  # inside Wuxing district (Zhili)
     glon, glat = geo.wgs84_to_gcj02([wlon], [wlat])
-    data = csv_bytes([["企业名称", "工厂编号", "经度", "纬度"], ["新厂", "FN1", f"{glon[0]:.8f}", f"{glat[0]:.8f}"]])
+    data = csv_bytes(
+        [["企业名称", "工厂编号", "经度", "纬度"], ["新厂", "FN1", f"{glon[0]:.8f}", f"{glat[0]:.8f}"]]
+    )
     v = check(store, "factories", data, crs="gcj02")
     assert v.rows_bad == 0, ingest.explain(v.errors, "en")
     row = v.valid.row(0, named=True)
     assert abs(row["lon"] - wlon) < 1e-6 and abs(row["lat"] - wlat) < 1e-6
     assert (row["adcode"], row["cluster_id"], row["categories"], row["coord_source"]) == (
-        "330502", "zhili", ["childrens_wear"], "gcj02")
+        "330502",
+        "zhili",
+        ["childrens_wear"],
+        "gcj02",
+    )
     assert v.notes == {"adcode_from_point": 1, "cluster_from_county": 1, "category_from_county": 1}
 
 
@@ -381,15 +490,22 @@ def test_factory_in_no_cluster_needs_the_users_explicit_choice(store):
 
 # -- commit ------------------------------------------------------------------------------
 
+
 def test_commit_merges_by_key_and_keeps_everything_else(store):
     base = store.latest()
     old = store.read(base.snapshot_id, "capacity")
-    data = csv_bytes([["工厂编号", "周", "品类", "产能"],          # no booked column
-                      ["F0000001", "2026-06-29", "童装", 999],      # update
-                      ["F0000001", "2027-01-04", "童装", 500]])     # insert
+    data = csv_bytes(
+        [
+            ["工厂编号", "周", "品类", "产能"],  # no booked column
+            ["F0000001", "2026-06-29", "童装", 999],  # update
+            ["F0000001", "2027-01-04", "童装", 500],
+        ]
+    )  # insert
     v = check(store, "capacity", data)
     assert (v.rows_ok, v.rows_new, v.rows_updated) == (2, 1, 1)
-    snap = ingest.commit(store, "capacity", v, base_snapshot=base, source_name="我的产能.csv", source_bytes=data)
+    snap = ingest.commit(
+        store, "capacity", v, base_snapshot=base, source_name="我的产能.csv", source_bytes=data
+    )
     assert store.latest().snapshot_id == snap.snapshot_id and snap.manifest["parent"] == base.snapshot_id
     new = store.read(snap.snapshot_id, "capacity")
     assert new.height == old.height + 1
@@ -406,6 +522,7 @@ def test_commit_merges_by_key_and_keeps_everything_else(store):
         assert snap.table_path(table).stat().st_ino == base.table_path(table).stat().st_ino
     src = snap.manifest["source"]
     import hashlib
+
     assert src["file"] == "我的产能.csv" and src["sha256"] == hashlib.sha256(data).hexdigest()
     assert (snap.path / src["raw"]).read_bytes() == data
     assert store.verify(snap.snapshot_id) == []
@@ -415,19 +532,32 @@ def test_commit_merges_by_key_and_keeps_everything_else(store):
 
 def test_partial_commit_only_when_asked_and_counts_left_out(frozen):
     store, before, latest = frozen
-    data = csv_bytes([CAP_HEADER, ["F0000001", "2026-07-06", "童装", 10, 1], ["F9999999", "2026-07-06", "童装", 10, 1]])
+    data = csv_bytes(
+        [CAP_HEADER, ["F0000001", "2026-07-06", "童装", 10, 1], ["F9999999", "2026-07-06", "童装", 10, 1]]
+    )
     v = check(store, "capacity", data)
     with pytest.raises(IngestError) as exc:
-        ingest.commit(store, "capacity", v, base_snapshot=store.latest(), source_name="p.csv", source_bytes=data)
+        ingest.commit(
+            store, "capacity", v, base_snapshot=store.latest(), source_name="p.csv", source_bytes=data
+        )
     assert exc.value.code == "has_errors" and exc.value.params == {"bad": 1, "ok": 1}
     assert_nothing_committed(store, before, latest)
-    snap = ingest.commit(store, "capacity", v, base_snapshot=store.latest(), source_name="p.csv", source_bytes=data,
-                         allow_partial=True)
+    snap = ingest.commit(
+        store,
+        "capacity",
+        v,
+        base_snapshot=store.latest(),
+        source_name="p.csv",
+        source_bytes=data,
+        allow_partial=True,
+    )
     assert snap.manifest["source"]["rows_committed"] == 1 and snap.manifest["source"]["rows_left_out"] == 1
 
 
 def test_roles_limit_what_an_upload_may_change(store):
-    data = csv_bytes([CAP_HEADER, ["F0000001", "2026-07-06", "童装", 10, 1], ["F0000002", "2026-07-06", "童装", 10, 1]])
+    data = csv_bytes(
+        [CAP_HEADER, ["F0000001", "2026-07-06", "童装", 10, 1], ["F0000002", "2026-07-06", "童装", 10, 1]]
+    )
     owner = check(store, "capacity", data, viewer=Viewer("factory", factory_id="F0000001"))
     assert reasons(owner) == {3: {"not_your_factory"}}
     assoc = check(store, "capacity", data, viewer=Viewer("association", cluster_id="zhili"))
@@ -441,26 +571,70 @@ def test_roles_limit_what_an_upload_may_change(store):
 
 # -- command line ------------------------------------------------------------------------
 
+
 def test_cli_ingest_commits_prints_errors_and_exit_codes(store, tmp_path, capsys):
     good = tmp_path / "cap.csv"
     good.write_bytes(csv_bytes([CAP_HEADER, ["F0000001", "2026-07-06", "童装", 10, 1]], "gbk"))
-    args = ["ingest", "capacity", str(good), "--data", str(store.data_dir), "--as-of", "2026-06-29", "--lang", "en"]
+    args = [
+        "ingest",
+        "capacity",
+        str(good),
+        "--data",
+        str(store.data_dir),
+        "--as-of",
+        "2026-06-29",
+        "--lang",
+        "en",
+    ]
     assert cli_main(args) == 0
     out = capsys.readouterr().out
     assert "gb18030" in out and "Committed as new snapshot upload-2026-06-29" in out
     bad = tmp_path / "bad.csv"
-    bad.write_bytes(csv_bytes([CAP_HEADER, ["F0000001", "2026-07-13", "童装", 10, 1], ["F9", "2026-07-13", "童装", 1, 0]]))
+    bad.write_bytes(
+        csv_bytes([CAP_HEADER, ["F0000001", "2026-07-13", "童装", 10, 1], ["F9", "2026-07-13", "童装", 1, 0]])
+    )
     errors_out = tmp_path / "errors.csv"
     before, latest = fingerprint(store), store.latest().snapshot_id
-    assert cli_main(["ingest", "capacity", str(bad), "--data", str(store.data_dir), "--as-of", "2026-06-29",
-                     "--lang", "en", "--errors-out", str(errors_out)]) == 1
+    assert (
+        cli_main(
+            [
+                "ingest",
+                "capacity",
+                str(bad),
+                "--data",
+                str(store.data_dir),
+                "--as-of",
+                "2026-06-29",
+                "--lang",
+                "en",
+                "--errors-out",
+                str(errors_out),
+            ]
+        )
+        == 1
+    )
     out = capsys.readouterr().out
     assert "row 3\t工厂编号\tF9\tUnknown factory id" in out
     assert errors_out.read_bytes().startswith(b"\xef\xbb\xbf")
     errors_out.unlink()
     assert_nothing_committed(store, before, latest)
-    assert cli_main(["ingest", "capacity", str(bad), "--data", str(store.data_dir), "--as-of", "2026-06-29",
-                     "--allow-partial", "--mapping", json.dumps({"capacity_pieces": "产能（件）"})]) == 0
+    assert (
+        cli_main(
+            [
+                "ingest",
+                "capacity",
+                str(bad),
+                "--data",
+                str(store.data_dir),
+                "--as-of",
+                "2026-06-29",
+                "--allow-partial",
+                "--mapping",
+                json.dumps({"capacity_pieces": "产能（件）"}),
+            ]
+        )
+        == 0
+    )
     assert store.latest().manifest["source"]["rows_left_out"] == 1
 
 
@@ -475,7 +649,8 @@ def test_cli_default_values_and_crs(store, tmp_path):
     assert row["cluster_id"] == "yiwu" and row["categories"] == ["small_commodities"]
     assert row["coord_source"] == "bd09" and row["adcode"].startswith("1101")  # a Beijing district
     assert ingest.parse_defaults("factories", {"categories": "小商品;包装"}) == {
-        "categories": ["small_commodities", "packaging"]}
+        "categories": ["small_commodities", "packaging"]
+    }
 
 
 def test_short_gbk_file_that_happens_to_be_valid_utf8_is_read_as_gbk():
@@ -488,9 +663,15 @@ def test_short_gbk_file_that_happens_to_be_valid_utf8_is_read_as_gbk():
 @pytest.mark.parametrize("encoding", ["utf-8", "gbk"])
 def test_large_file_path_reports_the_same_errors_as_the_page_path(store, tmp_path, encoding):
     """ingest_file (native batched reader, used by the CLI) and validate (the page) agree."""
-    rows = [CAP_HEADER, ["F0000001", "2026-07-06", "童装", 10, 1], [], ["F0000001;2026-07-13;童装;1;0"],
-            ["F0000001", "2026-07-13", "童装", "-1", 0], ["F0000003", "2026-07-06", "童装", 5, 9],
-            ["F0000001", "2026-07-06", "童装", 10, 1]]
+    rows = [
+        CAP_HEADER,
+        ["F0000001", "2026-07-06", "童装", 10, 1],
+        [],
+        ["F0000001;2026-07-13;童装;1;0"],
+        ["F0000001", "2026-07-13", "童装", "-1", 0],
+        ["F0000003", "2026-07-06", "童装", 5, 9],
+        ["F0000001", "2026-07-06", "童装", 10, 1],
+    ]
     ragged = rows + [["F0000003", "2026-07-13", "童装", 5, 1, "x"]]
     for case in (rows, ragged):
         data = csv_bytes(case, encoding)
@@ -502,5 +683,10 @@ def test_large_file_path_reports_the_same_errors_as_the_page_path(store, tmp_pat
         strip = lambda e: e.select("row", "reason", "detail").sort("row", "reason")  # noqa: E731
         assert strip(cli.validation.errors).equals(strip(page.errors)), (cli.validation.errors, page.errors)
         assert (cli.validation.rows_ok, cli.validation.rows_bad) == (page.rows_ok, page.rows_bad)
-    assert set(page.errors["reason"]) == {"one_field", "below_min", "booked_over_capacity", "duplicate_row",
-                                          "too_many_fields"}
+    assert set(page.errors["reason"]) == {
+        "one_field",
+        "below_min",
+        "booked_over_capacity",
+        "duplicate_row",
+        "too_many_fields",
+    }

@@ -15,18 +15,21 @@ from supply.inventory import pooling as inv
 
 def poisson_pmf(mean: float, upto: int = 40) -> dict[int, float]:
     """A Poisson pmf truncated far in the tail (mass renormalised)."""
-    p = [math.exp(-mean) * mean ** k / math.factorial(k) for k in range(upto + 1)]
+    p = [math.exp(-mean) * mean**k / math.factorial(k) for k in range(upto + 1)]
     total = sum(p)
     return {k: v / total for k, v in enumerate(p)}
 
 
 def brute_force_best(values, probs, h, p):
     """The cost-minimising stock over the support, by enumeration."""
-    costs = [sum(pr * (h * max(q - d, 0) + p * max(d - q, 0)) for d, pr in zip(values, probs)) for q in values]
+    costs = [
+        sum(pr * (h * max(q - d, 0) + p * max(d - q, 0)) for d, pr in zip(values, probs)) for q in values
+    ]
     return min(costs)
 
 
 # -- textbook newsvendor cases ----------------------------------------------------------------
+
 
 def test_snyder_shen_example_4_3():
     # Snyder & Shen, Fundamentals of Supply Chain Theory, Example 4.3: h=0.18, p=0.70, N(50, 8^2).
@@ -110,8 +113,7 @@ def test_discrete_on_a_large_normal_sample_approaches_the_normal_answer():
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.lists(st.integers(0, 60), min_size=1, max_size=30),
-       st.floats(0.01, 10), st.floats(0.01, 10))
+@given(st.lists(st.integers(0, 60), min_size=1, max_size=30), st.floats(0.01, 10), st.floats(0.01, 10))
 def test_discrete_answer_is_the_brute_force_minimum(sample, h, p):
     values, counts = np.unique(sample, return_counts=True)
     q, cost = inv.newsvendor_discrete(sample, h, p)
@@ -120,6 +122,7 @@ def test_discrete_answer_is_the_brute_force_minimum(sample, h, p):
 
 
 # -- risk pooling ------------------------------------------------------------------------------
+
 
 def test_square_root_law():
     z = 1.645
@@ -188,12 +191,14 @@ def test_model_covariance_matches_the_library_formula():
     import polars as pl
 
     from supply.inventory import simulation as sim
-    cells = pl.DataFrame({"school_id": ["A", "B", "C"], "garment": "summer_uniform", "size": "130/64",
-                          "qty": [100, 200, 50]})
+
+    cells = pl.DataFrame(
+        {"school_id": ["A", "B", "C"], "garment": "summer_uniform", "size": "130/64", "qty": [100, 200, 50]}
+    )
     params = sim.SimParams(replacement_rate=0.1, replacement_cv=0.5, correlation=0.3, service_level=0.9)
     got = sim.analytic_pooling(sim.inputs_from_cells(cells), params)
     lam = 0.1 * np.array([100.0, 200.0, 50.0])
-    sd = np.sqrt(lam + 0.25 * lam ** 2)
+    sd = np.sqrt(lam + 0.25 * lam**2)
     corr = np.outer(lam, lam) * math.expm1(0.3 * math.log1p(0.25)) / np.outer(sd, sd)
     np.fill_diagonal(corr, 1.0)
     want = inv.pooling_summary(sd, corr, float(ndtri(0.9)))
@@ -203,27 +208,33 @@ def test_model_covariance_matches_the_library_formula():
 
 # -- bad input ---------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("call, name", [
-    (lambda: inv.newsvendor_normal(50, 0, 1, 1), "sd"),
-    (lambda: inv.newsvendor_normal(50, -3, 1, 1), "sd"),
-    (lambda: inv.newsvendor_normal(50, 8, 0, 1), "holding_cost"),
-    (lambda: inv.newsvendor_normal(50, 8, 1, 0), "stockout_cost"),
-    (lambda: inv.newsvendor_normal(float("nan"), 8, 1, 1), "mean"),
-    (lambda: inv.newsvendor_normal_cost(50, 8, 1, 1, float("inf")), "quantity"),
-    (lambda: inv.newsvendor_discrete({1: 0.5, 2: 0.4}, 1, 1), "sum to 1"),
-    (lambda: inv.newsvendor_discrete([], 1, 1), "empty"),
-    (lambda: inv.newsvendor_discrete([1, 2], 0, 1), "holding_cost"),
-    (lambda: inv.separate_safety_stock([3, 0, 2], 1.0), "sds[1]"),
-    (lambda: inv.pooled_safety_stock([3, -1], 0.0, 1.0), "sds[1]"),
-    (lambda: inv.pooled_safety_stock([1, 1], 0.0, -1.0), "z"),
-    (lambda: inv.pooled_safety_stock([1, 1, 1], [[1, .9, -.9], [.9, 1, .9], [-.9, .9, 1]], 1.0),
-     "positive semi-definite"),
-    (lambda: inv.pooled_safety_stock([1, 1, 1], -0.9, 1.0), "positive semi-definite"),
-    (lambda: inv.pooled_safety_stock([1, 1], [[1, .5], [.2, 1]], 1.0), "symmetric"),
-    (lambda: inv.pooled_safety_stock([1, 1], [[2, 0], [0, 2]], 1.0), "diagonal"),
-    (lambda: inv.pooled_safety_stock([1, 1], np.eye(3), 1.0), "2 x 2"),
-    (lambda: inv.pooled_safety_stock([1, 1], 1.5, 1.0), "corr"),
-])
+
+@pytest.mark.parametrize(
+    "call, name",
+    [
+        (lambda: inv.newsvendor_normal(50, 0, 1, 1), "sd"),
+        (lambda: inv.newsvendor_normal(50, -3, 1, 1), "sd"),
+        (lambda: inv.newsvendor_normal(50, 8, 0, 1), "holding_cost"),
+        (lambda: inv.newsvendor_normal(50, 8, 1, 0), "stockout_cost"),
+        (lambda: inv.newsvendor_normal(float("nan"), 8, 1, 1), "mean"),
+        (lambda: inv.newsvendor_normal_cost(50, 8, 1, 1, float("inf")), "quantity"),
+        (lambda: inv.newsvendor_discrete({1: 0.5, 2: 0.4}, 1, 1), "sum to 1"),
+        (lambda: inv.newsvendor_discrete([], 1, 1), "empty"),
+        (lambda: inv.newsvendor_discrete([1, 2], 0, 1), "holding_cost"),
+        (lambda: inv.separate_safety_stock([3, 0, 2], 1.0), "sds[1]"),
+        (lambda: inv.pooled_safety_stock([3, -1], 0.0, 1.0), "sds[1]"),
+        (lambda: inv.pooled_safety_stock([1, 1], 0.0, -1.0), "z"),
+        (
+            lambda: inv.pooled_safety_stock([1, 1, 1], [[1, 0.9, -0.9], [0.9, 1, 0.9], [-0.9, 0.9, 1]], 1.0),
+            "positive semi-definite",
+        ),
+        (lambda: inv.pooled_safety_stock([1, 1, 1], -0.9, 1.0), "positive semi-definite"),
+        (lambda: inv.pooled_safety_stock([1, 1], [[1, 0.5], [0.2, 1]], 1.0), "symmetric"),
+        (lambda: inv.pooled_safety_stock([1, 1], [[2, 0], [0, 2]], 1.0), "diagonal"),
+        (lambda: inv.pooled_safety_stock([1, 1], np.eye(3), 1.0), "2 x 2"),
+        (lambda: inv.pooled_safety_stock([1, 1], 1.5, 1.0), "corr"),
+    ],
+)
 def test_bad_input_names_the_parameter(call, name):
     with pytest.raises(ValueError, match=name.replace("[", r"\[").replace("]", r"\]")):
         call()
@@ -233,6 +244,7 @@ def test_docstring_examples_run():
     import doctest
 
     from supply.inventory import simulation
+
     for module in (inv, simulation):
         result = doctest.testmod(module)
         assert result.attempted > 0 and result.failed == 0, module.__name__

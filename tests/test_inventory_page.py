@@ -30,10 +30,13 @@ def ratio_value(at) -> float:
     return float(at.metric[0].value.rstrip("%"))
 
 
-@pytest.mark.parametrize("lang, title, metric", [
-    ("zh", "库存：拼单能减少多少库存", "平均库存：拼单 / 基线"),
-    ("en", "Inventory: what pooling removes", "Average stock: pooled / baseline"),
-])
+@pytest.mark.parametrize(
+    "lang, title, metric",
+    [
+        ("zh", "库存：拼单能减少多少库存", "平均库存：拼单 / 基线"),
+        ("en", "Inventory: what pooling removes", "Average stock: pooled / baseline"),
+    ],
+)
 def test_page_in_both_languages(app_env, lang, title, metric):
     at = open_app(lang, role="association", page=PAGE)
     assert_no_exception(at, f"inventory ({lang})")

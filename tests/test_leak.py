@@ -87,21 +87,28 @@ USERS = {
 # Every text input gets each of these in turn; every number input its min and its max.
 HOSTILE = [
     "' or '1'='1 '); drop table orders; -- \"; select * from read_csv('/etc/passwd') %_\\ "
-    "\x00\x01\x1b[31m\r\n\t控制 \u202eRTL \u200fمرحبا\u202d =HYPERLINK(\"http://x\")<script>",
+    '\x00\x01\x1b[31m\r\n\t控制 \u202eRTL \u200fمرحبا\u202d =HYPERLINK("http://x")<script>',
     "x" * 10_000,
     "CANARY-ORDER-B-direct",  # searching for another factory's order must find nothing
     "F0000002",
 ]
-PRIVATE = re.compile(r"(capacity|booked|idle|utili[sz]ation|qty|quantity|price|cost|value|on_hand|stock|"
-                     r"order_id|buyer_id|^sku$|pieces)", re.IGNORECASE)
-NUMBER = re.compile(r"(?<![A-Za-z0-9_.])(-?\d{1,3}(?:,\d{3})+(?:\.\d+)?|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)"
-                    r"(?:\s?([万亿KkMBT])(?![A-Za-z0-9]))?")
+PRIVATE = re.compile(
+    r"(capacity|booked|idle|utili[sz]ation|qty|quantity|price|cost|value|on_hand|stock|"
+    r"order_id|buyer_id|^sku$|pieces)",
+    re.IGNORECASE,
+)
+NUMBER = re.compile(
+    r"(?<![A-Za-z0-9_.])(-?\d{1,3}(?:,\d{3})+(?:\.\d+)?|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)"
+    r"(?:\s?([万亿KkMBT])(?![A-Za-z0-9]))?"
+)
 SUFFIX = {"万": 1e4, "亿": 1e8, "K": 1e3, "k": 1e3, "M": 1e6, "B": 1e9, "T": 1e12}
-COVERAGE: dict[str, dict] = defaultdict(lambda: {"pages": set(), "runs": 0, "exports": 0, "fuzzed": 0,
-                                                   "inputs": set()})
+COVERAGE: dict[str, dict] = defaultdict(
+    lambda: {"pages": set(), "runs": 0, "exports": 0, "fuzzed": 0, "inputs": set()}
+)
 
 
 # -- the canary snapshot -------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def leak_data(tiny_data, tmp_path_factory) -> Path:
@@ -115,20 +122,51 @@ def leak_data(tiny_data, tmp_path_factory) -> Path:
     n = fac.filter(~pl.col("association_member"))["factory_id"][0]
     week = base.as_of - dt.timedelta(days=base.as_of.weekday()) + dt.timedelta(weeks=2)
     school = store.read(base.snapshot_id, "schools")["school_id"][0]
-    capacity, orders, inventory = [store.read(base.snapshot_id, t) for t in ("capacity", "orders", "inventory")]
+    capacity, orders, inventory = [
+        store.read(base.snapshot_id, t) for t in ("capacity", "orders", "inventory")
+    ]
     rows_cap, rows_ord, rows_inv = [], [], []
     for fid, tag, big in ((b, "B", B_BIG), (n, "N", N_BIG)):
-        rows_cap.append({"factory_id": fid, "week_start": week, "category": "crystal",
-                         "capacity_pieces": big, "booked_pieces": big - 7})
-        for channel, buyer, sku, cat in (("direct", f"CANARY-BUYER-{tag}", f"CANARY-SKU-{tag}", "crystal"),
-                                         ("pooled", school, f"CANARY-POOLSKU-{tag}", "school_uniform")):
-            rows_ord.append({"order_id": f"CANARY-ORDER-{tag}-{channel}", "factory_id": fid, "buyer_id": buyer,
-                             "buyer_type": "wholesaler" if channel == "direct" else "school", "channel": channel,
-                             "category": cat, "sku": sku, "size": "130/64", "qty": big, "unit_price": 1.0,
-                             "order_date": base.as_of, "due_date": week + dt.timedelta(days=3 if channel == "direct" else 4),
-                             "status": "open"})
-        rows_inv.append({"factory_id": fid, "sku": f"CANARY-INV-{tag}", "size": "130/64",
-                         "as_of": dt.date(2026, 1, 5), "on_hand_pieces": big, "unit_cost": 1.0})
+        rows_cap.append(
+            {
+                "factory_id": fid,
+                "week_start": week,
+                "category": "crystal",
+                "capacity_pieces": big,
+                "booked_pieces": big - 7,
+            }
+        )
+        for channel, buyer, sku, cat in (
+            ("direct", f"CANARY-BUYER-{tag}", f"CANARY-SKU-{tag}", "crystal"),
+            ("pooled", school, f"CANARY-POOLSKU-{tag}", "school_uniform"),
+        ):
+            rows_ord.append(
+                {
+                    "order_id": f"CANARY-ORDER-{tag}-{channel}",
+                    "factory_id": fid,
+                    "buyer_id": buyer,
+                    "buyer_type": "wholesaler" if channel == "direct" else "school",
+                    "channel": channel,
+                    "category": cat,
+                    "sku": sku,
+                    "size": "130/64",
+                    "qty": big,
+                    "unit_price": 1.0,
+                    "order_date": base.as_of,
+                    "due_date": week + dt.timedelta(days=3 if channel == "direct" else 4),
+                    "status": "open",
+                }
+            )
+        rows_inv.append(
+            {
+                "factory_id": fid,
+                "sku": f"CANARY-INV-{tag}",
+                "size": "130/64",
+                "as_of": dt.date(2026, 1, 5),
+                "on_hand_pieces": big,
+                "unit_cost": 1.0,
+            }
+        )
     changed = {
         "capacity": pl.concat([capacity, pl.DataFrame(rows_cap, schema=capacity.schema)]),
         "orders": pl.concat([orders, pl.DataFrame(rows_ord, schema=orders.schema)]),
@@ -152,38 +190,63 @@ def forbidden_for(role: str, data: Path) -> dict:
         own_o = orders.filter(pl.col("factory_id") == A)
         own_i = inventory.filter(pl.col("factory_id") == A)
         other_o = orders.filter((pl.col("factory_id") != A) | pl.col("factory_id").is_null())
-        tokens = (set(other_o["order_id"]) - set(own_o["order_id"])) | \
-                 (set(other_o["buyer_id"]) - set(own_o["buyer_id"])) | \
-                 ((set(other_o["sku"]) | set(inventory.filter(pl.col("factory_id") != A)["sku"]))
-                  - set(own_o["sku"]) - set(own_i["sku"]))
+        tokens = (
+            (set(other_o["order_id"]) - set(own_o["order_id"]))
+            | (set(other_o["buyer_id"]) - set(own_o["buyer_id"]))
+            | (
+                (set(other_o["sku"]) | set(inventory.filter(pl.col("factory_id") != A)["sku"]))
+                - set(own_o["sku"])
+                - set(own_i["sku"])
+            )
+        )
         strangers = schools.filter(~pl.col("school_id").is_in(own_o["buyer_id"].to_list()))
         tokens |= set(strangers["school_id"]) | set(strangers["name"])
         outside = factories.filter(pl.col("factory_id") != A)
         bands = [B_BAND, N_BAND]
     elif role == "association":
-        members = factories.filter((pl.col("cluster_id") == "zhili") & pl.col("association_member"))["factory_id"]
-        visible = orders.filter(pl.col("factory_id").is_in(members.to_list())
-                                | ((pl.col("channel") == "pooled") & pl.col("factory_id").is_null()))
+        members = factories.filter((pl.col("cluster_id") == "zhili") & pl.col("association_member"))[
+            "factory_id"
+        ]
+        visible = orders.filter(
+            pl.col("factory_id").is_in(members.to_list())
+            | ((pl.col("channel") == "pooled") & pl.col("factory_id").is_null())
+        )
         pooled = visible.filter(pl.col("channel") == "pooled")
         direct = orders.filter(pl.col("channel") == "direct")
-        tokens = (set(orders["order_id"]) - set(visible["order_id"])) | \
-                 ((set(direct["buyer_id"]) | set(direct["sku"]) | set(inventory["sku"])
-                   | set(orders.filter(pl.col("channel") == "pooled")["sku"])) - set(pooled["buyer_id"]) - set(pooled["sku"]))
+        tokens = (set(orders["order_id"]) - set(visible["order_id"])) | (
+            (
+                set(direct["buyer_id"])
+                | set(direct["sku"])
+                | set(inventory["sku"])
+                | set(orders.filter(pl.col("channel") == "pooled")["sku"])
+            )
+            - set(pooled["buyer_id"])
+            - set(pooled["sku"])
+        )
         outside = factories.filter(~pl.col("factory_id").is_in(members.to_list()))
         bands = [N_BAND]
     else:
-        tokens = set(orders["order_id"]) | set(orders.filter(pl.col("buyer_type") != "school")["buyer_id"]) | \
-                 set(orders["sku"]) | set(inventory["sku"])
+        tokens = (
+            set(orders["order_id"])
+            | set(orders.filter(pl.col("buyer_type") != "school")["buyer_id"])
+            | set(orders["sku"])
+            | set(inventory["sku"])
+        )
         outside = factories
         bands = [B_BAND, N_BAND]
     tokens = {t for t in tokens if t}
     # Positive controls: what the role may see, so a walk that sees nothing cannot pass.
     own_ids = set(orders.filter(pl.col("factory_id") == A)["order_id"]) if role == "factory" else set()
-    return {"tokens": tokens, "bands": bands, "own_ids": own_ids,
-            "factory_names": set(outside["factory_id"]) | set(outside["name"])}
+    return {
+        "tokens": tokens,
+        "bands": bands,
+        "own_ids": own_ids,
+        "factory_names": set(outside["factory_id"]) | set(outside["name"]),
+    }
 
 
 # -- collecting everything a run shows ----------------------------------------------------
+
 
 class Seen:
     """Everything one run put on screen or into a download."""
@@ -283,10 +346,16 @@ class Seen:
                         self.text(where, v)
                 elif field.type == FieldDescriptor.TYPE_BYTES:
                     self.arrow(where, v)
-                elif field.type in (FieldDescriptor.TYPE_DOUBLE, FieldDescriptor.TYPE_FLOAT,
-                                    FieldDescriptor.TYPE_INT64, FieldDescriptor.TYPE_INT32,
-                                    FieldDescriptor.TYPE_UINT64, FieldDescriptor.TYPE_UINT32,
-                                    FieldDescriptor.TYPE_SINT64, FieldDescriptor.TYPE_SINT32):
+                elif field.type in (
+                    FieldDescriptor.TYPE_DOUBLE,
+                    FieldDescriptor.TYPE_FLOAT,
+                    FieldDescriptor.TYPE_INT64,
+                    FieldDescriptor.TYPE_INT32,
+                    FieldDescriptor.TYPE_UINT64,
+                    FieldDescriptor.TYPE_UINT32,
+                    FieldDescriptor.TYPE_SINT64,
+                    FieldDescriptor.TYPE_SINT32,
+                ):
                     if field.name not in ("id", "height", "width", "step", "max", "min", "index"):
                         self.value(where, v)
 
@@ -295,6 +364,7 @@ class Seen:
         where = f"{where} download {name}"
         if payload[:2] == b"PK":  # XLSX
             from openpyxl import load_workbook
+
             book = load_workbook(io.BytesIO(payload), read_only=True, data_only=True)
             for sheet in book.worksheets:
                 rows = [list(r) for r in sheet.iter_rows(values_only=True)]
@@ -322,10 +392,16 @@ class Seen:
         if not rows:
             return
         # the header is the first row of only text cells (an XLSX may carry a title above it)
-        start = next((i for i, r in enumerate(rows[:3]) if all(isinstance(c, str) or c is None for c in r)
-                      and sum(c is not None for c in r) > 1), 0)
+        start = next(
+            (
+                i
+                for i, r in enumerate(rows[:3])
+                if all(isinstance(c, str) or c is None for c in r) and sum(c is not None for c in r) > 1
+            ),
+            0,
+        )
         header = [str(c) if c is not None else "" for c in rows[start]]
-        body = rows[start + 1:]
+        body = rows[start + 1 :]
         self.tables.append((where, header, body))
         for row in rows:
             for v in row:
@@ -351,13 +427,27 @@ def downloads(monkeypatch):
     def add(self, data, mimetype, coordinates, file_name=None, is_for_static_download=False):
         payload = data if isinstance(data, bytes) else str(data).encode("utf-8")
         captured.append((payload, mimetype, file_name))
-        return original_add(self, data, mimetype, coordinates, file_name=file_name,
-                            is_for_static_download=is_for_static_download)
+        return original_add(
+            self,
+            data,
+            mimetype,
+            coordinates,
+            file_name=file_name,
+            is_for_static_download=is_for_static_download,
+        )
 
     def add_deferred(self, data_callable, mimetype, coordinates, file_name=None, **kw):
         data = data_callable()
-        payload = data if isinstance(data, bytes) else data.encode("utf-8") if isinstance(data, str) else data.read()
-        captured.append((payload if isinstance(payload, bytes) else payload.encode("utf-8"), mimetype, file_name))
+        payload = (
+            data
+            if isinstance(data, bytes)
+            else data.encode("utf-8")
+            if isinstance(data, str)
+            else data.read()
+        )
+        captured.append(
+            (payload if isinstance(payload, bytes) else payload.encode("utf-8"), mimetype, file_name)
+        )
         return original_deferred(self, data_callable, mimetype, coordinates, file_name=file_name, **kw)
 
     monkeypatch.setattr(MediaFileManager, "add", add)
@@ -367,10 +457,24 @@ def downloads(monkeypatch):
 
 # -- the checks ----------------------------------------------------------------------------
 
+
 def _private_headers() -> set[str]:
     """Raw and translated headers of private columns (rule 3)."""
-    names = {"capacity_pieces", "booked_pieces", "idle_pieces", "utilisation", "qty", "unit_price",
-             "value", "value_cny", "on_hand_pieces", "unit_cost", "order_id", "buyer_id", "sku"}
+    names = {
+        "capacity_pieces",
+        "booked_pieces",
+        "idle_pieces",
+        "utilisation",
+        "qty",
+        "unit_price",
+        "value",
+        "value_cny",
+        "on_hand_pieces",
+        "unit_cost",
+        "order_id",
+        "buyer_id",
+        "sku",
+    }
     for key, pair in CATALOGUE.items():
         parts = key.split(".")
         if len(parts) >= 3 and parts[-2] in ("col", "tip", "kpi", "metric") and PRIVATE.search(parts[-1]):
@@ -393,9 +497,14 @@ def _names_regex(names: set[str]) -> re.Pattern:
 def leaks(seen: Seen, rule: dict) -> list[str]:
     """Every breach of the three rules in what a run showed."""
     found = []
-    token_re = rule.setdefault("_token_re", re.compile(
-        r"(?<![A-Za-z0-9])(" + "|".join(re.escape(t) for t in sorted(rule["tokens"], key=len, reverse=True))
-        + r")(?![0-9])"))
+    token_re = rule.setdefault(
+        "_token_re",
+        re.compile(
+            r"(?<![A-Za-z0-9])("
+            + "|".join(re.escape(t) for t in sorted(rule["tokens"], key=len, reverse=True))
+            + r")(?![0-9])"
+        ),
+    )
     name_re = rule.setdefault("_name_re", _names_regex(rule["factory_names"]))
     for where, text in seen.strings:  # 1. identifiers
         m = token_re.search(text)
@@ -414,7 +523,9 @@ def leaks(seen: Seen, rule: dict) -> list[str]:
                 found.append(f"{where}: {hit!r} shown with private columns {[header[i] for i in private]}")
     for where, record in seen.records:
         flat = {k: v for k, v in record.items() if not isinstance(v, (dict, list))}
-        hit = next((m.group(0) for v in flat.values() if isinstance(v, str) for m in [name_re.search(v)] if m), None)
+        hit = next(
+            (m.group(0) for v in flat.values() if isinstance(v, str) for m in [name_re.search(v)] if m), None
+        )
         if hit and any(_is_private(k) and v not in (None, "", 0) for k, v in flat.items()):
             found.append(f"{where}: map/JSON record names {hit!r} with private fields {sorted(flat)}")
     for where, spec in seen.charts:
@@ -472,7 +583,9 @@ ROLE_RUNS = [("factory", "zh"), ("association", "zh"), ("planner", "en")]
 
 
 @pytest.mark.parametrize("role,lang", ROLE_RUNS, ids=[f"{r}-{lang}" for r, lang in ROLE_RUNS])
-def test_no_page_shows_data_outside_the_viewers_scope(leak_data, tmp_path, monkeypatch, downloads, role, lang):
+def test_no_page_shows_data_outside_the_viewers_scope(
+    leak_data, tmp_path, monkeypatch, downloads, role, lang
+):
     monkeypatch.setenv("SUPPLY_DATA", str(leak_data))
     monkeypatch.setenv("SUPPLY_USERS", str(write_users(tmp_path / "users.toml", *USERS.values())))
     monkeypatch.chdir(ROOT)
@@ -495,7 +608,6 @@ def test_no_page_shows_data_outside_the_viewers_scope(leak_data, tmp_path, monke
         _note_positives(cov, seen, rule)
         cov["fuzzed"] += fuzz(at, role, where, rule, downloads)
         cov["inputs"] |= {f"{spec.key}:{w.key or w.label}" for kind in _inputs(at) for w in kind}
-
 
     _assert_positives(role, cov)
 
@@ -523,14 +635,30 @@ def test_the_canaries_would_be_caught(leak_data):
     rule = forbidden_for("factory", leak_data)
     store = Store(leak_data)
     b_name = store.read("canary", "factories").filter(
-        pl.col("factory_id") == store.read("canary", "orders").filter(
-            pl.col("order_id") == "CANARY-ORDER-B-direct")["factory_id"][0])["name"][0]
+        pl.col("factory_id")
+        == store.read("canary", "orders").filter(pl.col("order_id") == "CANARY-ORDER-B-direct")["factory_id"][
+            0
+        ]
+    )["name"][0]
     seen = Seen()
     seen.text("t", "订单 CANARY-ORDER-B-direct")
     seen.text("t", f"产能 {B_BIG / 1e8:,.2f}亿 件")
     seen.tables.append(("t", ["工厂", "产能（件）"], [[b_name, 120]]))
-    seen.json("t", {"data": [{"type": "bar", "x": [b_name], "y": {"bdata": base64.b64encode(
-        np.array([1.0], dtype="f8").tobytes()).decode(), "dtype": "f8"}}]})
+    seen.json(
+        "t",
+        {
+            "data": [
+                {
+                    "type": "bar",
+                    "x": [b_name],
+                    "y": {
+                        "bdata": base64.b64encode(np.array([1.0], dtype="f8").tobytes()).decode(),
+                        "dtype": "f8",
+                    },
+                }
+            ]
+        },
+    )
     seen.charts.append(("t", json.dumps({"x": [b_name]}, ensure_ascii=False)))
     found = leaks(seen, rule)
     assert len(found) == 4, found
@@ -546,7 +674,9 @@ def _public_only(name: str) -> Seen:
 
 def test_every_page_file_is_in_the_navigation():
     """A page file outside supply/nav.PAGES would escape this test (and the router)."""
-    files = {p.relative_to(ROOT).as_posix() for p in (ROOT / "app_pages").glob("*.py") if p.name != "__init__.py"}
+    files = {
+        p.relative_to(ROOT).as_posix() for p in (ROOT / "app_pages").glob("*.py") if p.name != "__init__.py"
+    }
     assert files == {p.file for p in PAGES}
 
 
@@ -558,7 +688,9 @@ def test_coverage_summary():
     for role, cov in COVERAGE.items():
         expected = {p.key for p in pages_for(role)}
         assert cov["pages"] == expected, (role, expected - cov["pages"])
-        lines.append(f"{role}: {len(cov['pages'])} pages, {cov['runs']} page runs, "
-                     f"{cov['exports']} download payloads, {cov['fuzzed']} fuzz runs over "
-                     f"inputs {sorted(cov['inputs'])}")
+        lines.append(
+            f"{role}: {len(cov['pages'])} pages, {cov['runs']} page runs, "
+            f"{cov['exports']} download payloads, {cov['fuzzed']} fuzz runs over "
+            f"inputs {sorted(cov['inputs'])}"
+        )
     print("\nleak coverage: " + "; ".join(lines))

@@ -40,9 +40,11 @@ def assert_frame_close(left: pl.DataFrame, right: pl.DataFrame, on: str, cols: l
 @pytest.fixture(scope="module")
 def dbs(tiny_snapshot):
     """Planner, association (Zhili) and admin connections over the newest tiny snapshot."""
-    out = {"planner": connect(tiny_snapshot, Viewer("planner")),
-           "association": connect(tiny_snapshot, Viewer("association", cluster_id="zhili")),
-           "admin": connect(tiny_snapshot, Viewer("admin"))}
+    out = {
+        "planner": connect(tiny_snapshot, Viewer("planner")),
+        "association": connect(tiny_snapshot, Viewer("association", cluster_id="zhili")),
+        "admin": connect(tiny_snapshot, Viewer("admin")),
+    }
     yield out
     for db in out.values():
         db.close()
@@ -58,18 +60,33 @@ def edge_data(tiny_data, tmp_path_factory):
     store = Store(path)
     base = store.latest()
     factories = store.read(base.snapshot_id, "factories")
-    fixes = {"F0000001": (float("nan"), 30.8),        # missing
-             "F0000002": (200.0, 30.0),               # not a longitude
-             "F0000003": (0.0, 0.0),                  # outside China
-             "F0000004": (120.075, 29.306)}           # in Yiwu, recorded in Wuxing
-    lon = [fixes.get(f, (x, y))[0] for f, x, y in zip(factories["factory_id"], factories["lon"], factories["lat"])]
-    lat = [fixes.get(f, (x, y))[1] for f, x, y in zip(factories["factory_id"], factories["lon"], factories["lat"])]
+    fixes = {
+        "F0000001": (float("nan"), 30.8),  # missing
+        "F0000002": (200.0, 30.0),  # not a longitude
+        "F0000003": (0.0, 0.0),  # outside China
+        "F0000004": (120.075, 29.306),
+    }  # in Yiwu, recorded in Wuxing
+    lon = [
+        fixes.get(f, (x, y))[0]
+        for f, x, y in zip(factories["factory_id"], factories["lon"], factories["lat"])
+    ]
+    lat = [
+        fixes.get(f, (x, y))[1]
+        for f, x, y in zip(factories["factory_id"], factories["lon"], factories["lat"])
+    ]
     jinjiang = factories.filter(pl.col("cluster_id") == "jinjiang")["factory_id"].head(2).to_list()
     capacity = store.read(base.snapshot_id, "capacity").with_columns(
-        category=pl.when(pl.col("factory_id").is_in(jinjiang)).then(pl.lit("crystal")).otherwise(pl.col("category")))
-    store.derive(base, {"factories": factories.with_columns(lon=pl.Series(lon), lat=pl.Series(lat)),
-                        "capacity": capacity},
-                 as_of=dt.date(2026, 7, 6), snapshot_id="edge-2026-07-06", source={"kind": "test"})
+        category=pl.when(pl.col("factory_id").is_in(jinjiang))
+        .then(pl.lit("crystal"))
+        .otherwise(pl.col("category"))
+    )
+    store.derive(
+        base,
+        {"factories": factories.with_columns(lon=pl.Series(lon), lat=pl.Series(lat)), "capacity": capacity},
+        as_of=dt.date(2026, 7, 6),
+        snapshot_id="edge-2026-07-06",
+        source={"kind": "test"},
+    )
     return path
 
 
@@ -83,10 +100,12 @@ def edge_planner(edge_data):
 
 # -- location quotient and concentration on hand-made data ---------------------------------
 
+
 def test_location_quotient_on_a_hand_made_example():
     # County A makes 20 of x and 20 of y; county B makes 60 of y. All data: x 20, y 80, total 100.
-    frame = pl.DataFrame({"adcode": ["A", "A", "B"], "category": ["x", "y", "y"],
-                          "capacity_pieces": [20.0, 20.0, 60.0]})
+    frame = pl.DataFrame(
+        {"adcode": ["A", "A", "B"], "category": ["x", "y", "y"], "capacity_pieces": [20.0, 20.0, 60.0]}
+    )
     lq = {(r["adcode"], r["category"]): r for r in analytics.location_quotients(frame).iter_rows(named=True)}
     assert lq[("A", "x")]["lq"] == pytest.approx((20 / 40) / (20 / 100))  # 2.5
     assert lq[("A", "y")]["lq"] == pytest.approx((20 / 40) / (80 / 100))  # 0.625
@@ -98,17 +117,37 @@ def test_location_quotient_on_a_hand_made_example():
 
 
 def test_a_suppressed_county_is_withheld_and_left_out_of_the_reference():
-    base = pl.DataFrame({"adcode": ["A", "A", "B"], "category": ["x", "y", "y"],
-                         "capacity_pieces": [20.0, 20.0, 60.0], "suppressed": [False] * 3})
-    with_c = pl.concat([base, pl.DataFrame({"adcode": ["C", "C"], "category": ["x", "y"],
-                                            "capacity_pieces": [None, 500.0], "suppressed": [True, False]})])
+    base = pl.DataFrame(
+        {
+            "adcode": ["A", "A", "B"],
+            "category": ["x", "y", "y"],
+            "capacity_pieces": [20.0, 20.0, 60.0],
+            "suppressed": [False] * 3,
+        }
+    )
+    with_c = pl.concat(
+        [
+            base,
+            pl.DataFrame(
+                {
+                    "adcode": ["C", "C"],
+                    "category": ["x", "y"],
+                    "capacity_pieces": [None, 500.0],
+                    "suppressed": [True, False],
+                }
+            ),
+        ]
+    )
     out = analytics.location_quotients(with_c)
     c = out.filter(pl.col("adcode") == "C")
     assert c["lq"].to_list() == [None, None] and c["value"].to_list() == [None, None]
     assert c["suppressed"].all() and not c["strong"].any()
-    assert_frame_close(out.filter(pl.col("adcode") != "C").with_columns(k=pl.col("adcode") + pl.col("category")),
-                       analytics.location_quotients(base).with_columns(k=pl.col("adcode") + pl.col("category")),
-                       on="k", cols=["lq"])
+    assert_frame_close(
+        out.filter(pl.col("adcode") != "C").with_columns(k=pl.col("adcode") + pl.col("category")),
+        analytics.location_quotients(base).with_columns(k=pl.col("adcode") + pl.col("category")),
+        on="k",
+        cols=["lq"],
+    )
 
 
 def test_hhi_of_shares():
@@ -120,21 +159,41 @@ def test_hhi_of_shares():
 
 def test_concentration_query_matches_python(dbs, tiny_store, tiny_snapshot):
     cap = tiny_store.read(tiny_snapshot.snapshot_id, "capacity").filter(
-        (pl.col("week_start") >= WEEK_FROM) & (pl.col("week_start") < WEEK_TO))
+        (pl.col("week_start") >= WEEK_FROM) & (pl.col("week_start") < WEEK_TO)
+    )
     fac = tiny_store.read(tiny_snapshot.snapshot_id, "factories")
-    per_factory = cap.group_by("factory_id").agg(pl.col("capacity_pieces").sum()).join(
-        fac.select("factory_id", "cluster_id"), on="factory_id")
-    expected = pl.DataFrame([
-        {"cluster_id": cid, "hhi_capacity": analytics.hhi(g["capacity_pieces"].to_list()),
-         "hhi_employees": analytics.hhi(fac.filter(pl.col("cluster_id") == cid)["employees"].to_list())}
-        for (cid,), g in per_factory.group_by("cluster_id")])
+    per_factory = (
+        cap.group_by("factory_id")
+        .agg(pl.col("capacity_pieces").sum())
+        .join(fac.select("factory_id", "cluster_id"), on="factory_id")
+    )
+    expected = pl.DataFrame(
+        [
+            {
+                "cluster_id": cid,
+                "hhi_capacity": analytics.hhi(g["capacity_pieces"].to_list()),
+                "hhi_employees": analytics.hhi(
+                    fac.filter(pl.col("cluster_id") == cid)["employees"].to_list()
+                ),
+            }
+            for (cid,), g in per_factory.group_by("cluster_id")
+        ]
+    )
     admin = dbs["admin"].run("cluster_concentration", week_from=WEEK_FROM, week_to=WEEK_TO)
-    assert_frame_close(admin.select("cluster_id", "hhi_capacity", "hhi_employees"), expected, "cluster_id",
-                       ["hhi_capacity", "hhi_employees"])
+    assert_frame_close(
+        admin.select("cluster_id", "hhi_capacity", "hhi_employees"),
+        expected,
+        "cluster_id",
+        ["hhi_capacity", "hhi_employees"],
+    )
     planner = dbs["planner"].run("cluster_concentration", week_from=WEEK_FROM, week_to=WEEK_TO)
     assert planner["hhi_capacity"].null_count() == planner.height  # no per-factory capacity for planners
-    assert_frame_close(planner.select("cluster_id", "hhi_employees"), expected.drop("hhi_capacity"),
-                       "cluster_id", ["hhi_employees"])
+    assert_frame_close(
+        planner.select("cluster_id", "hhi_employees"),
+        expected.drop("hhi_capacity"),
+        "cluster_id",
+        ["hhi_employees"],
+    )
 
 
 def test_add_change_and_sorting():
@@ -151,9 +210,12 @@ def test_add_change_and_sorting():
 
 # -- the map queries on the tiny demo ---------------------------------------------------------
 
+
 def test_county_analytics_on_the_demo_match_the_definition(dbs):
     cap = dbs["planner"].run("county_capacity_by_category", week_from=WEEK_FROM, week_to=WEEK_TO)
-    totals = dbs["planner"].run("county_factory_totals", category=None, emp_min=None, emp_max=None, member=None)
+    totals = dbs["planner"].run(
+        "county_factory_totals", category=None, emp_min=None, emp_max=None, member=None
+    )
     table = analytics.county_table(totals, cap, geo.places_frame(totals["adcode"]), None, "childrens_wear")
     assert table["factories"].sum() == 150 and table.height == 7
     # Recompute Zhili's LQ in children's wear straight from the definition.
@@ -201,23 +263,38 @@ def test_points_show_capacity_only_where_the_viewer_may_see_it(dbs):
 
 def test_point_filters(dbs):
     kw = dict(week_from=WEEK_FROM, week_to=WEEK_TO)
-    got = dbs["planner"].run("map_factory_points", **kw, **{**ANY, "cluster_id": "zhili", "emp_min": 20,
-                                                           "emp_max": 99, "member": True, "category": "school_uniform",
-                                                           "exclude_ids": ["F0000001", "F0000002"]})
+    got = dbs["planner"].run(
+        "map_factory_points",
+        **kw,
+        **{
+            **ANY,
+            "cluster_id": "zhili",
+            "emp_min": 20,
+            "emp_max": 99,
+            "member": True,
+            "category": "school_uniform",
+            "exclude_ids": ["F0000001", "F0000002"],
+        },
+    )
     assert got.height > 0
     assert (got["cluster_id"] == "zhili").all() and got["association_member"].all()
     assert got["employees"].is_between(20, 99).all() and (got["category"] == "school_uniform").all()
     assert not set(got["factory_id"]) & {"F0000001", "F0000002"}
-    extent = dbs["planner"].run("map_filter_extent", **{**ANY, "cluster_id": "zhili", "exclude_ids": ["F0000001"]})
+    extent = dbs["planner"].run(
+        "map_filter_extent", **{**ANY, "cluster_id": "zhili", "exclude_ids": ["F0000001"]}
+    )
     all_zhili = dbs["planner"].run("map_factory_points", **kw, **{**ANY, "cluster_id": "zhili"})
     assert extent["factories"][0] == all_zhili.height - 1
 
 
 def test_density_cells_count_each_factory_once_in_its_nearest_hexagon(dbs):
     cell_km, lat0 = 2.0, 30.8
-    cells = dbs["planner"].run("map_density_cells", cell_km=cell_km, lat0=lat0, **{**ANY, "cluster_id": "zhili"})
-    points = dbs["planner"].run("map_factory_points", week_from=WEEK_FROM, week_to=WEEK_TO,
-                                **{**ANY, "cluster_id": "zhili"})
+    cells = dbs["planner"].run(
+        "map_density_cells", cell_km=cell_km, lat0=lat0, **{**ANY, "cluster_id": "zhili"}
+    )
+    points = dbs["planner"].run(
+        "map_factory_points", week_from=WEEK_FROM, week_to=WEEK_TO, **{**ANY, "cluster_id": "zhili"}
+    )
     assert cells["factories"].sum() == points.height
     kx = 111.320 * math.cos(math.radians(lat0))
     px, py = points["lon"].to_numpy() * kx, points["lat"].to_numpy() * 110.574
@@ -235,6 +312,7 @@ def test_density_cells_count_each_factory_once_in_its_nearest_hexagon(dbs):
 
 # -- the pure deck builder -------------------------------------------------------------------
 
+
 def _county_table(db):
     cap = db.run("county_capacity_by_category", week_from=WEEK_FROM, week_to=WEEK_TO)
     totals = db.run("county_factory_totals", category=None, emp_min=None, emp_max=None, member=None)
@@ -242,13 +320,26 @@ def _county_table(db):
 
 
 def test_deck_layers_legend_and_no_basemap(dbs):
-    points = dbs["planner"].run("map_factory_points", week_from=WEEK_FROM, week_to=WEEK_TO,
-                                **{**ANY, "cluster_id": "zhili"})
-    deck, legend = maps.build_map(lang="zh", points=points, counties=_county_table(dbs["planner"]), metric="lq",
-                                  lq_category="childrens_wear", outlines={"zhili": ["330502"]},
-                                  cluster_names={"zhili": "织里"}, size_by="employees")
-    assert [layer.id for layer in deck.layers] == ["provinces", "counties", "choropleth", "cluster-outline",
-                                                   "factories"]
+    points = dbs["planner"].run(
+        "map_factory_points", week_from=WEEK_FROM, week_to=WEEK_TO, **{**ANY, "cluster_id": "zhili"}
+    )
+    deck, legend = maps.build_map(
+        lang="zh",
+        points=points,
+        counties=_county_table(dbs["planner"]),
+        metric="lq",
+        lq_category="childrens_wear",
+        outlines={"zhili": ["330502"]},
+        cluster_names={"zhili": "织里"},
+        size_by="employees",
+    )
+    assert [layer.id for layer in deck.layers] == [
+        "provinces",
+        "counties",
+        "choropleth",
+        "cluster-outline",
+        "factories",
+    ]
     spec = json.loads(deck.to_json())
     assert spec["mapStyle"] == "__MAP_STYLE__" and "mapProvider" not in spec  # no tile server
     assert "cartocdn" not in deck.to_json()
@@ -262,12 +353,20 @@ def test_deck_layers_legend_and_no_basemap(dbs):
     assert json.loads(with_tiles.to_json())["mapProvider"] == "carto"
 
 
-@pytest.mark.parametrize("lang,words", [("zh", ("员工", "工厂", "家")), ("en", ("employees", "factories", "member"))])
+@pytest.mark.parametrize(
+    "lang,words", [("zh", ("员工", "工厂", "家")), ("en", ("employees", "factories", "member"))]
+)
 def test_tooltips_are_written_in_the_chosen_language(dbs, lang, words):
-    points = dbs["planner"].run("map_factory_points", week_from=WEEK_FROM, week_to=WEEK_TO,
-                                **{**ANY, "cluster_id": "zhili"})
-    deck, _ = maps.build_map(lang=lang, points=points.head(20), counties=_county_table(dbs["planner"]),
-                             metric="factories", outlines={"zhili": ["330502"]})
+    points = dbs["planner"].run(
+        "map_factory_points", week_from=WEEK_FROM, week_to=WEEK_TO, **{**ANY, "cluster_id": "zhili"}
+    )
+    deck, _ = maps.build_map(
+        lang=lang,
+        points=points.head(20),
+        counties=_county_table(dbs["planner"]),
+        metric="factories",
+        outlines={"zhili": ["330502"]},
+    )
     by_id = {layer.id: layer for layer in deck.layers}
     factory = by_id["factories"].data[0]
     county = by_id["choropleth"].data["features"][0]["properties"]
@@ -286,13 +385,22 @@ def test_density_layer_and_suppressed_counties_in_grey(edge_planner):
     table = _county_table(edge_planner)
     assert table["suppressed"].any()
     cells = edge_planner.run("map_density_cells", cell_km=3.0, lat0=30.8, **ANY)
-    deck, legend = maps.build_map(lang="en", cells=cells, cell_km=3.0, lat0=30.8, counties=table,
-                                  metric="capacity_pieces", outlines={"zhili": ["330502"]})
+    deck, legend = maps.build_map(
+        lang="en",
+        cells=cells,
+        cell_km=3.0,
+        lat0=30.8,
+        counties=table,
+        metric="capacity_pieces",
+        outlines={"zhili": ["330502"]},
+    )
     ids = [layer.id for layer in deck.layers]
     assert "density" in ids and "factories" not in ids
     assert legend.density and not legend.categories and legend.density_title == "Hexagon colour = factories"
-    feats = {f["properties"]["adcode"]: f["properties"] for f in
-             next(layer for layer in deck.layers if layer.id == "choropleth").data["features"]}
+    feats = {
+        f["properties"]["adcode"]: f["properties"]
+        for f in next(layer for layer in deck.layers if layer.id == "choropleth").data["features"]
+    }
     for row in table.iter_rows(named=True):
         colour = feats[row["adcode"]]["colour"][:3]
         if row["suppressed"]:
@@ -311,11 +419,16 @@ def test_cell_size_and_view_follow_the_extent():
 
 # -- bad coordinates ---------------------------------------------------------------------------
 
+
 def test_bad_coordinates_are_listed_with_a_reason(edge_planner):
     problems = analytics.bad_coordinates(edge_planner.run("factory_coordinates"))
     reasons = dict(zip(problems["factory_id"], problems["reason"]))
-    assert reasons == {"F0000001": "missing", "F0000002": "invalid", "F0000003": "outside_china",
-                       "F0000004": "other_county"}
+    assert reasons == {
+        "F0000001": "missing",
+        "F0000002": "invalid",
+        "F0000003": "outside_china",
+        "F0000004": "other_county",
+    }
     assert problems.filter(pl.col("factory_id") == "F0000004")["found_adcode"][0] == "330782"
     assert problems.filter(~pl.col("drawn"))["factory_id"].to_list() == ["F0000001", "F0000002", "F0000003"]
     # a missing coordinate is never drawn, even when nobody excludes it
@@ -324,26 +437,35 @@ def test_bad_coordinates_are_listed_with_a_reason(edge_planner):
 
 # -- the page --------------------------------------------------------------------------------
 
+
 def _deck_specs(at) -> list[dict]:
     return [json.loads(e.proto.json) for e in at.get("deck_gl_json_chart")]
 
 
-@pytest.mark.parametrize("lang,county_col,title", [("zh", "县（区、市）", "产业带地图"), ("en", "County", "Cluster map")])
+@pytest.mark.parametrize(
+    "lang,county_col,title", [("zh", "县（区、市）", "产业带地图"), ("en", "County", "Cluster map")]
+)
 def test_map_page_shows_the_deck_and_the_county_table(app_env, lang, county_col, title):
     at = open_app(lang, role="planner", page=MAP_PAGE)
     assert_no_exception(at, f"map ({lang})")
     assert at.title[0].value == title
     specs = _deck_specs(at)
     assert len(specs) == 1
-    assert {"provinces", "choropleth", "cluster-outline", "factories"} <= {layer["id"] for layer in specs[0]["layers"]}
+    assert {"provinces", "choropleth", "cluster-outline", "factories"} <= {
+        layer["id"] for layer in specs[0]["layers"]
+    }
     tables = [d.value for d in at.dataframe]
     county_tables = [t for t in tables if county_col in t.columns and len(t) == 7]
     assert county_tables, [list(t.columns) for t in tables]
     assert any("LQ" in latex.value for latex in at.latex)  # the formula is in the page help
     tips = json.dumps(specs[0], ensure_ascii=False)
     assert ("员工" in tips) == (lang == "zh") and ("employees" in tips) == (lang == "en")
-    assert not any("周产能" in x or "weekly capacity" in x for x in
-                   [r["tip_3"] for layer in specs[0]["layers"] if layer["id"] == "factories" for r in layer["data"]])
+    assert not any(
+        "周产能" in x or "weekly capacity" in x
+        for x in [
+            r["tip_3"] for layer in specs[0]["layers"] if layer["id"] == "factories" for r in layer["data"]
+        ]
+    )
 
 
 def test_map_page_widgets_switch_layers_and_sort(app_env):
@@ -366,6 +488,7 @@ def test_map_page_widgets_switch_layers_and_sort(app_env):
 
 def test_map_page_lists_bad_coordinates_and_suppressed_counties(edge_data, monkeypatch):
     from pathlib import Path
+
     monkeypatch.setenv("SUPPLY_DATA", str(edge_data))
     monkeypatch.chdir(Path(__file__).resolve().parent.parent)
     at = open_app("en", role="planner", page=MAP_PAGE)

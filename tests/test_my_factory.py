@@ -46,8 +46,9 @@ def test_a_save_changes_only_this_factorys_capacity(own_data):
     store = Store(own_data)
     base = store.latest()
     future = _future(store)
-    edits = future.head(2).select("week_start", "category",
-                                  (pl.col("booked_pieces") + 1000).alias("capacity_pieces"))
+    edits = future.head(2).select(
+        "week_start", "category", (pl.col("booked_pieces") + 1000).alias("capacity_pieces")
+    )
     result = my_factory.save_capacity(store, FID, edits, "wang", "en")
     assert result.errors == [] and result.changed == 2
     new = result.snapshot
@@ -59,9 +60,13 @@ def test_a_save_changes_only_this_factorys_capacity(own_data):
     after = store.read(new.snapshot_id, "capacity")
     assert after.height == before.height
     diff = after.join(before, on=["factory_id", "week_start", "category"], suffix="_old").filter(
-        pl.col("capacity_pieces") != pl.col("capacity_pieces_old"))
+        pl.col("capacity_pieces") != pl.col("capacity_pieces_old")
+    )
     assert diff["factory_id"].unique().to_list() == [FID] and diff.height == 2
-    assert diff.sort("week_start")["capacity_pieces"].to_list() == edits.sort("week_start")["capacity_pieces"].to_list()
+    assert (
+        diff.sort("week_start")["capacity_pieces"].to_list()
+        == edits.sort("week_start")["capacity_pieces"].to_list()
+    )
     # saving the same values again writes nothing
     assert my_factory.save_capacity(store, FID, edits, "wang", "en") == my_factory.SaveResult(None, 0, [])
 
@@ -104,8 +109,15 @@ def test_started_weeks_and_other_factories_rows_cannot_be_edited(own_data):
 def test_the_export_log_is_append_only_and_for_admins(tmp_path):
     owner = Viewer("factory", factory_id=FID, user="wang")
     for fmt in ("csv", "xlsx"):
-        audit.log_export(tmp_path, owner, report="orders", fmt=fmt, snapshot_id="s1", rows=7,
-                         file_name=f"orders_F0000001_s1.{fmt}")
+        audit.log_export(
+            tmp_path,
+            owner,
+            report="orders",
+            fmt=fmt,
+            snapshot_id="s1",
+            rows=7,
+            file_name=f"orders_F0000001_s1.{fmt}",
+        )
     lines = (tmp_path / "audit" / "exports.jsonl").read_text(encoding="utf-8").splitlines()
     assert [json.loads(line)["format"] for line in lines] == ["csv", "xlsx"]
     with open(tmp_path / "audit" / "exports.jsonl", "a", encoding="utf-8") as fh:
@@ -153,15 +165,20 @@ def test_the_page_saves_edits_and_logs_exports(own_data, monkeypatch):
     future = _future(store)
     target = int(future["booked_pieces"][0]) + 777
     at.session_state["my_factory_capacity_editor"] = {
-        "edited_rows": {0: {"capacity_pieces": target}}, "added_rows": [], "deleted_rows": []}
+        "edited_rows": {0: {"capacity_pieces": target}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
     at.button(key="my_factory_save").click().run()
     assert not at.exception
     new = store.latest()
     assert new.snapshot_id != first and any("Saved as new snapshot" in s.value for s in at.success)
     assert at.session_state["snapshot"] == new.snapshot_id  # the sidebar moved to the new snapshot
     saved = store.read(new.snapshot_id, "capacity").filter(
-        (pl.col("factory_id") == FID) & (pl.col("week_start") == future["week_start"][0])
-        & (pl.col("category") == future["category"][0]))
+        (pl.col("factory_id") == FID)
+        & (pl.col("week_start") == future["week_start"][0])
+        & (pl.col("category") == future["category"][0])
+    )
     assert saved["capacity_pieces"].to_list() == [target]
     # a download is logged with who, what, snapshot and rows
     at.get("download_button")[2].click().run()  # orders CSV
@@ -169,7 +186,12 @@ def test_the_page_saves_edits_and_logs_exports(own_data, monkeypatch):
     assert log.height == 1
     rec = log.row(0, named=True)
     assert (rec["user"], rec["role"], rec["factory_id"], rec["report"], rec["format"]) == (
-        "demo:factory", "factory", FID, "orders", "csv")
+        "demo:factory",
+        "factory",
+        FID,
+        "orders",
+        "csv",
+    )
     assert rec["snapshot_id"] == new.snapshot_id and rec["rows"] > 0
 
 
@@ -186,18 +208,26 @@ def test_exports_are_bom_csv_and_xlsx_of_the_shown_rows(own_data, monkeypatch):
         data = original(frame)
         captured.setdefault("csv", []).append(data)
         return data
+
     monkeypatch.setattr(export, "to_csv_bytes", spy)
     at.run()
     csvs = [c for c in captured["csv"] if b"Order id" in c]
     assert csvs and csvs[0].startswith(export.BOM)
-    frame = pl.read_csv(io.BytesIO(csvs[0][len(export.BOM):]))
+    frame = pl.read_csv(io.BytesIO(csvs[0][len(export.BOM) :]))
     assert frame.height == len(shown) and frame["Order id"].to_list() == list(shown["Order id"])
 
 
 def test_admins_read_the_export_log_and_may_open_any_factory(own_data, monkeypatch):
     route_like_the_server(monkeypatch)
-    audit.log_export(own_data, Viewer("factory", factory_id=FID, user="wang"), report="inventory",
-                     fmt="xlsx", snapshot_id="s", rows=3, file_name="inventory.xlsx")
+    audit.log_export(
+        own_data,
+        Viewer("factory", factory_id=FID, user="wang"),
+        report="inventory",
+        fmt="xlsx",
+        snapshot_id="s",
+        rows=3,
+        file_name="inventory.xlsx",
+    )
     at = _open_page("admin")
     assert "Export log" in [t.label for t in at.tabs]
     log = next(d.value for d in at.dataframe if "User" in d.value.columns)
@@ -215,10 +245,18 @@ def test_work_orders_come_from_the_published_plan_and_only_this_factorys(own_dat
     path = planning._plan_path(store, sid)
     path.parent.mkdir(parents=True, exist_ok=True)
     week = dt.date(2026, 7, 13)
-    pl.DataFrame({"school_id": ["S0001", "S0002"], "garment": ["summer_uniform", "winter_uniform"],
-                  "size": ["130/64", "140/68"], "factory_id": [FID, "F0000002"], "week_start": [week, week],
-                  "pieces": [120, 999_999], "deadline": [week + dt.timedelta(days=30)] * 2,
-                  "delivery_date": [week + dt.timedelta(days=20)] * 2}).write_parquet(path)
+    pl.DataFrame(
+        {
+            "school_id": ["S0001", "S0002"],
+            "garment": ["summer_uniform", "winter_uniform"],
+            "size": ["130/64", "140/68"],
+            "factory_id": [FID, "F0000002"],
+            "week_start": [week, week],
+            "pieces": [120, 999_999],
+            "deadline": [week + dt.timedelta(days=30)] * 2,
+            "delivery_date": [week + dt.timedelta(days=20)] * 2,
+        }
+    ).write_parquet(path)
     at = _open_page("factory", FID)
     tables = [d.value for d in at.dataframe]
     work = next(t for t in tables if "Pieces" in t.columns)

@@ -23,35 +23,91 @@ MON = dt.date(2026, 7, 6)  # a Monday: week 0 of the hand-made instances
 LON, LAT = 120.1, 30.9
 
 
-def make_inputs(groups: list[dict], factories: list[dict], weeks: int = 1, free: dict | None = None,
-                prices: dict | None = None, **params) -> planning.PlanInputs:
+def make_inputs(
+    groups: list[dict],
+    factories: list[dict],
+    weeks: int = 1,
+    free: dict | None = None,
+    prices: dict | None = None,
+    **params,
+) -> planning.PlanInputs:
     """A tiny instance. groups: school_id, garment, demand, deadline (+lon/lat); factories:
     factory_id, weekly (free pieces per week), moq, lead; free: {(factory, week): pieces}
     overrides; prices: {(factory, garment): CNY}. Every place is at (LON, LAT) unless given."""
-    g = pl.DataFrame([{"school_id": x["school_id"], "school_name": x["school_id"], "adcode": "330502",
-                       "lon": x.get("lon", LON), "lat": x.get("lat", LAT), "garment": x["garment"],
-                       "deadline": x["deadline"], "demand": x["demand"]} for x in groups])
+    g = pl.DataFrame(
+        [
+            {
+                "school_id": x["school_id"],
+                "school_name": x["school_id"],
+                "adcode": "330502",
+                "lon": x.get("lon", LON),
+                "lat": x.get("lat", LAT),
+                "garment": x["garment"],
+                "deadline": x["deadline"],
+                "demand": x["demand"],
+            }
+            for x in groups
+        ]
+    )
     # sizes: two sizes per group, split 60/40
-    sizes = pl.DataFrame([{"school_id": x["school_id"], "garment": x["garment"], "deadline": x["deadline"],
-                           "size": s, "qty": q} for x in groups
-                          for s, q in (("130/64", x["demand"] * 6 // 10), ("140/68", x["demand"] - x["demand"] * 6 // 10))])
-    f = pl.DataFrame([{"factory_id": x["factory_id"], "name": x["factory_id"], "adcode": "330502",
-                       "lon": x.get("lon", LON), "lat": x.get("lat", LAT), "moq_pieces": x.get("moq", 1),
-                       "bulk_lead_days": x.get("lead", 0), "pooled_planning": True, "association_member": True}
-                      for x in factories])
+    sizes = pl.DataFrame(
+        [
+            {
+                "school_id": x["school_id"],
+                "garment": x["garment"],
+                "deadline": x["deadline"],
+                "size": s,
+                "qty": q,
+            }
+            for x in groups
+            for s, q in (("130/64", x["demand"] * 6 // 10), ("140/68", x["demand"] - x["demand"] * 6 // 10))
+        ]
+    )
+    f = pl.DataFrame(
+        [
+            {
+                "factory_id": x["factory_id"],
+                "name": x["factory_id"],
+                "adcode": "330502",
+                "lon": x.get("lon", LON),
+                "lat": x.get("lat", LAT),
+                "moq_pieces": x.get("moq", 1),
+                "bulk_lead_days": x.get("lead", 0),
+                "pooled_planning": True,
+                "association_member": True,
+            }
+            for x in factories
+        ]
+    )
     cap_rows = []
     for x in factories:
         for w in range(weeks):
             pieces = (free or {}).get((x["factory_id"], w), x["weekly"])
-            cap_rows.append({"factory_id": x["factory_id"], "week_start": MON + dt.timedelta(weeks=w),
-                             "capacity_pieces": pieces + 10, "booked_pieces": 10})
+            cap_rows.append(
+                {
+                    "factory_id": x["factory_id"],
+                    "week_start": MON + dt.timedelta(weeks=w),
+                    "capacity_pieces": pieces + 10,
+                    "booked_pieces": 10,
+                }
+            )
     cap = pl.DataFrame(cap_rows)
-    pr = pl.DataFrame([{"factory_id": k[0], "garment": k[1], "unit_price": float(v), "price_source": "test"}
-                       for k, v in (prices or {}).items()],
-                      schema={"factory_id": pl.String, "garment": pl.String, "unit_price": pl.Float64,
-                              "price_source": pl.String})
+    pr = pl.DataFrame(
+        [
+            {"factory_id": k[0], "garment": k[1], "unit_price": float(v), "price_source": "test"}
+            for k, v in (prices or {}).items()
+        ],
+        schema={
+            "factory_id": pl.String,
+            "garment": pl.String,
+            "unit_price": pl.Float64,
+            "price_source": pl.String,
+        },
+    )
     defaults = {"transport_cny_per_piece_km": 0.0, "time_limit_s": 30.0}
-    return planning.inputs_from_frames(g, sizes, f, cap, pr, MON, planning.PlanParams(**{**defaults, **params}))
+    return planning.inputs_from_frames(
+        g, sizes, f, cap, pr, MON, planning.PlanParams(**{**defaults, **params})
+    )
 
 
 def assert_plan_ok(plan: planning.Plan, inputs: planning.PlanInputs) -> None:
@@ -65,11 +121,23 @@ def swap_instance():
     """Greedy gives the early school the cheap factory; the optimum swaps them (10,500 vs 14,000 CNY)."""
     d = MON + dt.timedelta(days=20)
     return make_inputs(
-        [{"school_id": "A", "garment": "summer_uniform", "demand": 100, "deadline": d},
-         {"school_id": "B", "garment": "winter_uniform", "demand": 100, "deadline": d + dt.timedelta(days=5)}],
+        [
+            {"school_id": "A", "garment": "summer_uniform", "demand": 100, "deadline": d},
+            {
+                "school_id": "B",
+                "garment": "winter_uniform",
+                "demand": 100,
+                "deadline": d + dt.timedelta(days=5),
+            },
+        ],
         [{"factory_id": "F1", "weekly": 100}, {"factory_id": "F2", "weekly": 100}],
-        prices={("F1", "summer_uniform"): 50, ("F1", "winter_uniform"): 50,
-                ("F2", "summer_uniform"): 55, ("F2", "winter_uniform"): 90})
+        prices={
+            ("F1", "summer_uniform"): 50,
+            ("F1", "winter_uniform"): 50,
+            ("F2", "summer_uniform"): 55,
+            ("F2", "winter_uniform"): 90,
+        },
+    )
 
 
 def test_optimal_finds_the_hand_optimum_and_greedy_does_not(swap_instance):
@@ -86,10 +154,18 @@ def test_optimal_finds_the_hand_optimum_and_greedy_does_not(swap_instance):
 def test_moq_is_met_by_moving_pieces_between_factories():
     # 150 pieces; F1 (50 CNY, MOQ 50, cap 100), F2 (60 CNY, MOQ 60, cap 100). The LP puts
     # 100 + 50; 50 < MOQ 60, so the optimum is 90 at F1 + 60 at F2 = 8,100 CNY.
-    inp = make_inputs([{"school_id": "A", "garment": "summer_uniform", "demand": 150,
-                        "deadline": MON + dt.timedelta(days=20)}],
-                      [{"factory_id": "F1", "weekly": 100, "moq": 50}, {"factory_id": "F2", "weekly": 100, "moq": 60}],
-                      prices={("F1", "summer_uniform"): 50, ("F2", "summer_uniform"): 60})
+    inp = make_inputs(
+        [
+            {
+                "school_id": "A",
+                "garment": "summer_uniform",
+                "demand": 150,
+                "deadline": MON + dt.timedelta(days=20),
+            }
+        ],
+        [{"factory_id": "F1", "weekly": 100, "moq": 50}, {"factory_id": "F2", "weekly": 100, "moq": 60}],
+        prices={("F1", "summer_uniform"): 50, ("F2", "summer_uniform"): 60},
+    )
     plan = planning.solve(inp, "optimal")
     assert plan.total_cost == pytest.approx(8_100) and plan.proven_optimal
     assert dict(plan.lines.select("factory_id", "pieces").iter_rows()) == {"F1": 90, "F2": 60}
@@ -99,10 +175,18 @@ def test_moq_is_met_by_moving_pieces_between_factories():
     assert greedy.unmet_pieces == 50 and greedy.total_cost > plan.total_cost
     assert_plan_ok(greedy, inp)
     # with F1's MOQ at 100, 90 + 60 is not allowed: the best is 100 at F1 and 50 unmet
-    strict = make_inputs([{"school_id": "A", "garment": "summer_uniform", "demand": 150,
-                           "deadline": MON + dt.timedelta(days=20)}],
-                         [{"factory_id": "F1", "weekly": 100, "moq": 100}, {"factory_id": "F2", "weekly": 100, "moq": 60}],
-                         prices={("F1", "summer_uniform"): 50, ("F2", "summer_uniform"): 60})
+    strict = make_inputs(
+        [
+            {
+                "school_id": "A",
+                "garment": "summer_uniform",
+                "demand": 150,
+                "deadline": MON + dt.timedelta(days=20),
+            }
+        ],
+        [{"factory_id": "F1", "weekly": 100, "moq": 100}, {"factory_id": "F2", "weekly": 100, "moq": 60}],
+        prices={("F1", "summer_uniform"): 50, ("F2", "summer_uniform"): 60},
+    )
     plan = planning.solve(strict, "optimal")
     assert plan.total_cost == pytest.approx(5_000 + 50 * planning.UNMET_PENALTY_CNY) and plan.proven_optimal
 
@@ -111,9 +195,12 @@ def test_deadline_and_lead_time_decide_which_weeks_count():
     # F1 (lead 10 days) may use week 1 (start day 7, + 7 + 10 = day 24 = the deadline) but
     # not week 2 (day 14 + 17 = day 31): 2 weeks x 100 pieces of 300, so 100 are short.
     deadline = MON + dt.timedelta(days=24)
-    inp = make_inputs([{"school_id": "A", "garment": "summer_uniform", "demand": 300, "deadline": deadline}],
-                      [{"factory_id": "F1", "weekly": 100, "lead": 10}], weeks=4,
-                      prices={("F1", "summer_uniform"): 50})
+    inp = make_inputs(
+        [{"school_id": "A", "garment": "summer_uniform", "demand": 300, "deadline": deadline}],
+        [{"factory_id": "F1", "weekly": 100, "lead": 10}],
+        weeks=4,
+        prices={("F1", "summer_uniform"): 50},
+    )
     plan = planning.solve(inp, "optimal")
     assert plan.schedule["week_start"].max() == MON + dt.timedelta(weeks=1)
     assert plan.unmet_pieces == 100 and plan.schedule["pieces"].sum() == 200
@@ -125,11 +212,24 @@ def test_deadline_and_lead_time_decide_which_weeks_count():
 
 
 def test_infeasible_demand_is_unmet_and_explained_not_a_crash():
-    inp = make_inputs([{"school_id": "A", "garment": "summer_uniform", "demand": 80,
-                        "deadline": MON + dt.timedelta(days=3)},  # before any week can finish
-                       {"school_id": "B", "garment": "summer_uniform", "demand": 40,
-                        "deadline": MON + dt.timedelta(days=30)}],  # below the only MOQ
-                      [{"factory_id": "F1", "weekly": 1000, "moq": 50}], weeks=4)
+    inp = make_inputs(
+        [
+            {
+                "school_id": "A",
+                "garment": "summer_uniform",
+                "demand": 80,
+                "deadline": MON + dt.timedelta(days=3),
+            },  # before any week can finish
+            {
+                "school_id": "B",
+                "garment": "summer_uniform",
+                "demand": 40,
+                "deadline": MON + dt.timedelta(days=30),
+            },
+        ],  # below the only MOQ
+        [{"factory_id": "F1", "weekly": 1000, "moq": 50}],
+        weeks=4,
+    )
     for method in ("optimal", "greedy"):
         plan = planning.solve(inp, method)
         assert plan.unmet_pieces == 120 and plan.schedule.height == 0
@@ -140,13 +240,33 @@ def test_infeasible_demand_is_unmet_and_explained_not_a_crash():
 
 def test_every_constraint_holds_on_a_random_instance_and_optimal_beats_greedy():
     rng = np.random.default_rng(7)
-    groups = [{"school_id": f"S{i:02d}", "garment": ["summer_uniform", "winter_uniform"][i % 2],
-               "demand": int(rng.integers(40, 400)), "deadline": MON + dt.timedelta(days=int(rng.integers(12, 40))),
-               "lon": LON + rng.uniform(-0.3, 0.3), "lat": LAT + rng.uniform(-0.3, 0.3)} for i in range(30)]
-    factories = [{"factory_id": f"F{j}", "weekly": int(rng.integers(100, 600)), "moq": int(rng.choice([1, 50, 100, 200])),
-                  "lead": int(rng.integers(0, 10)), "lon": LON + rng.uniform(-0.3, 0.3),
-                  "lat": LAT + rng.uniform(-0.3, 0.3)} for j in range(8)]
-    prices = {(f["factory_id"], g): float(rng.uniform(50, 90)) for f in factories for g in ("summer_uniform", "winter_uniform")}
+    groups = [
+        {
+            "school_id": f"S{i:02d}",
+            "garment": ["summer_uniform", "winter_uniform"][i % 2],
+            "demand": int(rng.integers(40, 400)),
+            "deadline": MON + dt.timedelta(days=int(rng.integers(12, 40))),
+            "lon": LON + rng.uniform(-0.3, 0.3),
+            "lat": LAT + rng.uniform(-0.3, 0.3),
+        }
+        for i in range(30)
+    ]
+    factories = [
+        {
+            "factory_id": f"F{j}",
+            "weekly": int(rng.integers(100, 600)),
+            "moq": int(rng.choice([1, 50, 100, 200])),
+            "lead": int(rng.integers(0, 10)),
+            "lon": LON + rng.uniform(-0.3, 0.3),
+            "lat": LAT + rng.uniform(-0.3, 0.3),
+        }
+        for j in range(8)
+    ]
+    prices = {
+        (f["factory_id"], g): float(rng.uniform(50, 90))
+        for f in factories
+        for g in ("summer_uniform", "winter_uniform")
+    }
     inp = make_inputs(groups, factories, weeks=6, prices=prices, transport_cny_per_piece_km=0.02)
     opt, greedy = planning.solve(inp, "optimal"), planning.solve(inp, "greedy")
     assert_plan_ok(opt, inp)
@@ -165,10 +285,19 @@ def test_the_same_input_gives_the_same_plan(swap_instance):
 
 def test_a_time_limit_returns_the_best_plan_marked_not_proven():
     rng = np.random.default_rng(3)
-    groups = [{"school_id": f"S{i:03d}", "garment": "summer_uniform", "demand": int(rng.integers(50, 500)),
-               "deadline": MON + dt.timedelta(days=40)} for i in range(60)]
+    groups = [
+        {
+            "school_id": f"S{i:03d}",
+            "garment": "summer_uniform",
+            "demand": int(rng.integers(50, 500)),
+            "deadline": MON + dt.timedelta(days=40),
+        }
+        for i in range(60)
+    ]
     factories = [{"factory_id": f"F{j}", "weekly": 800, "moq": 100} for j in range(6)]
-    inp = make_inputs(groups, factories, weeks=4, prices={(f"F{j}", "summer_uniform"): 50 + j for j in range(6)})
+    inp = make_inputs(
+        groups, factories, weeks=4, prices={(f"F{j}", "summer_uniform"): 50 + j for j in range(6)}
+    )
     plan = planning.solve(inp, "optimal", time_limit=1e-9)
     greedy = planning.solve(inp, "greedy")
     assert not plan.proven_optimal and plan.status == "time_limit"
@@ -177,7 +306,9 @@ def test_a_time_limit_returns_the_best_plan_marked_not_proven():
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.lists(st.integers(0, 30), min_size=1, max_size=6), st.lists(st.integers(1, 5), min_size=1, max_size=4))
+@given(
+    st.lists(st.integers(0, 30), min_size=1, max_size=6), st.lists(st.integers(1, 5), min_size=1, max_size=4)
+)
 def test_size_split_is_exact_by_line_and_by_size(sizes, cuts):
     total = sum(sizes)
     # cut the total into lines (the last line takes the rest)
@@ -209,25 +340,41 @@ def test_check_plan_catches_broken_plans(swap_instance):
 def test_work_orders_for_a_factory_hold_only_that_factory(swap_instance):
     plan = planning.solve(swap_instance, "optimal")
     own = planning.work_orders_for_factory(plan, "F1")
-    assert own.columns == ["school_id", "garment", "size", "week_start", "pieces", "deadline", "delivery_date"]
+    assert own.columns == [
+        "school_id",
+        "garment",
+        "size",
+        "week_start",
+        "pieces",
+        "deadline",
+        "delivery_date",
+    ]
     assert set(own["school_id"]) == {"B"} and own["pieces"].sum() == 100
     assert planning.work_orders_for_factory(plan, "F9").height == 0
 
 
 def test_what_if_scenarios_change_the_plan(swap_instance):
-    removed = planning_whatif.apply(swap_instance, planning_whatif.Scenario("no F1", remove_factories=("F1",)))
+    removed = planning_whatif.apply(
+        swap_instance, planning_whatif.Scenario("no F1", remove_factories=("F1",))
+    )
     plan = planning.solve(removed, "optimal")
     assert "F1" not in plan.lines["factory_id"].to_list() and plan.unmet_pieces == 100
     doubled = planning_whatif.apply(removed, planning_whatif.Scenario("x2", capacity_scale=2.0))
     assert planning.solve(doubled, "optimal").unmet_pieces == 0
     moved = planning_whatif.apply(swap_instance, planning_whatif.Scenario("late", deadline_shift_days=-30))
     assert planning.solve(moved, "optimal").unmet_pieces == 200
-    added = planning_whatif.apply(removed, planning_whatif.Scenario("new", added=(
-        planning_whatif.AddedFactory("NEW-1", "new", LON, LAT, 100, 1, 0, 40.0),)))
+    added = planning_whatif.apply(
+        removed,
+        planning_whatif.Scenario(
+            "new", added=(planning_whatif.AddedFactory("NEW-1", "new", LON, LAT, 100, 1, 0, 40.0),)
+        ),
+    )
     plan = planning.solve(added, "optimal")
     assert "NEW-1" in plan.lines["factory_id"].to_list() and plan.unmet_pieces == 0
     assert_plan_ok(plan, added)
-    table = planning_whatif.compare({"base": (planning.solve(swap_instance), swap_instance), "new": (plan, added)})
+    table = planning_whatif.compare(
+        {"base": (planning.solve(swap_instance), swap_instance), "new": (plan, added)}
+    )
     assert table["scenario"].to_list() == ["base", "new"]
 
 
@@ -242,12 +389,14 @@ def test_demo_snapshot_plans_and_checks(tiny_snapshot):
     util = planning.utilisation_after(opt, inputs)
     assert (util["booked_pieces"] + util["planned_pieces"] <= util["capacity_pieces"]).all()
     from supply.planning.charts import schedule_heatmap, utilisation_weeks_figure
+
     assert schedule_heatmap(util, "zh").data[0].type == "heatmap"
     assert len(utilisation_weeks_figure(util, "en").data) == 3
 
 
 def test_cli_prints_the_plan_as_json(tiny_data, capsys):
     from supply.cli import main
+
     assert main(["plan", "--data", str(tiny_data), "--method", "greedy", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert {"total_cost", "unmet_pieces", "assignments", "method", "solve_seconds"} <= set(out)
@@ -260,12 +409,14 @@ def test_cli_prints_the_plan_as_json(tiny_data, capsys):
 
 def test_cli_names_a_missing_snapshot(tmp_path, capsys):
     from supply.cli import main
+
     assert main(["plan", "--data", str(tmp_path)]) == 1
     assert "no snapshot" in capsys.readouterr().err
 
 
 def test_published_plan_is_what_a_factory_owner_reads(tiny_store, tmp_path, swap_instance):
     from supply.data.store import Store
+
     store = Store(tmp_path)
     plan = planning.solve(swap_instance, "optimal")
     assert planning.load_plan(store, "s1") is None

@@ -58,8 +58,10 @@ def sample_params(name: str) -> dict[str, object]:
     """Sample values for every parameter of a query; fail telling the author what to add."""
     missing = [p for p in params_of(name) if p not in SAMPLE_PARAMS]
     if missing:
-        pytest.fail(f"queries/{name}.sql uses ${', $'.join(missing)}, which has no sample value: "
-                    f"add one to SAMPLE_PARAMS in tests/test_queries.py")
+        pytest.fail(
+            f"queries/{name}.sql uses ${', $'.join(missing)}, which has no sample value: "
+            f"add one to SAMPLE_PARAMS in tests/test_queries.py"
+        )
     return {p: SAMPLE_PARAMS[p] for p in params_of(name)}
 
 
@@ -107,17 +109,24 @@ def _python_sources() -> dict[Path, str]:
 
 def test_every_sql_file_is_used_by_a_page_or_module():
     sources = _python_sources()
-    unused = [name for name in query_names()
-              if not any(re.search(rf"""["']{name}["']""", text) for text in sources.values())]
-    assert not unused, (f"queries with no caller in {', '.join(d + '/' for d in USED_IN)}: {unused}. "
-                        "Call each from a page or module, or delete it (STYLE.md: one question per file).")
+    unused = [
+        name
+        for name in query_names()
+        if not any(re.search(rf"""["']{name}["']""", text) for text in sources.values())
+    ]
+    assert not unused, (
+        f"queries with no caller in {', '.join(d + '/' for d in USED_IN)}: {unused}. "
+        "Call each from a page or module, or delete it (STYLE.md: one question per file)."
+    )
 
 
 def test_queries_follow_the_house_style():
     for name in query_names():
         sql = load_query(name)
         assert sql.lstrip().startswith("--"), f"{name}.sql: start with a comment saying the question"
-        assert re.search(r"^\s*with\b", sql, re.M | re.I) or len(sql.splitlines()) < 12, \
+        assert re.search(r"^\s*with\b", sql, re.M | re.I) or len(sql.splitlines()) < 12, (
             f"{name}.sql: write it as a pipeline of named CTEs"
-        assert not re.search(r"\b(SELECT|FROM|WHERE|GROUP BY)\b", re.sub(r"--[^\n]*", "", sql)), \
+        )
+        assert not re.search(r"\b(SELECT|FROM|WHERE|GROUP BY)\b", re.sub(r"--[^\n]*", "", sql)), (
             f"{name}.sql: lowercase keywords"
+        )

@@ -36,19 +36,23 @@ def role_db(request, tiny_snapshot):
 def _refused(database, sql: str) -> str:
     """Run a statement on the raw connection; return the error text (fail if it succeeds)."""
     with pytest.raises(duckdb.Error) as err:
-        database.con.sql(sql).fetchall() if sql.lstrip().lower().startswith(("select", "from")) \
-            else database.con.execute(sql)
+        database.con.sql(sql).fetchall() if sql.lstrip().lower().startswith(
+            ("select", "from")
+        ) else database.con.execute(sql)
     return str(err.value)
 
 
-@pytest.mark.parametrize("sql", [
-    "select * from read_csv('/etc/passwd')",
-    "select * from read_text('/etc/passwd')",
-    "select * from read_blob('/etc/hostname')",
-    "select * from glob('/etc/*')",
-    "copy (select 42) to '/tmp/supply-sandbox-escape.csv'",
-    "attach '/tmp/supply-sandbox-escape.duckdb' as escape",
-])
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "select * from read_csv('/etc/passwd')",
+        "select * from read_text('/etc/passwd')",
+        "select * from read_blob('/etc/hostname')",
+        "select * from glob('/etc/*')",
+        "copy (select 42) to '/tmp/supply-sandbox-escape.csv'",
+        "attach '/tmp/supply-sandbox-escape.duckdb' as escape",
+    ],
+)
 def test_no_file_outside_the_views_can_be_read_or_written(role_db, sql):
     role, database = role_db
     assert "ermission" in _refused(database, sql) or "disabled" in _refused(database, sql)
@@ -71,28 +75,41 @@ def test_a_factory_owner_and_a_planner_cannot_read_the_raw_tables(role_db, tiny_
         _refused(database, f"select count(*) from read_parquet('{path}')")
 
 
-@pytest.mark.parametrize("sql", ["install httpfs", "load httpfs", "install spatial", "load spatial",
-                                 "force install httpfs"])
+@pytest.mark.parametrize(
+    "sql", ["install httpfs", "load httpfs", "install spatial", "load spatial", "force install httpfs"]
+)
 def test_extensions_cannot_be_installed_or_loaded(role_db, sql):
     _refused(role_db[1], sql)
 
 
-@pytest.mark.parametrize("sql", [
-    "set enable_external_access = true", "set lock_configuration = false", "reset lock_configuration",
-    "set allowed_directories = ['/']", "set allowed_paths = ['/etc/passwd']", "set threads = 1",
-    "set memory_limit = '1GB'", "set autoload_known_extensions = true",
-    "set allow_unsigned_extensions = true", "pragma enable_profiling",
-])
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "set enable_external_access = true",
+        "set lock_configuration = false",
+        "reset lock_configuration",
+        "set allowed_directories = ['/']",
+        "set allowed_paths = ['/etc/passwd']",
+        "set threads = 1",
+        "set memory_limit = '1GB'",
+        "set autoload_known_extensions = true",
+        "set allow_unsigned_extensions = true",
+        "pragma enable_profiling",
+    ],
+)
 def test_settings_cannot_change(role_db, sql):
     assert "configuration" in _refused(role_db[1], sql).lower()
 
 
 def test_settings_are_locked_as_expected(role_db):
     con = role_db[1].con
-    got = dict(con.sql("select name, value from duckdb_settings() where name in "
-                       "('enable_external_access', 'lock_configuration', 'autoload_known_extensions', "
-                       "'autoinstall_known_extensions', 'allow_community_extensions', 'allowed_directories')")
-               .fetchall())
+    got = dict(
+        con.sql(
+            "select name, value from duckdb_settings() where name in "
+            "('enable_external_access', 'lock_configuration', 'autoload_known_extensions', "
+            "'autoinstall_known_extensions', 'allow_community_extensions', 'allowed_directories')"
+        ).fetchall()
+    )
     assert got["enable_external_access"] == "false" and got["lock_configuration"] == "true"
     assert got["autoload_known_extensions"] == "false" and got["autoinstall_known_extensions"] == "false"
     # the only directory left is the connection's own private spill directory
@@ -151,6 +168,7 @@ def test_values_are_bound_never_spliced(tiny_snapshot):
 
 # -- what each role's views hold ------------------------------------------------------------
 
+
 def _raw(tiny_store, table):
     return tiny_store.read(None, table)
 
@@ -171,25 +189,39 @@ def test_a_factory_owner_holds_only_their_own_rows(tiny_snapshot, tiny_store):
 
 def test_an_association_sees_members_and_no_direct_buyers_or_designs(tiny_snapshot, tiny_store):
     con = connect(tiny_snapshot, VIEWERS["association"]).con
-    members = set(_raw(tiny_store, "factories").filter(
-        (pl.col("cluster_id") == "zhili") & pl.col("association_member"))["factory_id"])
+    members = set(
+        _raw(tiny_store, "factories").filter(
+            (pl.col("cluster_id") == "zhili") & pl.col("association_member")
+        )["factory_id"]
+    )
     for table in ("capacity", "inventory"):
         ids = {r[0] for r in con.sql(f"select distinct factory_id from {table}").fetchall()}
         assert ids and ids <= members, table
     ids = {r[0] for r in con.sql("select distinct factory_id from orders").fetchall()}
     assert ids - {None} <= members
-    assert con.sql("select count(*) from orders where channel = 'direct' "
-                   "and (buyer_id is not null or sku is not null)").fetchall()[0][0] == 0
+    assert (
+        con.sql(
+            "select count(*) from orders where channel = 'direct' "
+            "and (buyer_id is not null or sku is not null)"
+        ).fetchall()[0][0]
+        == 0
+    )
     assert con.sql("select count(*) from inventory where sku is not null").fetchall()[0][0] == 0
-    assert con.sql("select count(*) from orders where channel = 'pooled' and buyer_id is not null"
-                   ).fetchall()[0][0] > 0
+    assert (
+        con.sql("select count(*) from orders where channel = 'pooled' and buyer_id is not null").fetchall()[
+            0
+        ][0]
+        > 0
+    )
 
 
 def test_a_planner_sees_only_aggregates_of_three_or_more_factories(tiny_snapshot):
     con = connect(tiny_snapshot, VIEWERS["planner"]).con
-    measures = {"capacity": ("capacity_pieces", "booked_pieces", "n_lines"),
-                "orders": ("qty", "unit_price", "n_lines"),
-                "inventory": ("on_hand_pieces", "unit_cost", "n_lines")}
+    measures = {
+        "capacity": ("capacity_pieces", "booked_pieces", "n_lines"),
+        "orders": ("qty", "unit_price", "n_lines"),
+        "inventory": ("on_hand_pieces", "unit_cost", "n_lines"),
+    }
     for table, cols in measures.items():
         assert con.sql(f"select count(*) from {table} where factory_id is not null").fetchall()[0][0] == 0
         small = con.sql(f"select count(*) from {table} where n_factories < 3").fetchall()[0][0]
@@ -205,6 +237,8 @@ def test_every_role_gets_the_same_columns(tiny_snapshot):
     shapes = {}
     for role, viewer in VIEWERS.items():
         con = connect(tiny_snapshot, viewer).con
-        shapes[role] = {t: con.sql(f"describe {t}").pl().select("column_name", "column_type").rows()
-                        for t in ("capacity", "orders", "inventory", "schools", "demand")}
+        shapes[role] = {
+            t: con.sql(f"describe {t}").pl().select("column_name", "column_type").rows()
+            for t in ("capacity", "orders", "inventory", "schools", "demand")
+        }
     assert all(s == shapes["admin"] for s in shapes.values())

@@ -22,9 +22,16 @@ def cells() -> pl.DataFrame:
     for s in range(8):
         first = rnd.randrange(2, 7)
         for garment in schema.GARMENTS:
-            for size in schema.SIZES[first:first + 6]:
-                rows.append({"adcode": "330502" if s < 4 else "330503", "school_id": f"S{s:02d}",
-                             "garment": garment, "size": size, "qty": rnd.randrange(5, 120)})
+            for size in schema.SIZES[first : first + 6]:
+                rows.append(
+                    {
+                        "adcode": "330502" if s < 4 else "330503",
+                        "school_id": f"S{s:02d}",
+                        "garment": garment,
+                        "size": size,
+                        "qty": rnd.randrange(5, 120),
+                    }
+                )
     return pl.DataFrame(rows)
 
 
@@ -99,8 +106,11 @@ def test_mass_balance(inputs):
     res = sim.simulate(inputs, PARAMS)
     b = res.baseline
     initial = inputs.total_pieces
-    np.testing.assert_allclose(b["produced_pieces"],
-                               initial - b["short_initial"] + b["filled_replacement"] + b["end_pieces"], rtol=1e-6)
+    np.testing.assert_allclose(
+        b["produced_pieces"],
+        initial - b["short_initial"] + b["filled_replacement"] + b["end_pieces"],
+        rtol=1e-6,
+    )
     p = res.pooled
     np.testing.assert_allclose(res.buffer_pieces, p["filled_replacement"] + p["end_pieces"], rtol=1e-6)
 
@@ -144,14 +154,21 @@ def test_sensitivity_frame(inputs):
 
 def test_vectorised_at_benchmark_shape():
     """100,000 scenarios x 50 cells run (no timing here: bench/bench_inventory.py times it)."""
-    cells = pl.DataFrame({"school_id": [f"S{i // 10}" for i in range(50)], "garment": "summer_uniform",
-                          "size": [schema.SIZES[i % 10] for i in range(50)], "qty": [30.0 + i for i in range(50)]})
+    cells = pl.DataFrame(
+        {
+            "school_id": [f"S{i // 10}" for i in range(50)],
+            "garment": "summer_uniform",
+            "size": [schema.SIZES[i % 10] for i in range(50)],
+            "qty": [30.0 + i for i in range(50)],
+        }
+    )
     res = sim.simulate(sim.inputs_from_cells(cells), sim.SimParams(scenarios=100_000, seed=1))
     assert res.baseline["avg_pieces"].shape == (100_000,)
     assert res.ratio().ci_high < 1
 
 
 # -- inputs ------------------------------------------------------------------------------------
+
 
 def test_inputs_add_up_rows_and_drop_zeros(cells):
     doubled = pl.concat([cells, cells, cells.head(1).with_columns(qty=pl.lit(0, dtype=cells["qty"].dtype))])
@@ -162,20 +179,44 @@ def test_inputs_add_up_rows_and_drop_zeros(cells):
     assert np.all(np.diff(a.school) >= 0)
 
 
-@pytest.mark.parametrize("frame, message", [
-    (pl.DataFrame({"school_id": ["A"], "garment": ["x"], "qty": [1]}), "size"),
-    (pl.DataFrame({"school_id": ["A", "B"], "garment": "x", "size": "120/60", "qty": [1, None]}), "row 2.*qty"),
-    (pl.DataFrame({"school_id": ["A", None], "garment": "x", "size": "120/60", "qty": [1, 2]}), "row 2.*school_id"),
-    (pl.DataFrame({"school_id": ["A", "B"], "garment": "x", "size": "120/60", "qty": [1, -2]}), "row 2.*qty"),
-    (pl.DataFrame({"school_id": ["A", "B"], "garment": "x", "size": "120/60", "qty": [1.5, 2]}), "row 1.*whole"),
-])
+@pytest.mark.parametrize(
+    "frame, message",
+    [
+        (pl.DataFrame({"school_id": ["A"], "garment": ["x"], "qty": [1]}), "size"),
+        (
+            pl.DataFrame({"school_id": ["A", "B"], "garment": "x", "size": "120/60", "qty": [1, None]}),
+            "row 2.*qty",
+        ),
+        (
+            pl.DataFrame({"school_id": ["A", None], "garment": "x", "size": "120/60", "qty": [1, 2]}),
+            "row 2.*school_id",
+        ),
+        (
+            pl.DataFrame({"school_id": ["A", "B"], "garment": "x", "size": "120/60", "qty": [1, -2]}),
+            "row 2.*qty",
+        ),
+        (
+            pl.DataFrame({"school_id": ["A", "B"], "garment": "x", "size": "120/60", "qty": [1.5, 2]}),
+            "row 1.*whole",
+        ),
+    ],
+)
 def test_bad_cells_name_row_and_column(frame, message):
     with pytest.raises(ValueError, match=message):
         sim.inputs_from_cells(frame)
 
 
-@pytest.mark.parametrize("field, value", [("forecast_cv", -0.1), ("correlation", 1.5), ("scenarios", 1),
-                                          ("service_level", 1.0), ("schools_pooled", -1), ("moq", float("nan"))])
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("forecast_cv", -0.1),
+        ("correlation", 1.5),
+        ("scenarios", 1),
+        ("service_level", 1.0),
+        ("schools_pooled", -1),
+        ("moq", float("nan")),
+    ],
+)
 def test_bad_params_name_the_field(field, value):
     with pytest.raises(ValueError, match=field):
         sim.SimParams(**{field: value})
@@ -192,8 +233,9 @@ def test_size_shares_follow_the_height_reference():
         shares = sim.size_shares(age)
         assert shares.sum() == pytest.approx(1.0)
         assert shares.argmax() > sim.size_shares(7).argmax() or age == 7
-    schools = pl.DataFrame({"school_id": ["P1"], "students": [600], "grade_min": [1], "grade_max": [6],
-                            "adcode": ["330502"]})
+    schools = pl.DataFrame(
+        {"school_id": ["P1"], "students": [600], "grade_min": [1], "grade_max": [6], "adcode": ["330502"]}
+    )
     est = sim.inputs_from_schools(schools)
     assert est.source == "schools"
     assert est.total_pieces == pytest.approx(600 * sum(sim.PIECES_PER_STUDENT.values()), rel=0.02)
@@ -201,12 +243,17 @@ def test_size_shares_follow_the_height_reference():
 
 # -- from a snapshot, through the scoped views -----------------------------------------------------
 
+
 def test_load_inputs_by_role(tiny_snapshot):
     admin_in, admin_prof = sim.load_inputs(connect(tiny_snapshot, Viewer("admin")).run, "zhili")
-    demand_total = connect(tiny_snapshot, Viewer("admin")).con.sql("select sum(qty) from demand").fetchall()[0][0]
+    demand_total = (
+        connect(tiny_snapshot, Viewer("admin")).con.sql("select sum(qty) from demand").fetchall()[0][0]
+    )
     assert admin_in.source == "demand" and admin_in.total_pieces == demand_total
     assert admin_prof["unit_cost_source"] == "stock" and admin_prof["moq_median"] > 0
-    assoc_in, _ = sim.load_inputs(connect(tiny_snapshot, Viewer("association", cluster_id="zhili")).run, "zhili")
+    assoc_in, _ = sim.load_inputs(
+        connect(tiny_snapshot, Viewer("association", cluster_id="zhili")).run, "zhili"
+    )
     assert assoc_in.total_pieces == admin_in.total_pieces
     planner_in, planner_prof = sim.load_inputs(connect(tiny_snapshot, Viewer("planner")).run, "zhili")
     assert planner_in.source == "schools" and planner_prof["unit_cost_source"] == "price"
@@ -217,8 +264,10 @@ def test_load_inputs_by_role(tiny_snapshot):
 
 def test_measured_stock_query(tiny_snapshot, admin_db):
     admin = admin_db.run("inventory_by_snapshot", cluster_id="zhili")
-    total = admin_db.con.sql("select sum(on_hand_pieces) from inventory i join factories f using (factory_id) "
-                             "where f.cluster_id = 'zhili'").fetchall()[0][0]
+    total = admin_db.con.sql(
+        "select sum(on_hand_pieces) from inventory i join factories f using (factory_id) "
+        "where f.cluster_id = 'zhili'"
+    ).fetchall()[0][0]
     assert admin["on_hand_pieces"].sum() == total
     assert 0 < admin["uniform_maker_pieces"].sum() <= total
     planner = connect(tiny_snapshot, Viewer("planner")).run("inventory_by_snapshot", cluster_id="zhili")

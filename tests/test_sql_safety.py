@@ -18,48 +18,81 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SQL_CALLS = {"execute", "executemany", "sql", "query", "from_query", "run"}
-SQL_WORDS = re.compile(r"\b(select|insert|update|delete|create|drop|alter|set|reset|copy|attach|"
-                       r"pragma|install|load|from|where|join|union|values|describe|show|summarize)\b", re.IGNORECASE)
+SQL_WORDS = re.compile(
+    r"\b(select|insert|update|delete|create|drop|alter|set|reset|copy|attach|"
+    r"pragma|install|load|from|where|join|union|values|describe|show|summarize)\b",
+    re.IGNORECASE,
+)
 
 # (file, function) -> why its f-string SQL is safe.
 ALLOWED = {
-    ("supply/engine/db.py", "__init__"):
-        "`set threads` takes int(threads), a number, never text from a user",
-    ("supply/engine/db.py", "_source"):
-        "an empty typed relation from schema.TABLES names and types, or read_parquet of the "
-        "snapshot's own resolved path, refused if the path holds a quote or a backslash",
-    ("supply/engine/db.py", "_create_views"):
-        "view DDL: table names from schema.TABLES, sources from _source() (the snapshot's own "
-        "Parquet path, checked for quotes, or a typed empty relation); no user value",
-    ("supply/engine/db.py", "_admin_views"): "view DDL from schema.TABLES and module constants; no user value",
-    ("supply/engine/db.py", "_association_views"):
-        "view DDL from schema.TABLES and module constants; the cluster id is bound as $c",
-    ("supply/engine/db.py", "_factory_tables"):
-        "table DDL from schema.TABLES and module constants; the factory id is bound as $f",
-    ("supply/engine/db.py", "_planner_tables"):
-        "aggregate DDL from module constants; SUPPRESS_BELOW is an int constant",
-    ("supply/ingest/merge.py", "duplicate_keys"):
-        "ingest's private connection (not a viewer's): key columns from schema.KEYS; the Parquet "
-        "glob is the server's own scratch path, refused by _quote() if it holds a quote",
-    ("supply/ingest/merge.py", "merge"):
-        "ingest's private connection: columns and types from schema.TABLES; scratch and output "
-        "paths are the server's own, refused by _quote() if they hold a quote (COPY ... TO takes "
-        "no bound path); the dropped row numbers are bound as $drop",
-    ("tests/contracts.py", "contract_violations"):
-        "data-contract checks on an in-memory copy: table and column names from supply.data.schema "
-        "and constant lists in the file, accepted values quoted with '' escaping; no user value",
-    ("tests/test_sandbox.py", "test_other_snapshots_cannot_be_read"):
-        "tries to read another snapshot's file on purpose, to show that it is refused",
-    ("tests/test_sandbox.py", "test_a_factory_owner_and_a_planner_cannot_read_the_raw_tables"):
-        "tries to read raw files on purpose, to show that it is refused",
-    ("tests/test_sandbox.py", "test_a_factory_owner_holds_only_their_own_rows"):
-        "table names from a constant tuple in the test",
-    ("tests/test_sandbox.py", "test_an_association_sees_members_and_no_direct_buyers_or_designs"):
-        "table names from a constant tuple in the test",
-    ("tests/test_sandbox.py", "test_a_planner_sees_only_aggregates_of_three_or_more_factories"):
-        "table and column names from constant tuples in the test",
-    ("tests/test_sandbox.py", "test_every_role_gets_the_same_columns"):
-        "table names from a constant tuple in the test",
+    ("supply/engine/db.py", "__init__"): "`set threads` takes int(threads), a number, never text from a user",
+    (
+        "supply/engine/db.py",
+        "_source",
+    ): "an empty typed relation from schema.TABLES names and types, or read_parquet of the "
+    "snapshot's own resolved path, refused if the path holds a quote or a backslash",
+    (
+        "supply/engine/db.py",
+        "_create_views",
+    ): "view DDL: table names from schema.TABLES, sources from _source() (the snapshot's own "
+    "Parquet path, checked for quotes, or a typed empty relation); no user value",
+    (
+        "supply/engine/db.py",
+        "_admin_views",
+    ): "view DDL from schema.TABLES and module constants; no user value",
+    (
+        "supply/engine/db.py",
+        "_association_views",
+    ): "view DDL from schema.TABLES and module constants; the cluster id is bound as $c",
+    (
+        "supply/engine/db.py",
+        "_factory_tables",
+    ): "table DDL from schema.TABLES and module constants; the factory id is bound as $f",
+    (
+        "supply/engine/db.py",
+        "_planner_tables",
+    ): "aggregate DDL from module constants; SUPPRESS_BELOW is an int constant",
+    (
+        "supply/ingest/merge.py",
+        "duplicate_keys",
+    ): "ingest's private connection (not a viewer's): key columns from schema.KEYS; the Parquet "
+    "glob is the server's own scratch path, refused by _quote() if it holds a quote",
+    (
+        "supply/ingest/merge.py",
+        "merge",
+    ): "ingest's private connection: columns and types from schema.TABLES; scratch and output "
+    "paths are the server's own, refused by _quote() if they hold a quote (COPY ... TO takes "
+    "no bound path); the dropped row numbers are bound as $drop",
+    (
+        "tests/contracts.py",
+        "contract_violations",
+    ): "data-contract checks on an in-memory copy: table and column names from supply.data.schema "
+    "and constant lists in the file, accepted values quoted with '' escaping; no user value",
+    (
+        "tests/test_sandbox.py",
+        "test_other_snapshots_cannot_be_read",
+    ): "tries to read another snapshot's file on purpose, to show that it is refused",
+    (
+        "tests/test_sandbox.py",
+        "test_a_factory_owner_and_a_planner_cannot_read_the_raw_tables",
+    ): "tries to read raw files on purpose, to show that it is refused",
+    (
+        "tests/test_sandbox.py",
+        "test_a_factory_owner_holds_only_their_own_rows",
+    ): "table names from a constant tuple in the test",
+    (
+        "tests/test_sandbox.py",
+        "test_an_association_sees_members_and_no_direct_buyers_or_designs",
+    ): "table names from a constant tuple in the test",
+    (
+        "tests/test_sandbox.py",
+        "test_a_planner_sees_only_aggregates_of_three_or_more_factories",
+    ): "table and column names from constant tuples in the test",
+    (
+        "tests/test_sandbox.py",
+        "test_every_role_gets_the_same_columns",
+    ): "table names from a constant tuple in the test",
 }
 
 
@@ -71,7 +104,9 @@ def python_files() -> list[Path]:
 
 def _constant_text(node: ast.AST) -> str:
     """The literal text pieces inside an expression."""
-    return " ".join(n.value for n in ast.walk(node) if isinstance(n, ast.Constant) and isinstance(n.value, str))
+    return " ".join(
+        n.value for n in ast.walk(node) if isinstance(n, ast.Constant) and isinstance(n.value, str)
+    )
 
 
 def _is_built(node: ast.AST) -> bool:
@@ -83,7 +118,11 @@ def _is_built(node: ast.AST) -> bool:
         has_text = any(isinstance(s, (ast.Constant, ast.JoinedStr, ast.BinOp)) for s in sides)
         variable = any(not isinstance(s, ast.Constant) for s in sides)
         return has_text and variable
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in ("format", "join"):
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in ("format", "join")
+    ):
         return bool(node.args or node.keywords)
     return False
 
@@ -92,7 +131,9 @@ def _assigned(function: ast.AST, name: str) -> list[ast.AST]:
     """Values assigned to ``name`` anywhere in the function."""
     values = []
     for node in ast.walk(function):
-        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in node.targets):
+        if isinstance(node, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id == name for t in node.targets
+        ):
             values.append(node.value)
         elif isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name) and node.target.id == name:
             values.append(node)
@@ -119,7 +160,8 @@ STATEMENT_START = re.compile(
     r"update\s+\w+\s+set\b|delete\s+from\b|create\s+(or\s+replace\s+)?(temp\w*\s+)?(table|view|macro)\b|"
     r"drop\s+(table|view)\b|alter\s+table\b|copy\s*\(|attach\s+'|pragma\s+\w+|with\s+\w+\s+as\s*\(|"
     r"set\s+\w+\s*=|install\s+\w+$|load\s+\w+$)",
-    re.IGNORECASE | re.DOTALL)
+    re.IGNORECASE | re.DOTALL,
+)
 
 
 def _leading_text(node: ast.AST) -> str:
@@ -150,29 +192,48 @@ def findings() -> list[tuple[str, str, int, str]]:
             for node in ast.walk(scope):
                 owner[id(node)] = scope
         for node in ast.walk(tree):
-            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                    and node.func.attr in SQL_CALLS):
+            if not (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in SQL_CALLS
+            ):
                 continue
             scope = owner.get(id(node), tree)
             args = list(node.args) + [k.value for k in node.keywords if k.arg in ("query", "sql")]
             if any(_suspicious(a, scope) for a in args):
-                found.append((rel, getattr(scope, "name", "<module>"), node.lineno,
-                              ast.get_source_segment(text, node)))
+                found.append(
+                    (rel, getattr(scope, "name", "<module>"), node.lineno, ast.get_source_segment(text, node))
+                )
         seen = {(f, line) for f, _, line, _ in found}
         for node in ast.walk(tree):
-            if (isinstance(node, (ast.JoinedStr, ast.BinOp, ast.Call)) and _is_built(node)
-                    and STATEMENT_START.match(_leading_text(node)) and (rel, node.lineno) not in seen):
+            if (
+                isinstance(node, (ast.JoinedStr, ast.BinOp, ast.Call))
+                and _is_built(node)
+                and STATEMENT_START.match(_leading_text(node))
+                and (rel, node.lineno) not in seen
+            ):
                 seen.add((rel, node.lineno))
-                found.append((rel, getattr(owner.get(id(node), tree), "name", "<module>"), node.lineno,
-                              ast.get_source_segment(text, node)))
+                found.append(
+                    (
+                        rel,
+                        getattr(owner.get(id(node), tree), "name", "<module>"),
+                        node.lineno,
+                        ast.get_source_segment(text, node),
+                    )
+                )
     return found
 
 
 def test_no_sql_is_built_from_variables():
-    bad = [f"{f}:{line} in {fn}(): {src.splitlines()[0][:120]}"
-           for f, fn, line, src in findings() if (f, fn) not in ALLOWED]
-    assert not bad, ("SQL built from variables; bind values as $parameters and take identifiers "
-                     "from an allow-list:\n" + "\n".join(bad))
+    bad = [
+        f"{f}:{line} in {fn}(): {src.splitlines()[0][:120]}"
+        for f, fn, line, src in findings()
+        if (f, fn) not in ALLOWED
+    ]
+    assert not bad, (
+        "SQL built from variables; bind values as $parameters and take identifiers "
+        "from an allow-list:\n" + "\n".join(bad)
+    )
 
 
 def test_every_allowed_place_still_needs_it():
@@ -183,7 +244,7 @@ def test_every_allowed_place_still_needs_it():
 
 def test_the_scan_catches_what_it_should(tmp_path, monkeypatch):
     """The checker itself can fail: each of these is flagged, the bound form is not."""
-    source = '''
+    source = """
 def bad(con, table, value, cols):
     con.execute(f"select * from orders where id = '{value}'")
     con.sql("select * from " + table)
@@ -196,7 +257,7 @@ def bad(con, table, value, cols):
 def good(con, value):
     con.execute("select * from orders where id = $v", {"v": value})
     con.sql(f"{value}")  # no SQL text in it
-'''
+"""
     (tmp_path / "probe.py").write_text(source, encoding="utf-8")
     monkeypatch.setattr(__import__(__name__), "ROOT", tmp_path)
     got = sorted((fn, line) for _, fn, line, _ in findings())

@@ -25,13 +25,15 @@ DAY = dt.date(2026, 6, 22)
 
 def capacity_frame(n: int = 50, seed: int = 0) -> pl.DataFrame:
     """A small capacity table: n factories x one week, booked <= capacity."""
-    return pl.DataFrame({
-        "factory_id": [f"F{i:07d}" for i in range(1, n + 1)],
-        "week_start": [DAY] * n,
-        "category": ["childrens_wear"] * n,
-        "capacity_pieces": [1000 + i + seed for i in range(n)],
-        "booked_pieces": [500 + i for i in range(n)],
-    })
+    return pl.DataFrame(
+        {
+            "factory_id": [f"F{i:07d}" for i in range(1, n + 1)],
+            "week_start": [DAY] * n,
+            "category": ["childrens_wear"] * n,
+            "capacity_pieces": [1000 + i + seed for i in range(n)],
+            "booked_pieces": [500 + i for i in range(n)],
+        }
+    )
 
 
 def tiny_tables(seed: int = 0) -> dict:
@@ -52,8 +54,9 @@ def test_write_is_atomic_the_snapshot_appears_only_when_complete(tmp_path):
     def chunks():
         for i in range(3):
             # Mid-write: the new id is neither listed nor present, only a hidden .tmp- dir.
-            seen.append(([s.snapshot_id for s in store.list()], (store.root / "new").exists(),
-                         tmp_dirs(store)))
+            seen.append(
+                ([s.snapshot_id for s in store.list()], (store.root / "new").exists(), tmp_dirs(store))
+            )
             yield capacity_frame(seed=i)
 
     snap = store.write("new", {"capacity": chunks()}, as_of=DAY + dt.timedelta(days=1))
@@ -154,8 +157,12 @@ def test_list_is_ordered_by_as_of_then_created_at_then_id(tmp_path):
     store.write("b-same-day-later", t, as_of=DAY, created_at="2026-06-23T00:00:00+00:00")
     store.write("a-same-day-earlier", t, as_of=DAY, created_at="2026-06-22T00:00:00+00:00")
     store.write("z-tie", t, as_of=DAY, created_at="2026-06-22T00:00:00+00:00")
-    assert [s.snapshot_id for s in store.list()] == ["a-same-day-earlier", "z-tie", "b-same-day-later",
-                                                     "c-late"]
+    assert [s.snapshot_id for s in store.list()] == [
+        "a-same-day-earlier",
+        "z-tie",
+        "b-same-day-later",
+        "c-late",
+    ]
     assert store.latest().snapshot_id == "c-late"
     assert store.previous("c-late").snapshot_id == "b-same-day-later"
     assert store.previous("a-same-day-earlier") is None
@@ -164,8 +171,9 @@ def test_list_is_ordered_by_as_of_then_created_at_then_id(tmp_path):
 def test_derive_carries_unchanged_tables_forward_by_hard_link(tmp_path):
     store = Store(tmp_path)
     base = store.write("base", tiny_tables(), as_of=DAY)
-    new = store.derive(base, {"capacity": capacity_frame(seed=7)}, as_of=DAY + dt.timedelta(days=7),
-                       source={"kind": "test"})
+    new = store.derive(
+        base, {"capacity": capacity_frame(seed=7)}, as_of=DAY + dt.timedelta(days=7), source={"kind": "test"}
+    )
     old_clusters, new_clusters = base.table_path("clusters").stat(), new.table_path("clusters").stat()
     assert (new_clusters.st_ino, new_clusters.st_dev) == (old_clusters.st_ino, old_clusters.st_dev)
     assert new_clusters.st_nlink >= 2
@@ -199,9 +207,16 @@ def test_concurrent_writers_are_serialised_and_none_is_lost(tmp_path):
     store.write("base", tiny_tables(), as_of=DAY)
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     start = time.time() + 2.0
-    procs = [subprocess.Popen([sys.executable, "-c", _DERIVE_SCRIPT, str(tmp_path), str(start)],
-                              env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-             for _ in range(3)]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", _DERIVE_SCRIPT, str(tmp_path), str(start)],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(3)
+    ]
     results = [p.communicate(timeout=120) for p in procs]
     assert [p.returncode for p in procs] == [0, 0, 0], [err for _, err in results]
     ids = sorted(out.strip() for out, _ in results)
@@ -237,8 +252,9 @@ def test_a_writer_killed_half_way_leaves_no_partial_snapshot(tmp_path):
     store = Store(tmp_path)
     prev = store.write("prev", tiny_tables(), as_of=DAY)
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    proc = subprocess.Popen([sys.executable, "-c", _KILLED_WRITER, str(tmp_path)], env=env,
-                            stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _KILLED_WRITER, str(tmp_path)], env=env, stderr=subprocess.PIPE
+    )
     try:
         deadline = time.monotonic() + 90
         while True:  # wait until the writer has a file in its temporary directory

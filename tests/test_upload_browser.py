@@ -33,9 +33,16 @@ def test_upload_commit_and_see_the_new_snapshot(tiny_data, tmp_path):
     store = copy_store(tiny_data, tmp_path)
     shots = os.environ.get("BROWSER_SHOTS") or str(tmp_path / "shots")
     upload = tmp_path / "产能.csv"
-    upload.write_bytes(csv_bytes([["工厂编号", "周", "品类", "产能", "已接单"],
-                                  ["F0000001", "2026-07-06", "童装", 1234, 10],
-                                  ["F0000003", "2026-07-06", "童装", 2345, 10]], "gbk"))
+    upload.write_bytes(
+        csv_bytes(
+            [
+                ["工厂编号", "周", "品类", "产能", "已接单"],
+                ["F0000001", "2026-07-06", "童装", 1234, 10],
+                ["F0000003", "2026-07-06", "童装", 2345, 10],
+            ],
+            "gbk",
+        )
+    )
     with serve(store.data_dir) as url, chromium() as page:
         page.goto(url)  # the demo's default role is the association: it may upload its members' data
         wait_for_app(page)

@@ -23,6 +23,7 @@ def private_app(tiny_data, tmp_path, monkeypatch):
     store = copy_store(tiny_data, tmp_path)
     monkeypatch.setenv("SUPPLY_DATA", str(store.data_dir))
     from tests.conftest import ROOT
+
     monkeypatch.chdir(ROOT)
     return store
 
@@ -33,8 +34,15 @@ def test_upload_map_validate_commit(private_app):
     at = open_app("en", role="admin", page="app_pages/data_upload.py")
     assert_no_exception(at, "upload page")
     at.selectbox(key="upload_table").set_value("capacity").run()
-    data = csv_bytes([HEADER, ["F0000001", "2026-07-06", "童装", 901, 1], ["F0000001", "2026-07-13", "童装", 902, 1],
-                      ["F9999999", "2026-07-13", "童装", 5, 1]], "gbk")
+    data = csv_bytes(
+        [
+            HEADER,
+            ["F0000001", "2026-07-06", "童装", 901, 1],
+            ["F0000001", "2026-07-13", "童装", 902, 1],
+            ["F9999999", "2026-07-13", "童装", 5, 1],
+        ],
+        "gbk",
+    )
     at.file_uploader(key="upload_file").upload("capacity.csv", data, "text/csv").run()
     assert_no_exception(at, "after upload")
     assert any("gb18030" in c.value for c in at.caption)

@@ -93,7 +93,8 @@ def identify(lang: str, data_dir) -> access.User | None:
         raise access.UsersFileError(
             f"{path}: OIDC sign-in is configured ([auth] in secrets) but there is no users file to "
             "map e-mail addresses to roles; add users with `python -m supply users add NAME --role ROLE "
-            "--email ADDRESS --no-password`.")
+            "--email ADDRESS --no-password`."
+        )
     users = access.load_users(path)
     return _oidc_user(lang, users) if current == OIDC else _password_user(lang, users)
 
@@ -129,8 +130,9 @@ def _sign_in_form(lang: str, users: dict[str, access.User]) -> None:
     st.caption(t("access.sign_in_intro", lang))
     with st.form("sign_in_form", clear_on_submit=True):
         username = st.text_input(t("access.username", lang), key="sign_in_user", max_chars=128)
-        password = st.text_input(t("access.password", lang), type="password", key="sign_in_password",
-                                 max_chars=1024)
+        password = st.text_input(
+            t("access.password", lang), type="password", key="sign_in_password", max_chars=1024
+        )
         submitted = st.form_submit_button(t("access.sign_in", lang))
     if submitted:
         result = access.sign_in(users, username, password, _client(), _limiter())
@@ -175,8 +177,11 @@ def _oidc_buttons(lang: str) -> None:
     _show_notice(lang)
     st.caption(t("access.oidc_intro", lang))
     for provider in _providers():
-        text = (t("access.oidc_sign_in_with", lang, provider=provider) if provider
-                else t("access.oidc_sign_in", lang))
+        text = (
+            t("access.oidc_sign_in_with", lang, provider=provider)
+            if provider
+            else t("access.oidc_sign_in", lang)
+        )
         if st.button(text, key=f"oidc_sign_in_{provider or 'default'}", type="primary"):
             if provider:
                 st.login(provider)
@@ -188,22 +193,40 @@ def signed_in_box(lang: str, user: access.User, factory_names: dict[str, str], o
     """Who is signed in, with what role and scope, and a sign-out button (sidebar)."""
     scope = ""
     if user.factory_id:
-        scope = " · " + t("access.scope_factory", lang,
-                          factory=f"{user.factory_id} {factory_names.get(user.factory_id, '')}".strip())
+        scope = " · " + t(
+            "access.scope_factory",
+            lang,
+            factory=f"{user.factory_id} {factory_names.get(user.factory_id, '')}".strip(),
+        )
     elif user.cluster_id:
         scope = " · " + t("access.scope_cluster", lang, cluster=user.cluster_id)
-    st.sidebar.markdown(t("access.signed_in_as", lang, user=f"**{user.username}**") + " · "
-                        + label("role", user.role, lang) + scope)
-    if st.sidebar.button(t("access.sign_out", lang), key="sign_out", on_click=_clear_session,
-                         args=("access.signed_out",)) and oidc:
+    st.sidebar.markdown(
+        t("access.signed_in_as", lang, user=f"**{user.username}**")
+        + " · "
+        + label("role", user.role, lang)
+        + scope
+    )
+    if (
+        st.sidebar.button(
+            t("access.sign_out", lang), key="sign_out", on_click=_clear_session, args=("access.signed_out",)
+        )
+        and oidc
+    ):
         st.logout()
 
 
 def demo_role(lang: str, factories: pl.DataFrame) -> tuple[str, str | None]:
     """The demo-mode banner and "view as" pickers; returns (role, factory_id)."""
     st.sidebar.warning(t("app.demo_banner", lang))
-    role = localized_selectbox(st.sidebar, t("app.view_as", lang), list(ROLES), "view_as_role", lang,
-                               lambda r: label("role", r, lang), default="association")
+    role = localized_selectbox(
+        st.sidebar,
+        t("app.view_as", lang),
+        list(ROLES),
+        "view_as_role",
+        lang,
+        lambda r: label("role", r, lang),
+        default="association",
+    )
     if role != "factory":
         return role, None
     ids = factories["factory_id"].to_list()
@@ -213,6 +236,10 @@ def demo_role(lang: str, factories: pl.DataFrame) -> tuple[str, str | None]:
     if st.session_state.get("view_as_factory") not in ids:
         st.session_state["view_as_factory"] = ids[0]
     names = dict(zip(factories["factory_id"], factories["name"]))
-    fid = st.sidebar.selectbox(t("app.view_as_factory", lang), ids,
-                               format_func=lambda f: f"{f} · {names.get(f, '')}", key="view_as_factory")
+    fid = st.sidebar.selectbox(
+        t("app.view_as_factory", lang),
+        ids,
+        format_func=lambda f: f"{f} · {names.get(f, '')}",
+        key="view_as_factory",
+    )
     return role, fid

@@ -47,9 +47,7 @@ def get() -> Context:
     return st.session_state["_ctx"]
 
 
-
-def localized_selectbox(container, label: str, options: list, key: str, lang: str, format_func,
-                        default=None):
+def localized_selectbox(container, label: str, options: list, key: str, lang: str, format_func, default=None):
     """A selectbox whose option labels follow the language, keeping its value in ``key``.
 
     Streamlit keeps a keyed selectbox's rendered labels when only ``format_func`` changes,
@@ -66,7 +64,6 @@ def localized_selectbox(container, label: str, options: list, key: str, lang: st
     def _keep() -> None:
         st.session_state[key] = st.session_state[widget_key]
 
-    value = container.selectbox(label, options, format_func=format_func, key=widget_key,
-                                on_change=_keep)
+    value = container.selectbox(label, options, format_func=format_func, key=widget_key, on_change=_keep)
     st.session_state[key] = value
     return value

@@ -11,8 +11,9 @@ from supply.engine.db import Database, Viewer, connect
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def database(data_dir: str, snapshot_id: str, role: str, factory_id: str | None,
-             cluster_id: str | None) -> Database:
+def database(
+    data_dir: str, snapshot_id: str, role: str, factory_id: str | None, cluster_id: str | None
+) -> Database:
     """The scoped, locked-down connection for one snapshot and one scope (cached)."""
     snap = Store(data_dir).get(snapshot_id)
     return connect(snap, Viewer(role, factory_id=factory_id, cluster_id=cluster_id))
@@ -26,5 +27,10 @@ def _run(data_dir: str, snapshot_id: str, scope: tuple, name: str, params: tuple
 def run(ctx, name: str, snapshot_id: str | None = None, **params) -> pl.DataFrame:
     """Run a query for the current viewer on the current (or a named) snapshot, cached."""
     v = ctx.viewer
-    return _run(str(ctx.store.data_dir), snapshot_id or ctx.snapshot.snapshot_id,
-                (v.role, v.factory_id, v.cluster_id), name, tuple(sorted(params.items())))
+    return _run(
+        str(ctx.store.data_dir),
+        snapshot_id or ctx.snapshot.snapshot_id,
+        (v.role, v.factory_id, v.cluster_id),
+        name,
+        tuple(sorted(params.items())),
+    )

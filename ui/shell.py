@@ -24,8 +24,13 @@ def _public_tables(data_dir: str, snapshot_id: str) -> tuple[pl.DataFrame, pl.Da
     return clusters, factories
 
 
-def _cluster_options(role: str, factory_id: str | None, own_cluster: str | None,
-                     clusters: pl.DataFrame, factories: pl.DataFrame) -> list[str]:
+def _cluster_options(
+    role: str,
+    factory_id: str | None,
+    own_cluster: str | None,
+    clusters: pl.DataFrame,
+    factories: pl.DataFrame,
+) -> list[str]:
     """Clusters the picker offers: a factory owner's own cluster, a signed-in association's own."""
     every = clusters["cluster_id"].to_list()
     if role == "factory":
@@ -38,8 +43,13 @@ def _cluster_options(role: str, factory_id: str | None, own_cluster: str | None,
 
 def sidebar() -> Context:
     """Draw the sidebar and return the context for this run (stops the run until signed in)."""
-    lang = st.sidebar.radio(t("app.language", DEFAULT_LANG) + " / Language", LANGS,
-                            format_func=LANG_NAMES.get, horizontal=True, key="lang")
+    lang = st.sidebar.radio(
+        t("app.language", DEFAULT_LANG) + " / Language",
+        LANGS,
+        format_func=LANG_NAMES.get,
+        horizontal=True,
+        key="lang",
+    )
     store = Store()
     try:
         user = auth.identify(lang, store.data_dir)
@@ -69,15 +79,26 @@ def sidebar() -> Context:
         own_cluster = None
     else:
         role, factory_id, own_cluster = user.role, user.factory_id, user.cluster_id
-        auth.signed_in_box(lang, user, dict(zip(factories["factory_id"], factories["name"])),
-                           oidc=auth.mode(store.data_dir) == auth.OIDC)
+        auth.signed_in_box(
+            lang,
+            user,
+            dict(zip(factories["factory_id"], factories["name"])),
+            oidc=auth.mode(store.data_dir) == auth.OIDC,
+        )
 
     cluster_id = None
     options = _cluster_options(role, factory_id, own_cluster, clusters, factories)
     if options:
         names = dict(zip(clusters["cluster_id"], clusters["name_zh" if lang == "zh" else "name_en"]))
-        cluster_id = localized_selectbox(st.sidebar, t("app.cluster", lang), options, "cluster", lang,
-                                         lambda c: names.get(c, c), default=own_cluster)
+        cluster_id = localized_selectbox(
+            st.sidebar,
+            t("app.cluster", lang),
+            options,
+            "cluster",
+            lang,
+            lambda c: names.get(c, c),
+            default=own_cluster,
+        )
     if snapshot is not None and snapshot.synthetic:
         st.sidebar.caption("⚠️ " + t("app.synthetic", lang))
 
@@ -88,5 +109,12 @@ def sidebar() -> Context:
         viewer = Viewer(role, factory_id=factory_id or "-", user=name)
     else:
         viewer = Viewer(role, user=name)
-    return Context(lang=lang, viewer=viewer, store=store, snapshot=snapshot, previous=previous,
-                   cluster_id=cluster_id, demo_mode=user is None)
+    return Context(
+        lang=lang,
+        viewer=viewer,
+        store=store,
+        snapshot=snapshot,
+        previous=previous,
+        cluster_id=cluster_id,
+        demo_mode=user is None,
+    )

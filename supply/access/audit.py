@@ -19,9 +19,18 @@ from supply.data.config import data_dir as resolve_data_dir
 from supply.engine.db import Viewer
 
 LOG_FILE = Path("audit") / "exports.jsonl"
-COLUMNS = {"at": pl.String, "user": pl.String, "role": pl.String, "factory_id": pl.String,
-           "cluster_id": pl.String, "report": pl.String, "format": pl.String,
-           "snapshot_id": pl.String, "rows": pl.Int64, "file_name": pl.String}
+COLUMNS = {
+    "at": pl.String,
+    "user": pl.String,
+    "role": pl.String,
+    "factory_id": pl.String,
+    "cluster_id": pl.String,
+    "report": pl.String,
+    "format": pl.String,
+    "snapshot_id": pl.String,
+    "rows": pl.Int64,
+    "file_name": pl.String,
+}
 
 
 def log_path(data_dir: str | os.PathLike | None = None) -> Path:
@@ -29,14 +38,29 @@ def log_path(data_dir: str | os.PathLike | None = None) -> Path:
     return resolve_data_dir(data_dir) / LOG_FILE
 
 
-def log_export(data_dir: str | os.PathLike | None, viewer: Viewer, *, report: str, fmt: str,
-               snapshot_id: str, rows: int, file_name: str, now: dt.datetime | None = None) -> dict:
+def log_export(
+    data_dir: str | os.PathLike | None,
+    viewer: Viewer,
+    *,
+    report: str,
+    fmt: str,
+    snapshot_id: str,
+    rows: int,
+    file_name: str,
+    now: dt.datetime | None = None,
+) -> dict:
     """Append one export record and return it."""
     record = {
         "at": (now or dt.datetime.now(dt.UTC)).isoformat(timespec="seconds"),
-        "user": viewer.user, "role": viewer.role, "factory_id": viewer.factory_id,
-        "cluster_id": viewer.cluster_id, "report": report, "format": fmt,
-        "snapshot_id": snapshot_id, "rows": int(rows), "file_name": file_name,
+        "user": viewer.user,
+        "role": viewer.role,
+        "factory_id": viewer.factory_id,
+        "cluster_id": viewer.cluster_id,
+        "report": report,
+        "format": fmt,
+        "snapshot_id": snapshot_id,
+        "rows": int(rows),
+        "file_name": file_name,
     }
     line = (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8")
     path = log_path(data_dir)

@@ -18,6 +18,7 @@ from supply.cli import command
 def _check_scope(args, role: str) -> str | None:
     """An error when the factory or cluster is not in the newest snapshot (if there is one)."""
     from supply.data.store import SnapshotError, Store
+
     try:
         store = Store(args.data)
         snap = store.latest()
@@ -26,13 +27,17 @@ def _check_scope(args, role: str) -> str | None:
         if role == "factory":
             ids = set(store.read(snap.snapshot_id, "factories")["factory_id"].to_list())
             if args.factory not in ids:
-                return (f"factory {args.factory!r} is not in snapshot {snap.snapshot_id}; check the id "
-                        "(e.g. F0000001) or pass --skip-check")
+                return (
+                    f"factory {args.factory!r} is not in snapshot {snap.snapshot_id}; check the id "
+                    "(e.g. F0000001) or pass --skip-check"
+                )
         if args.cluster:
             ids = set(store.read(snap.snapshot_id, "clusters")["cluster_id"].to_list())
             if args.cluster not in ids:
-                return (f"cluster {args.cluster!r} is not in snapshot {snap.snapshot_id}; known: "
-                        f"{', '.join(sorted(ids))}; or pass --skip-check")
+                return (
+                    f"cluster {args.cluster!r} is not in snapshot {snap.snapshot_id}; known: "
+                    f"{', '.join(sorted(ids))}; or pass --skip-check"
+                )
     except SnapshotError:
         return None
     return None
@@ -56,11 +61,14 @@ def _read_password(args) -> str | None:
 def _add(args, path) -> int:
     from supply.access import users as access
     from supply.engine.db import Viewer
+
     try:
         Viewer(args.role, factory_id=args.factory, cluster_id=args.cluster)
     except ValueError as exc:
-        print(f"error: {exc}; add --factory F... for a factory owner, --cluster ... for an association",
-              file=sys.stderr)
+        print(
+            f"error: {exc}; add --factory F... for a factory owner, --cluster ... for an association",
+            file=sys.stderr,
+        )
         return 2
     if args.factory and args.role != "factory":
         print("error: --factory is only for --role factory", file=sys.stderr)
@@ -81,13 +89,20 @@ def _add(args, path) -> int:
         key = args.username.lower()
         old = users.get(key)
         if old and not args.update:
-            print(f"error: user {args.username!r} exists in {path}; pass --update to change it",
-                  file=sys.stderr)
+            print(
+                f"error: user {args.username!r} exists in {path}; pass --update to change it", file=sys.stderr
+            )
             return 2
         if password_hash is None and old and not args.no_password:
             password_hash = old.password_hash
-        users[key] = access.User(args.username, args.role, args.factory, args.cluster,
-                                 args.email or (old.email if old else None), password_hash)
+        users[key] = access.User(
+            args.username,
+            args.role,
+            args.factory,
+            args.cluster,
+            args.email or (old.email if old else None),
+            password_hash,
+        )
         try:
             access.save_users(path, users)
         except access.UsersFileError as exc:
@@ -99,6 +114,7 @@ def _add(args, path) -> int:
 
 def _remove(args, path) -> int:
     from supply.access import users as access
+
     with access.locked(path):
         users = dict(access.load_users(path)) if path.exists() else {}
         if users.pop(args.username.lower(), None) is None:
@@ -111,10 +127,19 @@ def _remove(args, path) -> int:
 
 def _list(args, path) -> int:
     from supply.access import users as access
+
     users = access.load_users(path) if path.exists() else {}
-    rows = [{"username": u.username, "role": u.role, "factory_id": u.factory_id,
-             "cluster_id": u.cluster_id, "email": u.email, "password": u.password_hash is not None}
-            for u in sorted(users.values(), key=lambda u: u.username.lower())]
+    rows = [
+        {
+            "username": u.username,
+            "role": u.role,
+            "factory_id": u.factory_id,
+            "cluster_id": u.cluster_id,
+            "email": u.email,
+            "password": u.password_hash is not None,
+        }
+        for u in sorted(users.values(), key=lambda u: u.username.lower())
+    ]
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return 0
@@ -129,7 +154,9 @@ def _list(args, path) -> int:
 
 @command("users", "manage sign-in users: add, remove, list (users file with argon2 hashes)")
 def _users(p: argparse.ArgumentParser):
-    p.add_argument("--users", metavar="FILE", help="users file (default: $SUPPLY_USERS or <data dir>/users.toml)")
+    p.add_argument(
+        "--users", metavar="FILE", help="users file (default: $SUPPLY_USERS or <data dir>/users.toml)"
+    )
     p.add_argument("--data", metavar="DIR", help="data directory (default: $SUPPLY_DATA or ./data)")
     # --users and --data may also come after the action (`users add NAME --users FILE`).
     common = argparse.ArgumentParser(add_help=False)
@@ -145,8 +172,11 @@ def _users(p: argparse.ArgumentParser):
     add.add_argument("--password-stdin", action="store_true", help="read the password from one line of stdin")
     add.add_argument("--no-password", action="store_true", help="no password: OIDC sign-in only")
     add.add_argument("--update", action="store_true", help="change an existing user")
-    add.add_argument("--skip-check", action="store_true",
-                     help="do not check the factory/cluster against the newest snapshot")
+    add.add_argument(
+        "--skip-check",
+        action="store_true",
+        help="do not check the factory/cluster against the newest snapshot",
+    )
     rm = sub.add_parser("remove", parents=[common], help="remove a user")
     rm.add_argument("username")
     ls = sub.add_parser("list", parents=[common], help="list users (never their hashes)")
@@ -154,6 +184,7 @@ def _users(p: argparse.ArgumentParser):
 
     def run(args) -> int:
         from supply.access import users as access
+
         path = access.users_path(args.users, args.data)
         try:
             if args.action == "add":
@@ -167,4 +198,5 @@ def _users(p: argparse.ArgumentParser):
         except access.UsersFileError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 2
+
     return run

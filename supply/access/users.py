@@ -64,7 +64,6 @@ def _dummy_hash() -> str:
     return _HASHER.hash("not a real password, only here to spend the same time")
 
 
-
 class UsersFileError(Exception):
     """The users file cannot be read or is invalid; the message names the file and line."""
 
@@ -82,8 +81,7 @@ class User:
 
     def viewer(self) -> Viewer:
         """The data scope of this user."""
-        return Viewer(self.role, factory_id=self.factory_id, cluster_id=self.cluster_id,
-                      user=self.username)
+        return Viewer(self.role, factory_id=self.factory_id, cluster_id=self.cluster_id, user=self.username)
 
     def as_dict(self) -> dict:
         """The fields that are set, in file order."""
@@ -91,6 +89,7 @@ class User:
 
 
 # -- the users file ------------------------------------------------------------------------
+
 
 def users_path(explicit: str | os.PathLike | None = None, data: str | os.PathLike | None = None) -> Path:
     """Where the users file is: ``explicit``, else ``$SUPPLY_USERS``, else <data dir>/users.toml."""
@@ -132,12 +131,15 @@ def parse_users(text: str, path: Path) -> dict[str, User]:
     except tomllib.TOMLDecodeError as exc:
         m = _TOML_LINE_RE.search(str(exc))
         line = f"line {m.group(1)}" if m else "line ?"
-        raise UsersFileError(f"{where}, {line}: not valid TOML ({exc}). Fix that line, or restore "
-                             "the file from a backup; the app will not start until it reads.") from exc
+        raise UsersFileError(
+            f"{where}, {line}: not valid TOML ({exc}). Fix that line, or restore "
+            "the file from a backup; the app will not start until it reads."
+        ) from exc
     extra = sorted(set(doc) - {"users"})
     if extra:
-        raise UsersFileError(f"{where}: unknown top-level key(s) {extra}; the file holds only "
-                             "[[users]] entries.")
+        raise UsersFileError(
+            f"{where}: unknown top-level key(s) {extra}; the file holds only [[users]] entries."
+        )
     entries = doc.get("users", [])
     if not isinstance(entries, list):
         raise UsersFileError(f"{where}: 'users' must be a list of [[users]] tables.")
@@ -161,8 +163,7 @@ def parse_users(text: str, path: Path) -> dict[str, User]:
                 raise fail(f"{key} must be a quoted string", key)
         name = entry.get("username", "")
         if not _USERNAME_RE.match(name):
-            raise fail("username is missing or invalid; use 1-64 letters, digits or . _ @ + -",
-                       "username")
+            raise fail("username is missing or invalid; use 1-64 letters, digits or . _ @ + -", "username")
         if name.lower() in users:
             raise fail(f"username {name!r} appears twice; remove one entry", "username")
         role = entry.get("role", "")
@@ -171,11 +172,11 @@ def parse_users(text: str, path: Path) -> dict[str, User]:
         factory_id = entry.get("factory_id") or None
         cluster_id = entry.get("cluster_id") or None
         if role == "factory" and not factory_id:
-            raise fail("a factory owner needs factory_id = \"F...\"", "role")
+            raise fail('a factory owner needs factory_id = "F..."', "role")
         if role != "factory" and factory_id:
             raise fail(f"factory_id is only for the factory role, not {role!r}", "factory_id")
         if role == "association" and not cluster_id:
-            raise fail("an association needs cluster_id = \"...\"", "role")
+            raise fail('an association needs cluster_id = "..."', "role")
         email = entry.get("email") or None
         if email is not None:
             if not _EMAIL_RE.match(email):
@@ -185,8 +186,11 @@ def parse_users(text: str, path: Path) -> dict[str, User]:
             emails[email.lower()] = name
         password_hash = entry.get("password_hash") or None
         if password_hash is not None and not password_hash.startswith("$argon2"):
-            raise fail("password_hash is not an argon2 hash; set the password with "
-                       "`python -m supply users add --update`", "password_hash")
+            raise fail(
+                "password_hash is not an argon2 hash; set the password with "
+                "`python -m supply users add --update`",
+                "password_hash",
+            )
         if password_hash is None and email is None:
             raise fail("the user can never sign in: give a password_hash or an email (OIDC)")
         users[name.lower()] = User(name, role, factory_id, cluster_id, email, password_hash)
@@ -213,7 +217,7 @@ def load_users(path: str | os.PathLike) -> dict[str, User]:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = raw[:exc.start].count(b"\n") + 1
+        line = raw[: exc.start].count(b"\n") + 1
         raise UsersFileError(f"{path}, line {line}: not UTF-8 text; save the file as UTF-8.") from exc
     users = parse_users(text, path)
     with _CACHE_LOCK:
@@ -227,9 +231,11 @@ def _toml_string(value: str) -> str:
 
 def render_users(users: Mapping[str, User]) -> str:
     """The TOML text of a users file."""
-    out = ["# Users of the cluster supply dashboard (DESIGN.md section 6).",
-           "# Manage with `python -m supply users add|remove|list`. Passwords are argon2id hashes.",
-           ""]
+    out = [
+        "# Users of the cluster supply dashboard (DESIGN.md section 6).",
+        "# Manage with `python -m supply users add|remove|list`. Passwords are argon2id hashes.",
+        "",
+    ]
     for user in sorted(users.values(), key=lambda u: u.username.lower()):
         out.append("[[users]]")
         out += [f"{k} = {_toml_string(v)}" for k, v in user.as_dict().items()]
@@ -268,6 +274,7 @@ def save_users(path: str | os.PathLike, users: Mapping[str, User]) -> None:
 
 # -- passwords and sign-in -----------------------------------------------------------------
 
+
 def hash_password(password: str) -> str:
     """An argon2id hash of the password."""
     if len(password) < MIN_PASSWORD_LENGTH:
@@ -290,8 +297,12 @@ class RateLimiter:
     as typed, so an unknown name is limited exactly like a known one.
     """
 
-    def __init__(self, max_failures: int = MAX_FAILURES, window: float = FAILURE_WINDOW_SECONDS,
-                 clock: Callable[[], float] = time.monotonic):
+    def __init__(
+        self,
+        max_failures: int = MAX_FAILURES,
+        window: float = FAILURE_WINDOW_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
+    ):
         self.max_failures, self.window, self.clock = max_failures, window, clock
         self._failures: dict[tuple[str, str], list[float]] = {}
         self._lock = threading.Lock()
@@ -341,8 +352,9 @@ class SignIn:
     minutes: int = 0
 
 
-def sign_in(users: Mapping[str, User], username: str, password: str, client: str | None,
-            limiter: RateLimiter) -> SignIn:
+def sign_in(
+    users: Mapping[str, User], username: str, password: str, client: str | None, limiter: RateLimiter
+) -> SignIn:
     """Check a user name and password. A wrong password and an unknown user give the same answer."""
     username = (username or "").strip()
     wait = limiter.retry_after(username, client)
@@ -357,8 +369,9 @@ def sign_in(users: Mapping[str, User], username: str, password: str, client: str
     return SignIn(user)
 
 
-def user_for_email(users: Mapping[str, User], email: str | None,
-                   email_verified: bool | None = None) -> User | None:
+def user_for_email(
+    users: Mapping[str, User], email: str | None, email_verified: bool | None = None
+) -> User | None:
     """The user an OIDC identity maps to, by e-mail (case-insensitive); None when not listed."""
     if not email or email_verified is False:
         return None

@@ -10,20 +10,33 @@ from supply.i18n import label, t
 
 def capacity_weeks_figure(weekly: pl.DataFrame, lang: str) -> go.Figure:
     """Stacked booked + idle pieces per week (all categories summed), with capacity as a line."""
-    per_week = (weekly.group_by("week_start")
-                .agg(pl.col("capacity_pieces").sum(), pl.col("booked_pieces").sum())
-                .sort("week_start"))
+    per_week = (
+        weekly.group_by("week_start")
+        .agg(pl.col("capacity_pieces").sum(), pl.col("booked_pieces").sum())
+        .sort("week_start")
+    )
     x = per_week["week_start"].to_list()
     booked = per_week["booked_pieces"].to_list()
     idle = (per_week["capacity_pieces"] - per_week["booked_pieces"]).to_list()
     fig = go.Figure()
     fig.add_bar(x=x, y=booked, name=t("col.booked_pieces", lang), marker_color="#d62728")
     fig.add_bar(x=x, y=idle, name=t("col.idle_pieces", lang), marker_color="#9ecae1")
-    fig.add_scatter(x=x, y=per_week["capacity_pieces"].to_list(), name=t("col.capacity_pieces", lang),
-                    mode="lines+markers", line={"color": "#08306b"})
-    fig.update_layout(barmode="stack", height=360, margin={"l": 10, "r": 10, "t": 30, "b": 10},
-                      xaxis_title=t("col.week_start", lang), yaxis_title=t("col.pieces", lang),
-                      legend={"orientation": "h", "y": 1.12}, separators=".,")
+    fig.add_scatter(
+        x=x,
+        y=per_week["capacity_pieces"].to_list(),
+        name=t("col.capacity_pieces", lang),
+        mode="lines+markers",
+        line={"color": "#08306b"},
+    )
+    fig.update_layout(
+        barmode="stack",
+        height=360,
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        xaxis_title=t("col.week_start", lang),
+        yaxis_title=t("col.pieces", lang),
+        legend={"orientation": "h", "y": 1.12},
+        separators=".,",
+    )
     fig.update_xaxes(tickformat="%Y-%m-%d")
     fig.update_yaxes(tickformat=",d")
     return fig
@@ -31,5 +44,6 @@ def capacity_weeks_figure(weekly: pl.DataFrame, lang: str) -> go.Figure:
 
 def category_label_column(frame: pl.DataFrame, lang: str, column: str = "category") -> pl.DataFrame:
     """Replace a category code column by its label in the chosen language."""
-    return frame.with_columns(pl.col(column).map_elements(lambda c: label("category", c, lang),
-                                                          return_dtype=pl.String))
+    return frame.with_columns(
+        pl.col(column).map_elements(lambda c: label("category", c, lang), return_dtype=pl.String)
+    )

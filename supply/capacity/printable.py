@@ -22,8 +22,15 @@ import polars as pl
 from supply.i18n import fmt_pct, label, t
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--headless=new", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--headless=new",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 BOOKED, IDLE, CAPACITY = "#d62728", "#9ecae1", "#08306b"
 
 CSS = """
@@ -112,8 +119,15 @@ def _short(value: float) -> str:
     return f"{value:g}"
 
 
-def stacked_bars_svg(labels: Sequence[str], booked: Sequence, idle: Sequence, capacity: Sequence,
-                     title: str = "", width: int = 980, height: int = 230) -> str:
+def stacked_bars_svg(
+    labels: Sequence[str],
+    booked: Sequence,
+    idle: Sequence,
+    capacity: Sequence,
+    title: str = "",
+    width: int = 980,
+    height: int = 230,
+) -> str:
     """Static SVG: booked + idle stacked per week, capacity as a line with dots."""
     left, right, top, bottom = 58, 12, 22, 34
     n = max(len(labels), 1)
@@ -126,29 +140,43 @@ def stacked_bars_svg(labels: Sequence[str], booked: Sequence, idle: Sequence, ca
     def y(v: float) -> float:
         return top + plot_h * (1 - v / top_value)
 
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="100%" viewBox="0 0 {width} {height}" '
-             f'role="img" aria-label="{esc(title)}" class="chart">',
-             f'<text x="{left}" y="14" font-size="12" font-weight="bold">{esc(title)}</text>']
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="100%" viewBox="0 0 {width} {height}" '
+        f'role="img" aria-label="{esc(title)}" class="chart">',
+        f'<text x="{left}" y="14" font-size="12" font-weight="bold">{esc(title)}</text>',
+    ]
     for k in range(5):
         v = top_value * k / 4
-        parts.append(f'<line x1="{left}" x2="{width - right}" y1="{y(v):.1f}" y2="{y(v):.1f}" stroke="#ddd"/>')
-        parts.append(f'<text x="{left - 4}" y="{y(v) + 4:.1f}" font-size="10" text-anchor="end">{_short(v)}</text>')
+        parts.append(
+            f'<line x1="{left}" x2="{width - right}" y1="{y(v):.1f}" y2="{y(v):.1f}" stroke="#ddd"/>'
+        )
+        parts.append(
+            f'<text x="{left - 4}" y="{y(v) + 4:.1f}" font-size="10" text-anchor="end">{_short(v)}</text>'
+        )
     slot = plot_w / n
     bar = slot * 0.7
     points = []
     for i, lab in enumerate(labels):
         x0 = left + i * slot + (slot - bar) / 2
-        parts.append(f'<rect x="{x0:.1f}" y="{y(booked[i]):.1f}" width="{bar:.1f}" '
-                     f'height="{y(0) - y(booked[i]):.1f}" fill="{BOOKED}"/>')
-        parts.append(f'<rect x="{x0:.1f}" y="{y(booked[i] + idle[i]):.1f}" width="{bar:.1f}" '
-                     f'height="{y(booked[i]) - y(booked[i] + idle[i]):.1f}" fill="{IDLE}"/>')
+        parts.append(
+            f'<rect x="{x0:.1f}" y="{y(booked[i]):.1f}" width="{bar:.1f}" '
+            f'height="{y(0) - y(booked[i]):.1f}" fill="{BOOKED}"/>'
+        )
+        parts.append(
+            f'<rect x="{x0:.1f}" y="{y(booked[i] + idle[i]):.1f}" width="{bar:.1f}" '
+            f'height="{y(booked[i]) - y(booked[i] + idle[i]):.1f}" fill="{IDLE}"/>'
+        )
         cx = left + (i + 0.5) * slot
         points.append(f"{cx:.1f},{y(capacity[i]):.1f}")
         parts.append(f'<circle cx="{cx:.1f}" cy="{y(capacity[i]):.1f}" r="2.5" fill="{CAPACITY}"/>')
-        parts.append(f'<text x="{cx:.1f}" y="{height - bottom + 14}" font-size="9.5" '
-                     f'text-anchor="middle">{esc(lab)}</text>')
+        parts.append(
+            f'<text x="{cx:.1f}" y="{height - bottom + 14}" font-size="9.5" '
+            f'text-anchor="middle">{esc(lab)}</text>'
+        )
     if points:
-        parts.append(f'<polyline points="{" ".join(points)}" fill="none" stroke="{CAPACITY}" stroke-width="1.5"/>')
+        parts.append(
+            f'<polyline points="{" ".join(points)}" fill="none" stroke="{CAPACITY}" stroke-width="1.5"/>'
+        )
     parts.append(f'<line x1="{left}" x2="{width - right}" y1="{y(0):.1f}" y2="{y(0):.1f}" stroke="#555"/>')
     parts.append("</svg>")
     return "".join(parts)
@@ -200,16 +228,20 @@ class Document:
     def html(self) -> str:
         """The standalone HTML text (escaped labels; section bodies are trusted HTML built here)."""
         meta = "".join(f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in self.meta)
-        kpis = "".join(f'<div class="kpi"><div class="v">{esc(v)}</div><div class="l">{esc(k)}</div></div>'
-                       for k, v in self.kpis)
+        kpis = "".join(
+            f'<div class="kpi"><div class="v">{esc(v)}</div><div class="l">{esc(k)}</div></div>'
+            for k, v in self.kpis
+        )
         notes = "".join(f'<p class="note">{esc(n)}</p>' for n in self.notes)
         sections = "".join(f"<section><h2>{esc(h)}</h2>{body}</section>" for h, body in self.sections)
         lang = "zh-CN" if self.lang == "zh" else "en"
-        return (f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
-                f"<title>{esc(self.title)}</title><style>{CSS}</style></head><body>"
-                f"<h1>{esc(self.title)}</h1><table class=\"meta\">{meta}</table>"
-                f'<div class="kpis">{kpis}</div>{notes}{sections}'
-                f"<footer>{esc(self.footer)}</footer></body></html>")
+        return (
+            f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
+            f"<title>{esc(self.title)}</title><style>{CSS}</style></head><body>"
+            f'<h1>{esc(self.title)}</h1><table class="meta">{meta}</table>'
+            f'<div class="kpis">{kpis}</div>{notes}{sections}'
+            f"<footer>{esc(self.footer)}</footer></body></html>"
+        )
 
 
 @dataclass
@@ -238,51 +270,68 @@ class CapacityReportInput:
 def _weekly_section(r: CapacityReportInput) -> str:
     lang = r.lang
     parts = [f'<p class="note">{esc(t("capacity.report.legend", lang))}</p>']
-    cols = [Column("week_start", t("col.week_start", lang), lambda d: esc(d.isoformat())),
-            Column("capacity_pieces", t("col.capacity_pieces", lang), fmt_number, True),
-            Column("booked_pieces", t("col.booked_pieces", lang), fmt_number, True),
-            Column("idle_pieces", t("col.idle_pieces", lang), fmt_number, True),
-            Column("utilisation", t("col.utilisation", lang), lambda v: esc(fmt_pct(v)), True),
-            Column("factories", t("capacity.col.factories", lang), fmt_number, True),
-            Column("suppressed_factories", t("capacity.col.suppressed_factories", lang), fmt_number, True)]
+    cols = [
+        Column("week_start", t("col.week_start", lang), lambda d: esc(d.isoformat())),
+        Column("capacity_pieces", t("col.capacity_pieces", lang), fmt_number, True),
+        Column("booked_pieces", t("col.booked_pieces", lang), fmt_number, True),
+        Column("idle_pieces", t("col.idle_pieces", lang), fmt_number, True),
+        Column("utilisation", t("col.utilisation", lang), lambda v: esc(fmt_pct(v)), True),
+        Column("factories", t("capacity.col.factories", lang), fmt_number, True),
+        Column("suppressed_factories", t("capacity.col.suppressed_factories", lang), fmt_number, True),
+    ]
     for cat in sorted(r.weekly["category"].unique().to_list()):
         part = r.weekly.filter(pl.col("category") == cat).sort("week_start")
         name = label("category", cat, lang)
-        parts.append(stacked_bars_svg([w.strftime("%m-%d") for w in part["week_start"].to_list()],
-                                      part["booked_pieces"].to_list(), part["idle_pieces"].to_list(),
-                                      part["capacity_pieces"].to_list(), title=name))
+        parts.append(
+            stacked_bars_svg(
+                [w.strftime("%m-%d") for w in part["week_start"].to_list()],
+                part["booked_pieces"].to_list(),
+                part["idle_pieces"].to_list(),
+                part["capacity_pieces"].to_list(),
+                title=name,
+            )
+        )
         parts.append(f"<h3>{esc(name)}</h3>" + table_html(part, cols))
     return "".join(parts)
 
 
 def _county_section(r: CapacityReportInput) -> str:
     lang = r.lang
-    cols = [Column("county", t("capacity.col.county", lang)),
-            Column("category", t("col.category", lang), lambda c: esc(label("category", c, lang))),
-            Column("factories", t("capacity.col.factories", lang), fmt_number, True),
-            Column("capacity_pieces", t("col.capacity_pieces", lang), fmt_number, True),
-            Column("booked_pieces", t("col.booked_pieces", lang), fmt_number, True),
-            Column("idle_pieces", t("col.idle_pieces", lang), fmt_number, True),
-            Column("utilisation", t("col.utilisation", lang), lambda v: esc(fmt_pct(v)), True),
-            Column("suppression", t("capacity.col.suppression", lang),
-                   lambda s: esc(t(f"capacity.suppression.{s}", lang)))]
-    return (f'<p class="note">{esc(t("capacity.county_caption", lang))}</p>' + table_html(r.county, cols))
+    cols = [
+        Column("county", t("capacity.col.county", lang)),
+        Column("category", t("col.category", lang), lambda c: esc(label("category", c, lang))),
+        Column("factories", t("capacity.col.factories", lang), fmt_number, True),
+        Column("capacity_pieces", t("col.capacity_pieces", lang), fmt_number, True),
+        Column("booked_pieces", t("col.booked_pieces", lang), fmt_number, True),
+        Column("idle_pieces", t("col.idle_pieces", lang), fmt_number, True),
+        Column("utilisation", t("col.utilisation", lang), lambda v: esc(fmt_pct(v)), True),
+        Column(
+            "suppression",
+            t("capacity.col.suppression", lang),
+            lambda s: esc(t(f"capacity.suppression.{s}", lang)),
+        ),
+    ]
+    return f'<p class="note">{esc(t("capacity.county_caption", lang))}</p>' + table_html(r.county, cols)
 
 
 def _members_section(r: CapacityReportInput) -> str:
     lang = r.lang
-    cols = [Column("factory_id", t("capacity.col.factory_id", lang)),
-            Column("name", t("capacity.col.name", lang)),
-            Column("categories", t("capacity.col.categories", lang),
-                   lambda cs: esc("、".join(label("category", c, lang) for c in (cs or [])))),
-            Column("capacity_pieces", t("col.capacity_pieces", lang), fmt_number, True),
-            Column("utilisation", t("col.utilisation", lang), lambda v: esc(fmt_pct(v)), True),
-            Column("moq_pieces", t("capacity.col.moq", lang), fmt_number, True),
-            Column("sample_days", t("capacity.col.sample_days", lang), fmt_number, True),
-            Column("bulk_lead_days", t("capacity.col.lead_days", lang), fmt_number, True),
-            Column("pooled_planning", t("capacity.col.pooled", lang), lambda b: "✓" if b else ""),
-            Column("certifications", t("capacity.col.certifications", lang),
-                   lambda cs: esc(", ".join(cs or [])))]
+    cols = [
+        Column("factory_id", t("capacity.col.factory_id", lang)),
+        Column("name", t("capacity.col.name", lang)),
+        Column(
+            "categories",
+            t("capacity.col.categories", lang),
+            lambda cs: esc("、".join(label("category", c, lang) for c in (cs or []))),
+        ),
+        Column("capacity_pieces", t("col.capacity_pieces", lang), fmt_number, True),
+        Column("utilisation", t("col.utilisation", lang), lambda v: esc(fmt_pct(v)), True),
+        Column("moq_pieces", t("capacity.col.moq", lang), fmt_number, True),
+        Column("sample_days", t("capacity.col.sample_days", lang), fmt_number, True),
+        Column("bulk_lead_days", t("capacity.col.lead_days", lang), fmt_number, True),
+        Column("pooled_planning", t("capacity.col.pooled", lang), lambda b: "✓" if b else ""),
+        Column("certifications", t("capacity.col.certifications", lang), lambda cs: esc(", ".join(cs or []))),
+    ]
     return table_html(r.members.head(r.members_top), cols)
 
 
@@ -290,33 +339,45 @@ def capacity_report(r: CapacityReportInput) -> str:
     """The capacity report as standalone printable HTML."""
     lang = r.lang
     generated = r.generated_on or dt.date.today()
-    meta = [(t("capacity.report.association", lang), r.association),
-            (t("capacity.report.cluster", lang), r.cluster),
-            (t("capacity.report.snapshot", lang), r.snapshot_id),
-            (t("capacity.report.as_of", lang), r.as_of.isoformat()),
-            (t("capacity.report.generated", lang), generated.isoformat())]
+    meta = [
+        (t("capacity.report.association", lang), r.association),
+        (t("capacity.report.cluster", lang), r.cluster),
+        (t("capacity.report.snapshot", lang), r.snapshot_id),
+        (t("capacity.report.as_of", lang), r.as_of.isoformat()),
+        (t("capacity.report.generated", lang), generated.isoformat()),
+    ]
     if r.viewer:
         meta.append((t("capacity.report.viewer", lang), r.viewer))
     meta.append((t("capacity.report.filters", lang), "; ".join(f"{k}: {v}" for k, v in r.filters)))
-    doc = Document(title=f'{t("capacity.report.title", lang)} · {r.cluster}', lang=lang, meta=meta,
-                   kpis=list(r.kpis), notes=list(r.notes), footer=t("capacity.report.footer", lang))
+    doc = Document(
+        title=f"{t('capacity.report.title', lang)} · {r.cluster}",
+        lang=lang,
+        meta=meta,
+        kpis=list(r.kpis),
+        notes=list(r.notes),
+        footer=t("capacity.report.footer", lang),
+    )
     if r.synthetic:
         doc.notes.insert(0, t("capacity.report.synthetic", lang))
     doc.sections.append((t("capacity.report.weekly", lang), _weekly_section(r)))
     if r.county is not None and r.county.height:
         doc.sections.append((t("capacity.report.county", lang), _county_section(r)))
     if r.heat is not None and r.heat.height:
-        body = (f'<p class="note">{esc(r.heat_caption)}</p>'
-                + heat_table_html(r.heat, lambda row: f"{row['rank']}. {row['name']} ({row['factory_id']})"))
+        body = f'<p class="note">{esc(r.heat_caption)}</p>' + heat_table_html(
+            r.heat, lambda row: f"{row['rank']}. {row['name']} ({row['factory_id']})"
+        )
         doc.sections.append((t("capacity.tab.heatmap", lang), body))
     if r.members is not None and r.members.height:
-        title = t("capacity.report.members", lang, n=min(r.members_top, r.members.height), total=r.members.height)
+        title = t(
+            "capacity.report.members", lang, n=min(r.members_top, r.members.height), total=r.members.height
+        )
         doc.sections.append((title, _members_section(r)))
     return doc.html()
 
 
 def _with_page(html_text: str, action: Callable) -> None:
     from playwright.sync_api import sync_playwright
+
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
@@ -330,8 +391,9 @@ def _with_page(html_text: str, action: Callable) -> None:
 def render_pdf(html_text: str, path: str | Path) -> Path:
     """Print the HTML to an A4-landscape PDF with the system chromium."""
     path = Path(path)
-    _with_page(html_text, lambda page: page.pdf(path=str(path), prefer_css_page_size=True,
-                                                print_background=True))
+    _with_page(
+        html_text, lambda page: page.pdf(path=str(path), prefer_css_page_size=True, print_background=True)
+    )
     return path
 
 
@@ -342,5 +404,6 @@ def render_png(html_text: str, path: str | Path) -> Path:
     def shoot(page):
         page.emulate_media(media="print")
         page.screenshot(path=str(path), full_page=True)
+
     _with_page(html_text, shoot)
     return path

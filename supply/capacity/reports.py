@@ -35,9 +35,18 @@ LEAD_REF_DAYS = 30.0
 DIST_REF_KM = 300.0
 
 FINDER_COLUMNS = {
-    "factory_id": pl.String, "name": pl.String, "adcode": pl.String, "town": pl.String,
-    "lon": pl.Float64, "lat": pl.Float64, "moq_pieces": pl.Int64, "bulk_lead_days": pl.Int64,
-    "idle_pieces": pl.Int64, "idle_weeks": pl.Int64, "first_week": pl.Date, "last_week": pl.Date,
+    "factory_id": pl.String,
+    "name": pl.String,
+    "adcode": pl.String,
+    "town": pl.String,
+    "lon": pl.Float64,
+    "lat": pl.Float64,
+    "moq_pieces": pl.Int64,
+    "bulk_lead_days": pl.Int64,
+    "idle_pieces": pl.Int64,
+    "idle_weeks": pl.Int64,
+    "first_week": pl.Date,
+    "last_week": pl.Date,
 }
 
 
@@ -79,8 +88,13 @@ def check_horizon(weeks: list[dt.date], start: dt.date, n_weeks: int) -> tuple[d
     have = set(weeks)
     missing = [w for w in wanted if w not in have]
     if missing:
-        raise CapacityInputError("capacity.err.horizon", start=start.isoformat(),
-                                 end=wanted[-1].isoformat(), asked=int(n_weeks), **_weeks_text(weeks))
+        raise CapacityInputError(
+            "capacity.err.horizon",
+            start=start.isoformat(),
+            end=wanted[-1].isoformat(),
+            asked=int(n_weeks),
+            **_weeks_text(weeks),
+        )
     return start, wanted[-1] + dt.timedelta(weeks=1)
 
 
@@ -110,14 +124,21 @@ class Order:
     max_km: float | None = None
 
 
-def check_order(category: str, qty, deadline_week: dt.date, weeks: list[dt.date],
-                lon: float | None = None, lat: float | None = None,
-                max_km: float | None = None) -> Order:
+def check_order(
+    category: str,
+    qty,
+    deadline_week: dt.date,
+    weeks: list[dt.date],
+    lon: float | None = None,
+    lat: float | None = None,
+    max_km: float | None = None,
+) -> Order:
     """A checked Order; CapacityInputError with the reason for a bad quantity, category,
     deadline (naming the weeks that exist) or location."""
     if category not in schema.CATEGORIES:
-        raise CapacityInputError("capacity.err.category", category=category,
-                                 categories=", ".join(schema.CATEGORIES))
+        raise CapacityInputError(
+            "capacity.err.category", category=category, categories=", ".join(schema.CATEGORIES)
+        )
     if qty is None or isinstance(qty, bool) or not float(qty).is_integer():
         raise CapacityInputError("capacity.err.qty_whole", qty=qty)
     if qty <= 0:
@@ -126,8 +147,9 @@ def check_order(category: str, qty, deadline_week: dt.date, weeks: list[dt.date]
     if not weeks:
         raise CapacityInputError("capacity.err.no_weeks")
     if monday(deadline_week) not in set(weeks):
-        raise CapacityInputError("capacity.err.deadline", week=deadline_week.isoformat(),
-                                 **_weeks_text(weeks))
+        raise CapacityInputError(
+            "capacity.err.deadline", week=deadline_week.isoformat(), **_weeks_text(weeks)
+        )
     if (lon is None) != (lat is None):
         raise CapacityInputError("capacity.err.location", text=f"{lon}, {lat}")
     if max_km is not None and max_km <= 0:
@@ -189,26 +211,46 @@ def rank_candidates(idle: pl.DataFrame, order: Order) -> pl.DataFrame:
     eligible = (pl.col("moq_pieces") <= order.qty) & (pl.col("moq_pieces") <= pl.col("idle_pieces"))
     if order.max_km is not None and order.lon is not None:
         eligible = eligible & (pl.col("distance_km") <= order.max_km)
-    frame = frame.filter(eligible).with_columns(
-        can_take_all=pl.col("idle_pieces") >= order.qty,
-        cover_pts=W_COVER * (pl.col("idle_pieces") / order.qty).clip(upper_bound=1.0),
-        lead_pts=W_LEAD * (1 - (pl.col("bulk_lead_days") / LEAD_REF_DAYS).clip(upper_bound=1.0)),
-        distance_pts=dist_pts,
-    ).with_columns(score=(pl.col("cover_pts") + pl.col("lead_pts") + pl.col("distance_pts")).round(1))
+    frame = (
+        frame.filter(eligible)
+        .with_columns(
+            can_take_all=pl.col("idle_pieces") >= order.qty,
+            cover_pts=W_COVER * (pl.col("idle_pieces") / order.qty).clip(upper_bound=1.0),
+            lead_pts=W_LEAD * (1 - (pl.col("bulk_lead_days") / LEAD_REF_DAYS).clip(upper_bound=1.0)),
+            distance_pts=dist_pts,
+        )
+        .with_columns(score=(pl.col("cover_pts") + pl.col("lead_pts") + pl.col("distance_pts")).round(1))
+    )
     frame = frame.sort(["score", "idle_pieces", "factory_id"], descending=[True, True, False])
     return frame.with_row_index("rank", offset=1).with_columns(pl.col("rank").cast(pl.Int64))
 
 
 def plan_order(ranked: pl.DataFrame, qty: int) -> tuple[pl.DataFrame, bool, int]:
     """(plan, split, shortfall): one factory when one can take it all, else a greedy split."""
-    empty = pl.DataFrame(schema={"rank": pl.Int64, "factory_id": pl.String, "name": pl.String,
-                                 "pieces": pl.Int64, "moq_pieces": pl.Int64, "idle_pieces": pl.Int64})
+    empty = pl.DataFrame(
+        schema={
+            "rank": pl.Int64,
+            "factory_id": pl.String,
+            "name": pl.String,
+            "pieces": pl.Int64,
+            "moq_pieces": pl.Int64,
+            "idle_pieces": pl.Int64,
+        }
+    )
     whole = ranked.filter(pl.col("can_take_all"))
     if whole.height:
         best = whole.head(1)
-        return best.select(empty.columns[:3]).with_columns(
-            pieces=pl.lit(qty, dtype=pl.Int64), moq_pieces=best["moq_pieces"],
-            idle_pieces=best["idle_pieces"]).select(empty.columns), False, 0
+        return (
+            best.select(empty.columns[:3])
+            .with_columns(
+                pieces=pl.lit(qty, dtype=pl.Int64),
+                moq_pieces=best["moq_pieces"],
+                idle_pieces=best["idle_pieces"],
+            )
+            .select(empty.columns),
+            False,
+            0,
+        )
     rows, remaining = [], qty
     for r in ranked.iter_rows(named=True):
         if remaining <= 0:
@@ -216,8 +258,16 @@ def plan_order(ranked: pl.DataFrame, qty: int) -> tuple[pl.DataFrame, bool, int]
         share = min(r["idle_pieces"], remaining)
         if share < r["moq_pieces"]:
             continue
-        rows.append({"rank": r["rank"], "factory_id": r["factory_id"], "name": r["name"], "pieces": share,
-                     "moq_pieces": r["moq_pieces"], "idle_pieces": r["idle_pieces"]})
+        rows.append(
+            {
+                "rank": r["rank"],
+                "factory_id": r["factory_id"],
+                "name": r["name"],
+                "pieces": share,
+                "moq_pieces": r["moq_pieces"],
+                "idle_pieces": r["idle_pieces"],
+            }
+        )
         remaining -= share
     plan = pl.DataFrame(rows, schema=empty.schema) if rows else empty
     return plan, True, remaining
@@ -267,10 +317,15 @@ def totals(weekly: pl.DataFrame) -> dict:
     """Capacity, booked, idle, utilisation and suppressed cells summed over a weekly frame."""
     cap = int(weekly["capacity_pieces"].sum() or 0) if weekly.height else 0
     booked = int(weekly["booked_pieces"].sum() or 0) if weekly.height else 0
-    return {"capacity_pieces": cap, "booked_pieces": booked, "idle_pieces": cap - booked,
-            "utilisation": booked / cap if cap else None, "pooled_share": pooled_share(weekly),
-            "suppressed_cells": int(weekly["suppressed_cells"].sum() or 0) if weekly.height else 0,
-            "suppressed_factories": _max_weekly(weekly, "suppressed_factories")}
+    return {
+        "capacity_pieces": cap,
+        "booked_pieces": booked,
+        "idle_pieces": cap - booked,
+        "utilisation": booked / cap if cap else None,
+        "pooled_share": pooled_share(weekly),
+        "suppressed_cells": int(weekly["suppressed_cells"].sum() or 0) if weekly.height else 0,
+        "suppressed_factories": _max_weekly(weekly, "suppressed_factories"),
+    }
 
 
 def _max_weekly(weekly: pl.DataFrame, column: str) -> int:
@@ -283,25 +338,44 @@ def _max_weekly(weekly: pl.DataFrame, column: str) -> int:
 # -- display and export: the same localised frame for the page table and the downloads ---
 
 COLUMN_KEYS = {
-    "rank": "capacity.col.rank", "factory_id": "capacity.col.factory_id", "name": "capacity.col.name",
-    "county": "capacity.col.county", "adcode": "capacity.col.adcode", "town": "capacity.col.town",
-    "week_start": "col.week_start", "category": "col.category", "categories": "capacity.col.categories",
-    "association_member": "capacity.col.member", "pooled_planning": "capacity.col.pooled",
-    "employees": "capacity.col.employees", "factories": "capacity.col.factories",
-    "capacity_pieces": "col.capacity_pieces", "booked_pieces": "col.booked_pieces",
-    "idle_pieces": "col.idle_pieces", "utilisation": "col.utilisation",
+    "rank": "capacity.col.rank",
+    "factory_id": "capacity.col.factory_id",
+    "name": "capacity.col.name",
+    "county": "capacity.col.county",
+    "adcode": "capacity.col.adcode",
+    "town": "capacity.col.town",
+    "week_start": "col.week_start",
+    "category": "col.category",
+    "categories": "capacity.col.categories",
+    "association_member": "capacity.col.member",
+    "pooled_planning": "capacity.col.pooled",
+    "employees": "capacity.col.employees",
+    "factories": "capacity.col.factories",
+    "capacity_pieces": "col.capacity_pieces",
+    "booked_pieces": "col.booked_pieces",
+    "idle_pieces": "col.idle_pieces",
+    "utilisation": "col.utilisation",
     "pooled_capacity_pieces": "capacity.col.pooled_capacity_pieces",
     "suppressed_factories": "capacity.col.suppressed_factories",
-    "suppressed_cells": "capacity.col.suppressed_cells", "suppression": "capacity.col.suppression",
-    "moq_pieces": "capacity.col.moq", "sample_days": "capacity.col.sample_days",
-    "bulk_lead_days": "capacity.col.lead_days", "certifications": "capacity.col.certifications",
+    "suppressed_cells": "capacity.col.suppressed_cells",
+    "suppression": "capacity.col.suppression",
+    "moq_pieces": "capacity.col.moq",
+    "sample_days": "capacity.col.sample_days",
+    "bulk_lead_days": "capacity.col.lead_days",
+    "certifications": "capacity.col.certifications",
     "horizon_utilisation": "capacity.col.horizon_utilisation",
     "horizon_capacity_pieces": "capacity.col.horizon_capacity",
-    "usable_idle_pieces": "capacity.col.idle_usable", "idle_weeks": "capacity.col.idle_weeks", "first_week": "capacity.col.first_week",
-    "last_week": "capacity.col.last_week", "distance_km": "capacity.col.distance_km",
-    "can_take_all": "capacity.col.can_take_all", "cover_pts": "capacity.col.cover_pts",
-    "lead_pts": "capacity.col.lead_pts", "distance_pts": "capacity.col.distance_pts",
-    "score": "capacity.col.score", "pieces": "capacity.col.pieces",
+    "usable_idle_pieces": "capacity.col.idle_usable",
+    "idle_weeks": "capacity.col.idle_weeks",
+    "first_week": "capacity.col.first_week",
+    "last_week": "capacity.col.last_week",
+    "distance_km": "capacity.col.distance_km",
+    "can_take_all": "capacity.col.can_take_all",
+    "cover_pts": "capacity.col.cover_pts",
+    "lead_pts": "capacity.col.lead_pts",
+    "distance_pts": "capacity.col.distance_pts",
+    "score": "capacity.col.score",
+    "pieces": "capacity.col.pieces",
 }
 
 
@@ -321,8 +395,9 @@ def localise(frame: pl.DataFrame, lang: str, columns: list[str] | None = None) -
         if name == "category":
             col = col.map_elements(lambda c: label("category", c, lang), return_dtype=pl.String)
         elif name == "categories":
-            col = col.map_elements(lambda cs: "、".join(label("category", c, lang) for c in cs),
-                                   return_dtype=pl.String)
+            col = col.map_elements(
+                lambda cs: "、".join(label("category", c, lang) for c in cs), return_dtype=pl.String
+            )
         elif name == "certifications":
             col = col.list.join(", ")
         elif name == "suppression":

@@ -88,8 +88,14 @@ class Viewer:
 
 
 _DUCK_TYPES = {
-    pl.String: "VARCHAR", pl.Float64: "DOUBLE", pl.Int64: "BIGINT", pl.Int32: "INTEGER",
-    pl.Int16: "SMALLINT", pl.Int8: "TINYINT", pl.Boolean: "BOOLEAN", pl.Date: "DATE",
+    pl.String: "VARCHAR",
+    pl.Float64: "DOUBLE",
+    pl.Int64: "BIGINT",
+    pl.Int32: "INTEGER",
+    pl.Int16: "SMALLINT",
+    pl.Int8: "TINYINT",
+    pl.Boolean: "BOOLEAN",
+    pl.Date: "DATE",
 }
 
 
@@ -119,8 +125,11 @@ def _per_factory(table: str) -> str:
     cols = [f"s.{c}" for c in schema.TABLES[table]] + ["f.cluster_id", "f.adcode"]
     if table == "capacity":
         cols.append("f.pooled_planning")
-    cols.append("case when s.factory_id is null then 0 else 1 end as n_factories"
-                if table == "orders" else "1 as n_factories")
+    cols.append(
+        "case when s.factory_id is null then 0 else 1 end as n_factories"
+        if table == "orders"
+        else "1 as n_factories"
+    )
     cols += ["1 as n_lines", "false as suppressed"]
     return ", ".join(cols)
 
@@ -191,8 +200,12 @@ class Database:
     def _admin_views(self, src: dict[str, str]) -> None:
         """Everything, with the same extra columns as the other roles."""
         con = self.con
-        con.execute(f"create view capacity as select {_per_factory('capacity')} from {src['capacity']} s {_JOIN}")
-        con.execute(f"create view inventory as select {_per_factory('inventory')} from {src['inventory']} s {_JOIN}")
+        con.execute(
+            f"create view capacity as select {_per_factory('capacity')} from {src['capacity']} s {_JOIN}"
+        )
+        con.execute(
+            f"create view inventory as select {_per_factory('inventory')} from {src['inventory']} s {_JOIN}"
+        )
         con.execute(f"create view orders as select {_per_factory('orders')} from {src['orders']} s {_JOIN}")
         for t in ("schools", "demand"):
             con.execute(f"create view {t} as select * from {src[t]}")
@@ -202,42 +215,59 @@ class Database:
         con = self.con
         con.execute(
             f"create table _scope_factories as select factory_id from {src['factories']} "
-            "where cluster_id = $c and association_member", {"c": self.viewer.cluster_id})
+            "where cluster_id = $c and association_member",
+            {"c": self.viewer.cluster_id},
+        )
         # The association's cities: pooled demand from schools there is theirs to plan.
         con.execute(
             f"create table _scope_cities as select distinct left(a, 4) as city "
             f"from (select unnest(adcodes) as a from {src['clusters']} where cluster_id = $c)",
-            {"c": self.viewer.cluster_id})
+            {"c": self.viewer.cluster_id},
+        )
         member = "s.factory_id in (select factory_id from _scope_factories)"
-        con.execute(f"create view capacity as select {_per_factory('capacity')} "
-                    f"from {src['capacity']} s {_JOIN} where {member}")
+        con.execute(
+            f"create view capacity as select {_per_factory('capacity')} "
+            f"from {src['capacity']} s {_JOIN} where {member}"
+        )
         # Stock is keyed by the factory's own designs: the SKU is hidden.
         inv_cols = _per_factory("inventory").replace("s.sku", "cast(null as varchar) as sku")
-        con.execute(f"create view inventory as select {inv_cols} "
-                    f"from {src['inventory']} s {_JOIN} where {member}")
-        con.execute(f"create view schools as select * from {src['schools']} "
-                    "where left(adcode, 4) in (select city from _scope_cities)")
+        con.execute(
+            f"create view inventory as select {inv_cols} from {src['inventory']} s {_JOIN} where {member}"
+        )
+        con.execute(
+            f"create view schools as select * from {src['schools']} "
+            "where left(adcode, 4) in (select city from _scope_cities)"
+        )
         # Members' orders, with buyer and design of direct orders hidden; unallocated
         # pooled orders of schools in the association's cities.
-        order_cols = (_per_factory("orders")
-                      .replace("s.buyer_id", "case when s.channel = 'pooled' then s.buyer_id end as buyer_id")
-                      .replace("s.sku", "case when s.channel = 'pooled' then s.sku end as sku"))
+        order_cols = (
+            _per_factory("orders")
+            .replace("s.buyer_id", "case when s.channel = 'pooled' then s.buyer_id end as buyer_id")
+            .replace("s.sku", "case when s.channel = 'pooled' then s.sku end as sku")
+        )
         con.execute(
             f"create view orders as select {order_cols} from {src['orders']} s {_JOIN} "
             f"where {member} or (s.channel = 'pooled' and s.factory_id is null "
-            "and s.buyer_id in (select school_id from schools))")
-        con.execute(f"create view demand as select d.* from {src['demand']} d "
-                    "where d.school_id in (select school_id from schools)")
+            "and s.buyer_id in (select school_id from schools))"
+        )
+        con.execute(
+            f"create view demand as select d.* from {src['demand']} d "
+            "where d.school_id in (select school_id from schools)"
+        )
 
     def _factory_tables(self, src: dict[str, str]) -> None:
         """The owner's own rows, copied into memory: the connection holds no other factory's rows."""
         con, p = self.con, {"f": self.viewer.factory_id}
         own = "s.factory_id = $f"
         for t in ("capacity", "inventory", "orders"):
-            con.execute(f"create table {t} as select {_per_factory(t)} from {src[t]} s {_JOIN} where {own}", p)
+            con.execute(
+                f"create table {t} as select {_per_factory(t)} from {src[t]} s {_JOIN} where {own}", p
+            )
         # Schools are buyers of pooled orders: only the owner's own buyers; no class lists.
-        con.execute(f"create table schools as select * from {src['schools']} "
-                    "where school_id in (select buyer_id from orders where channel = 'pooled')")
+        con.execute(
+            f"create table schools as select * from {src['schools']} "
+            "where school_id in (select buyer_id from orders where channel = 'pooled')"
+        )
         con.execute(f"create table demand as select * from {src['demand']} where false")
 
     def _planner_tables(self, src: dict[str, str]) -> None:
@@ -251,7 +281,7 @@ class Database:
                 select f.cluster_id, f.adcode, f.pooled_planning, s.category, s.week_start,
                        sum(s.capacity_pieces) as capacity_pieces, sum(s.booked_pieces) as booked_pieces,
                        count(distinct s.factory_id) as n_factories, count(*) as n_lines
-                from {src['capacity']} s join factories f on f.factory_id = s.factory_id
+                from {src["capacity"]} s join factories f on f.factory_id = s.factory_id
                 group by all
             )
             select cast(null as varchar) as factory_id, week_start, category,
@@ -267,7 +297,7 @@ class Database:
                        date_trunc('week', s.due_date)::date as due_date,
                        sum(s.qty) as qty, sum(s.qty * s.unit_price) as value,
                        count(distinct s.factory_id) as n_factories, count(*) as n_lines
-                from {src['orders']} s join factories f on f.factory_id = s.factory_id
+                from {src["orders"]} s join factories f on f.factory_id = s.factory_id
                 group by all
             )
             select cast(null as varchar) as order_id, cast(null as varchar) as factory_id,
@@ -286,7 +316,7 @@ class Database:
                        sum(s.on_hand_pieces) as on_hand_pieces,
                        sum(s.on_hand_pieces * s.unit_cost) as value,
                        count(distinct s.factory_id) as n_factories, count(*) as n_lines
-                from {src['inventory']} s join factories f on f.factory_id = s.factory_id
+                from {src["inventory"]} s join factories f on f.factory_id = s.factory_id
                 group by all
             )
             select cast(null as varchar) as factory_id, cast(null as varchar) as sku,
@@ -302,8 +332,9 @@ class Database:
 
     def _lock_down(self) -> None:
         """No files but the public tables the remaining views read; no extensions; no settings."""
-        paths = [str(self.snapshot.table_path(t).resolve())
-                 for t in self._readable if t in self.snapshot.tables]
+        paths = [
+            str(self.snapshot.table_path(t).resolve()) for t in self._readable if t in self.snapshot.tables
+        ]
         con = self.con
         con.execute("set allowed_directories = []")
         con.execute("set allowed_paths = $p", {"p": paths})
@@ -321,8 +352,9 @@ class Database:
         sql = load_query(name)
         body = re.sub(r"--[^\n]*", "", sql)
         if _FORBIDDEN.search(body):
-            raise QueryError(f"query {name!r} uses {_FORBIDDEN.search(body).group(0)!r}; "
-                             "queries may read only the views")
+            raise QueryError(
+                f"query {name!r} uses {_FORBIDDEN.search(body).group(0)!r}; queries may read only the views"
+            )
         wanted = set(_PARAM_RE.findall(body))
         missing = sorted(wanted - set(params))
         extra = sorted(set(params) - wanted)
@@ -344,8 +376,11 @@ class Database:
         finally:
             cur.close()
         # DuckDB sums integers into DECIMAL(38,0); hand pages plain integers and floats.
-        casts = [pl.col(c).cast(pl.Int64 if t.scale == 0 else pl.Float64)
-                 for c, t in frame.schema.items() if isinstance(t, pl.Decimal)]
+        casts = [
+            pl.col(c).cast(pl.Int64 if t.scale == 0 else pl.Float64)
+            for c, t in frame.schema.items()
+            if isinstance(t, pl.Decimal)
+        ]
         return frame.with_columns(casts) if casts else frame
 
     def close(self) -> None:

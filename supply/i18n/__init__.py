@@ -81,4 +81,4 @@ def fmt_cny(value, lang: str = DEFAULT_LANG) -> str:
     """Money in CNY."""
     if value is None:
         return "—"
-    return ("¥" + fmt_int(value, lang))
+    return "¥" + fmt_int(value, lang)

@@ -9,15 +9,22 @@ STRINGS = {
     "app.snapshot": ("数据快照", "Snapshot"),
     "app.view_as": ("以…身份查看（演示模式）", "View as (demo mode)"),
     "app.view_as_factory": ("工厂", "Factory"),
-    "app.demo_banner": ("演示模式：未配置用户，可任意切换角色。数据为合成的演示数据，不代表真实企业。",
-                        "Demo mode: no users are configured, so any role can be chosen. "
-                        "The data is synthetic demo data and describes no real firm."),
+    "app.demo_banner": (
+        "演示模式：未配置用户，可任意切换角色。数据为合成的演示数据，不代表真实企业。",
+        "Demo mode: no users are configured, so any role can be chosen. "
+        "The data is synthetic demo data and describes no real firm.",
+    ),
     "app.synthetic": ("合成演示数据（非真实企业数据）", "Synthetic demo data (not real firms)"),
-    "app.no_snapshot": ("还没有数据快照。在项目目录运行 `make demo`（或 `python -m supply demo`）生成演示数据，"
-                        "或用 `python -m supply ingest` 导入自己的数据。",
-                        "There is no snapshot yet. Run `make demo` (or `python -m supply demo`) in the "
-                        "project folder to build the demo data, or load your own with `python -m supply ingest`."),
-    "app.skipped_snapshot": ("已跳过损坏的快照 {name}：{reason}", "Skipped corrupt snapshot {name}: {reason}"),
+    "app.no_snapshot": (
+        "还没有数据快照。在项目目录运行 `make demo`（或 `python -m supply demo`）生成演示数据，"
+        "或用 `python -m supply ingest` 导入自己的数据。",
+        "There is no snapshot yet. Run `make demo` (or `python -m supply demo`) in the "
+        "project folder to build the demo data, or load your own with `python -m supply ingest`.",
+    ),
+    "app.skipped_snapshot": (
+        "已跳过损坏的快照 {name}：{reason}",
+        "Skipped corrupt snapshot {name}: {reason}",
+    ),
     "app.not_for_role": ("当前角色无权查看此页面。", "Your role cannot open this page."),
     "app.snapshot_caption": ("快照 {sid} · 数据日期 {as_of}", "Snapshot {sid} · data as of {as_of}"),
     "app.error": ("出错了：{msg}", "Something went wrong: {msg}"),
@@ -63,28 +70,46 @@ STRINGS = {
     "status.cancelled": ("已取消", "Cancelled"),
     # overview
     "overview.title": ("总览", "Overview"),
-    "overview.intro": ("所选产业带的概况；每项指标与上一个快照比较。未来 4 周指从快照日期所在周起的 4 周。",
-                       "The selected cluster at a glance; every figure is compared with the previous "
-                       "snapshot. The next 4 weeks start with the week of the snapshot date."),
+    "overview.intro": (
+        "所选产业带的概况；每项指标与上一个快照比较。未来 4 周指从快照日期所在周起的 4 周。",
+        "The selected cluster at a glance; every figure is compared with the previous "
+        "snapshot. The next 4 weeks start with the week of the snapshot date.",
+    ),
     "overview.factories": ("工厂数", "Factories"),
     "overview.capacity": ("4 周产能（件）", "Capacity, 4 wks"),
     "overview.utilisation": ("产能利用率", "Utilisation"),
     "overview.open_orders": ("在手订单（件）", "Open orders"),
     "overview.pooled_share": ("拼单产能占比", "Pooled share"),
     "overview.inventory": ("成品库存（件）", "Stock (pcs)"),
-    "overview.help.capacity": ("从快照日期所在周起 4 周的产能合计（件）。", "Total capacity in the 4 weeks from the snapshot's week (pieces)."),
+    "overview.help.capacity": (
+        "从快照日期所在周起 4 周的产能合计（件）。",
+        "Total capacity in the 4 weeks from the snapshot's week (pieces).",
+    ),
     "overview.help.utilisation": ("同 4 周内已订 ÷ 产能。", "Booked ÷ capacity in the same 4 weeks."),
-    "overview.help.open_orders": ("状态为待生产或生产中的订单件数。", "Pieces on orders that are open or in production."),
-    "overview.help.pooled_share": ("参与拼单计划的工厂的产能 ÷ 产业带总产能（同 4 周）。", "Capacity of factories in pooled planning ÷ the cluster's capacity (same 4 weeks)."),
-    "overview.help.inventory": ("最新盘点的成品库存件数。", "Finished stock on hand at the latest count (pieces)."),
+    "overview.help.open_orders": (
+        "状态为待生产或生产中的订单件数。",
+        "Pieces on orders that are open or in production.",
+    ),
+    "overview.help.pooled_share": (
+        "参与拼单计划的工厂的产能 ÷ 产业带总产能（同 4 周）。",
+        "Capacity of factories in pooled planning ÷ the cluster's capacity (same 4 weeks).",
+    ),
+    "overview.help.inventory": (
+        "最新盘点的成品库存件数。",
+        "Finished stock on hand at the latest count (pieces).",
+    ),
     "overview.no_previous": ("没有更早的快照可比较。", "There is no earlier snapshot to compare with."),
     "overview.compared_with": ("与快照 {sid} 比较", "Compared with snapshot {sid}"),
     "overview.weekly_chart": ("未来 12 周产能与已订产能", "Capacity and booked, next 12 weeks"),
-    "overview.suppressed": ("有 {n} 个单元格少于 3 家工厂，已隐藏，不计入合计。",
-                            "{n} cells built from fewer than 3 factories are hidden and left out of totals."),
-    "overview.zhili_note": ("参考：据报道，织里行业协会统筹了约 60% 的本地产能（观察者网，2023，对 1688 负责人的采访）。这是报道数字，不是目标。",
-                            "Reference: Zhili's association is reported to coordinate about 60% of local "
-                            "capacity (guancha.cn, 2023, interview with the head of 1688). A reported figure, not a target."),
+    "overview.suppressed": (
+        "有 {n} 个单元格少于 3 家工厂，已隐藏，不计入合计。",
+        "{n} cells built from fewer than 3 factories are hidden and left out of totals.",
+    ),
+    "overview.zhili_note": (
+        "参考：据报道，织里行业协会统筹了约 60% 的本地产能（观察者网，2023，对 1688 负责人的采访）。这是报道数字，不是目标。",
+        "Reference: Zhili's association is reported to coordinate about 60% of local "
+        "capacity (guancha.cn, 2023, interview with the head of 1688). A reported figure, not a target.",
+    ),
     # chart / table labels
     "col.week_start": ("周起始日", "Week starting"),
     "col.category": ("品类", "Category"),

@@ -20,8 +20,13 @@ from supply.ingest.parse import parse_column
 from supply.ingest.spec import SPECS
 from supply.maps import geo
 
-ERROR_SCHEMA = {"row": pl.Int64, "column": pl.String, "value": pl.String, "reason": pl.String,
-                "detail": pl.String}
+ERROR_SCHEMA = {
+    "row": pl.Int64,
+    "column": pl.String,
+    "value": pl.String,
+    "reason": pl.String,
+    "detail": pl.String,
+}
 # China's rough extent: a point outside is either swapped or abroad.
 LON_RANGE, LAT_RANGE = (73.0, 135.5), (3.0, 54.0)
 # Values for columns an upload leaves empty, for rows that are new (existing rows keep theirs).
@@ -99,9 +104,18 @@ class Batch:
             detail = detail.cast(pl.String).filter(mask)
         else:
             detail = pl.Series([detail] * len(rows), dtype=pl.String)
-        self.errors.append(pl.DataFrame({
-            "row": rows, "column": [self.header(target)] * len(rows), "value": value,
-            "reason": [reason] * len(rows), "detail": detail}, schema=ERROR_SCHEMA))
+        self.errors.append(
+            pl.DataFrame(
+                {
+                    "row": rows,
+                    "column": [self.header(target)] * len(rows),
+                    "value": value,
+                    "reason": [reason] * len(rows),
+                    "detail": detail,
+                },
+                schema=ERROR_SCHEMA,
+            )
+        )
 
     def note(self, key: str, n: int) -> None:
         """Count something worth telling the user (e.g. rows whose cluster came from the county)."""
@@ -137,19 +151,27 @@ def _parse(batch: Batch) -> None:
     # a value that failed to parse must not be filled from the base or a default later
     failed = {t: e.is_not_null() for t, e in parse_errors}
     batch.frame = batch.frame.with_columns(
-        [pl.when(pl.Series(m)).then(None).otherwise(pl.col(t)).alias(t) for t, m in failed.items() if m.any()])
-    batch.frame = batch.frame.with_columns(_parse_failed=pl.Series(
-        np.any([m.to_numpy() for m in failed.values()], axis=0) if failed else [False] * batch.raw.height))
+        [pl.when(pl.Series(m)).then(None).otherwise(pl.col(t)).alias(t) for t, m in failed.items() if m.any()]
+    )
+    batch.frame = batch.frame.with_columns(
+        _parse_failed=pl.Series(
+            np.any([m.to_numpy() for m in failed.values()], axis=0) if failed else [False] * batch.raw.height
+        )
+    )
 
 
 def _fill(batch: Batch, base: Base, defaults: dict, as_of: dt.date, crs: str) -> None:
     """Existing rows keep base values in empty cells; new rows get defaults."""
     table, keys = batch.table, list(schema.KEYS[batch.table])
     others = [c for c in schema.TABLES[table] if c not in keys]
-    existing = (base.lazy(table).select(keys + others)
-                .join(batch.frame.lazy().select(keys).unique(), on=keys, how="semi")
-                .rename({c: f"_base_{c}" for c in others}).with_columns(_exists=pl.lit(True))
-                .collect())
+    existing = (
+        base.lazy(table)
+        .select(keys + others)
+        .join(batch.frame.lazy().select(keys).unique(), on=keys, how="semi")
+        .rename({c: f"_base_{c}" for c in others})
+        .with_columns(_exists=pl.lit(True))
+        .collect()
+    )
     frame = batch.frame.join(existing, on=keys, how="left", maintain_order="left", nulls_equal=False)
     frame = frame.with_columns(_new=pl.col("_exists").is_null()).drop("_exists")
     fill = []
@@ -163,8 +185,11 @@ def _fill(batch: Batch, base: Base, defaults: dict, as_of: dt.date, crs: str) ->
         if c in defaults and c not in ("cluster_id", "categories"):
             expr = pl.coalesce(expr, pl.lit(defaults[c], dtype=schema.TABLES[table][c]))
         if c in new_defaults:
-            expr = pl.when(pl.col("_new") & expr.is_null()).then(
-                pl.lit(new_defaults[c], dtype=schema.TABLES[table][c])).otherwise(expr)
+            expr = (
+                pl.when(pl.col("_new") & expr.is_null())
+                .then(pl.lit(new_defaults[c], dtype=schema.TABLES[table][c]))
+                .otherwise(expr)
+            )
         fill.append(expr.alias(c))
     batch.frame = frame.with_columns(fill).drop([f"_base_{c}" for c in others])
 
@@ -177,9 +202,13 @@ def _required_and_ranges(batch: Batch) -> None:
             batch.add(col.is_null() & ~frame["_parse_failed"], target, "required")
         if spec.kind in ("int", "float"):
             if spec.lo is not None:
-                batch.add(col < spec.lo, target, "below_min", str(spec.lo if spec.kind == "float" else int(spec.lo)))
+                batch.add(
+                    col < spec.lo, target, "below_min", str(spec.lo if spec.kind == "float" else int(spec.lo))
+                )
             if spec.hi is not None:
-                batch.add(col > spec.hi, target, "above_max", str(spec.hi if spec.kind == "float" else int(spec.hi)))
+                batch.add(
+                    col > spec.hi, target, "above_max", str(spec.hi if spec.kind == "float" else int(spec.hi))
+                )
 
 
 def _coordinates(batch: Batch, crs: str) -> None:
@@ -190,8 +219,15 @@ def _coordinates(batch: Batch, crs: str) -> None:
     in_lon = (lon >= LON_RANGE[0]) & (lon <= LON_RANGE[1])
     in_lat = (lat >= LAT_RANGE[0]) & (lat <= LAT_RANGE[1])
     box = have & in_lon & in_lat
-    swapped = have & ~box & (lat >= LON_RANGE[0]) & (lat <= LON_RANGE[1]) & (lon >= LAT_RANGE[0]) & (lon <= LAT_RANGE[1])
-    pair = (f["lon"].cast(pl.String).fill_null("") + ", " + f["lat"].cast(pl.String).fill_null(""))
+    swapped = (
+        have
+        & ~box
+        & (lat >= LON_RANGE[0])
+        & (lat <= LON_RANGE[1])
+        & (lon >= LAT_RANGE[0])
+        & (lon <= LAT_RANGE[1])
+    )
+    pair = f["lon"].cast(pl.String).fill_null("") + ", " + f["lat"].cast(pl.String).fill_null("")
     batch.add(swapped, "lon", "swapped", f"{batch.header('lon')} ⇄ {batch.header('lat')}", value=pair)
     batch.add(have & ~box & ~swapped, "lon", "outside_china", None, value=pair)
     wlon, wlat = np.full(lon.shape, np.nan), np.full(lat.shape, np.nan)
@@ -230,42 +266,61 @@ def _cluster_and_category(batch: Batch, base: Base, defaults: dict) -> None:
         batch.note("cluster_from_choice", int(cluster.is_null().sum()))
         cluster = cluster.fill_null(chosen)
     batch.frame = f = f.with_columns(cluster_id=cluster)
-    batch.add(cluster.is_null() & f["lon"].is_not_null(), "cluster_id", "no_cluster",
-              value=f["adcode"])
+    batch.add(cluster.is_null() & f["lon"].is_not_null(), "cluster_id", "no_cluster", value=f["adcode"])
     main = dict(zip(base.clusters["cluster_id"], base.clusters["main_category"]))
     cats = f["categories"]
     empty = cats.is_null() | (cats.list.len() == 0)
     from_cluster = cluster.replace_strict(main, default=None, return_dtype=pl.String)
     batch.note("category_from_county", int((empty & from_cluster.is_not_null()).sum()))
     derived = pl.Series([[c] if c else None for c in from_cluster], dtype=pl.List(pl.String))
-    cats = pl.Series("categories", [c if (c is not None and len(c)) else d for c, d in zip(cats, derived)],
-                     dtype=pl.List(pl.String))
+    cats = pl.Series(
+        "categories",
+        [c if (c is not None and len(c)) else d for c, d in zip(cats, derived)],
+        dtype=pl.List(pl.String),
+    )
     if defaults.get("categories"):
         chosen_cats = list(defaults["categories"])
         batch.note("category_from_choice", int(cats.is_null().sum()))
-        cats = pl.Series("categories", [c if c is not None else chosen_cats for c in cats],
-                         dtype=pl.List(pl.String))
+        cats = pl.Series(
+            "categories", [c if c is not None else chosen_cats for c in cats], dtype=pl.List(pl.String)
+        )
     batch.frame = f = f.with_columns(categories=cats)
-    batch.add(cats.is_null() & cluster.is_not_null() & ~f["_parse_failed"], "categories", "no_category",
-              value=f["cluster_id"])
+    batch.add(
+        cats.is_null() & cluster.is_not_null() & ~f["_parse_failed"],
+        "categories",
+        "no_category",
+        value=f["cluster_id"],
+    )
 
 
 def _foreign_keys(batch: Batch, base: Base, as_of: dt.date) -> None:
     f, table = batch.frame, batch.table
     if table in ("capacity", "orders", "inventory"):
         fid = f["factory_id"]
-        batch.add(fid.is_not_null() & ~fid.is_in(base.factories["factory_id"].implode()),
-                  "factory_id", "unknown_factory")
+        batch.add(
+            fid.is_not_null() & ~fid.is_in(base.factories["factory_id"].implode()),
+            "factory_id",
+            "unknown_factory",
+        )
     if table == "demand":
         sid = f["school_id"]
-        batch.add(sid.is_not_null() & ~sid.is_in(base.schools["school_id"].implode()),
-                  "school_id", "unknown_school")
-        batch.add(~f["size"].is_in(list(schema.SIZES)) & f["size"].is_not_null(), "size", "unknown_size",
-                  " ".join(schema.SIZES[:4]) + " … " + schema.SIZES[-1])
+        batch.add(
+            sid.is_not_null() & ~sid.is_in(base.schools["school_id"].implode()), "school_id", "unknown_school"
+        )
+        batch.add(
+            ~f["size"].is_in(list(schema.SIZES)) & f["size"].is_not_null(),
+            "size",
+            "unknown_size",
+            " ".join(schema.SIZES[:4]) + " … " + schema.SIZES[-1],
+        )
         batch.add(f["deadline"] < as_of, "deadline", "deadline_past", as_of.isoformat())
     if table == "capacity":
-        batch.add((f["booked_pieces"] > f["capacity_pieces"]) & (f["capacity_pieces"] >= 0), "booked_pieces", "booked_over_capacity",
-                  f["capacity_pieces"])
+        batch.add(
+            (f["booked_pieces"] > f["capacity_pieces"]) & (f["capacity_pieces"] >= 0),
+            "booked_pieces",
+            "booked_over_capacity",
+            f["capacity_pieces"],
+        )
     if table == "orders":
         batch.add(f["due_date"] < f["order_date"], "due_date", "due_before_order", f["order_date"])
     if table == "factories":
@@ -284,30 +339,56 @@ def _scope(batch: Batch, base: Base, viewer) -> None:
         return
     f, table = batch.frame, batch.table
     if viewer.role == "factory":
-        batch.add(f["factory_id"].is_null() | (f["factory_id"] != viewer.factory_id), "factory_id",
-                  "not_your_factory", viewer.factory_id)
+        batch.add(
+            f["factory_id"].is_null() | (f["factory_id"] != viewer.factory_id),
+            "factory_id",
+            "not_your_factory",
+            viewer.factory_id,
+        )
         return
     # association: member factories of its cluster, schools in its cities
-    members = base.factories.filter((pl.col("cluster_id") == viewer.cluster_id)
-                                    & pl.col("association_member").fill_null(False))["factory_id"]
+    members = base.factories.filter(
+        (pl.col("cluster_id") == viewer.cluster_id) & pl.col("association_member").fill_null(False)
+    )["factory_id"]
     known = base.factories["factory_id"].implode()
     if table in ("capacity", "orders", "inventory"):  # unknown ids are reported once, as unknown
-        batch.add(f["factory_id"].is_in(known) & ~f["factory_id"].is_in(members.implode()),
-                  "factory_id", "not_member", viewer.cluster_id)
+        batch.add(
+            f["factory_id"].is_in(known) & ~f["factory_id"].is_in(members.implode()),
+            "factory_id",
+            "not_member",
+            viewer.cluster_id,
+        )
     elif table == "factories":
         others = base.factories.filter(pl.col("cluster_id") != viewer.cluster_id)["factory_id"]
-        batch.add((f["cluster_id"] != viewer.cluster_id) | f["factory_id"].is_in(others.implode()),
-                  "cluster_id", "other_cluster", viewer.cluster_id)
+        batch.add(
+            (f["cluster_id"] != viewer.cluster_id) | f["factory_id"].is_in(others.implode()),
+            "cluster_id",
+            "other_cluster",
+            viewer.cluster_id,
+        )
     elif table == "demand":
         codes = base.clusters.filter(pl.col("cluster_id") == viewer.cluster_id)["adcodes"].explode()
         cities = {c[:4] for c in codes.drop_nulls().to_list()}
         local = base.schools.filter(pl.col("adcode").str.slice(0, 4).is_in(list(cities)))["school_id"]
-        batch.add(f["school_id"].is_not_null() & ~f["school_id"].is_in(local.implode()),
-                  "school_id", "not_your_school", viewer.cluster_id)
+        batch.add(
+            f["school_id"].is_not_null() & ~f["school_id"].is_in(local.implode()),
+            "school_id",
+            "not_your_school",
+            viewer.cluster_id,
+        )
 
 
-def check_batch(table: str, raw: pl.DataFrame, mapping: dict, base: Base, *, crs: str, as_of: dt.date,
-                defaults: dict, viewer=None) -> Batch:
+def check_batch(
+    table: str,
+    raw: pl.DataFrame,
+    mapping: dict,
+    base: Base,
+    *,
+    crs: str,
+    as_of: dt.date,
+    defaults: dict,
+    viewer=None,
+) -> Batch:
     """Check one all-String batch (with a ``_row`` column); return it typed, with errors."""
     batch = Batch(table, raw, mapping)
     _parse(batch)
@@ -325,8 +406,11 @@ def check_batch(table: str, raw: pl.DataFrame, mapping: dict, base: Base, *, crs
 def row_hash(raw: pl.DataFrame) -> pl.Series:
     """A hash of each row's mapped text, to find rows that repeat exactly."""
     cols = [c for c in raw.columns if c != "_row"]
-    return raw.select(pl.concat_str([pl.col(c).fill_null("\x00") for c in cols], separator="\x1f")
-                      .hash(seed=7).alias("_hash"))["_hash"]
+    return raw.select(
+        pl.concat_str([pl.col(c).fill_null("\x00") for c in cols], separator="\x1f")
+        .hash(seed=7)
+        .alias("_hash")
+    )["_hash"]
 
 
 def duplicate_errors(keyinfo: pl.DataFrame, table: str, mapping: dict) -> pl.DataFrame:
@@ -338,15 +422,24 @@ def duplicate_errors(keyinfo: pl.DataFrame, table: str, mapping: dict) -> pl.Dat
     if k.is_empty():
         return empty_errors()
     k = k.with_columns(
-        _nh=pl.col("_hash").n_unique().over(keys), _first=pl.col("_row").min().over(keys),
+        _nh=pl.col("_hash").n_unique().over(keys),
+        _first=pl.col("_row").min().over(keys),
         _rows=pl.col("_row").sort().head(5).cast(pl.String).str.join(", ").over(keys),
     )
     column = " + ".join(mapping.get(c) or c for c in keys)
     value = pl.concat_str([pl.col(c).cast(pl.String) for c in keys], separator=" / ")
     repeat = k.filter((pl.col("_nh") == 1) & (pl.col("_row") != pl.col("_first"))).select(
-        row=pl.col("_row"), column=pl.lit(column), value=value, reason=pl.lit("duplicate_row"),
-        detail=pl.col("_first").cast(pl.String))
+        row=pl.col("_row"),
+        column=pl.lit(column),
+        value=value,
+        reason=pl.lit("duplicate_row"),
+        detail=pl.col("_first").cast(pl.String),
+    )
     conflict = k.filter(pl.col("_nh") > 1).select(
-        row=pl.col("_row"), column=pl.lit(column), value=value, reason=pl.lit("duplicate_key"),
-        detail=pl.col("_rows"))
+        row=pl.col("_row"),
+        column=pl.lit(column),
+        value=value,
+        reason=pl.lit("duplicate_key"),
+        detail=pl.col("_rows"),
+    )
     return pl.concat([repeat, conflict]).cast(ERROR_SCHEMA).sort("row")

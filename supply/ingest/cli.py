@@ -28,13 +28,14 @@ def _mapping_arg(text: str | None) -> dict:
     raw = path.read_text(encoding="utf-8-sig") if path.is_file() else text
     value = json.loads(raw)
     if not isinstance(value, dict):
-        raise ValueError("--mapping must be a JSON object such as {\"capacity_pieces\": \"产能\"}")
+        raise ValueError('--mapping must be a JSON object such as {"capacity_pieces": "产能"}')
     return value
 
 
 def _defaults_arg(table: str, items: list[str]) -> dict:
     """--default COLUMN=VALUE, parsed like a cell of that column."""
     from supply.ingest.pipeline import parse_defaults
+
     pairs = {}
     for item in items:
         key, sep, value = item.partition("=")
@@ -48,16 +49,32 @@ def _defaults_arg(table: str, items: list[str]) -> dict:
 def _ingest(p: argparse.ArgumentParser):
     from supply.ingest.pipeline import CRS_CHOICES
     from supply.ingest.spec import SPECS
+
     p.add_argument("table", choices=sorted(SPECS))
     p.add_argument("file", type=Path)
-    p.add_argument("--crs", choices=CRS_CHOICES, default="wgs84",
-                   help="coordinate system of lon/lat in the file (default wgs84)")
+    p.add_argument(
+        "--crs",
+        choices=CRS_CHOICES,
+        default="wgs84",
+        help="coordinate system of lon/lat in the file (default wgs84)",
+    )
     p.add_argument("--mapping", metavar="JSON", help="column mapping {target: header}, inline JSON or a file")
-    p.add_argument("--default", action="append", default=[], metavar="COLUMN=VALUE",
-                   help="value for rows the file leaves empty, e.g. cluster_id=zhili (repeatable)")
-    p.add_argument("--allow-partial", action="store_true", help="commit the valid rows and leave the bad ones out")
-    p.add_argument("--as-of", type=dt.date.fromisoformat, default=None,
-                   help="data date (default: today; for the synthetic demo, the demo's own date)")
+    p.add_argument(
+        "--default",
+        action="append",
+        default=[],
+        metavar="COLUMN=VALUE",
+        help="value for rows the file leaves empty, e.g. cluster_id=zhili (repeatable)",
+    )
+    p.add_argument(
+        "--allow-partial", action="store_true", help="commit the valid rows and leave the bad ones out"
+    )
+    p.add_argument(
+        "--as-of",
+        type=dt.date.fromisoformat,
+        default=None,
+        help="data date (default: today; for the synthetic demo, the demo's own date)",
+    )
     p.add_argument("--sheet", help="xlsx sheet (default: the first)")
     p.add_argument("--lang", choices=("zh", "en"), default="zh")
     p.add_argument("--errors-out", type=Path, metavar="CSV", help="write every error to this CSV (UTF-8 BOM)")
@@ -68,6 +85,7 @@ def _ingest(p: argparse.ArgumentParser):
         from supply.data.store import Store
         from supply.i18n import t
         from supply.ingest.pipeline import IngestError, explain, ingest_file
+
         lang = args.lang
         if not args.file.is_file():
             print(f"error: {args.file}: no such file", file=sys.stderr)
@@ -81,11 +99,21 @@ def _ingest(p: argparse.ArgumentParser):
             if now - last[0] > 1.0 or frac >= 1.0:
                 last[0] = now
                 print(f"  [{frac:4.0%}] {msg}", file=sys.stderr, flush=True)
+
         try:
-            result = ingest_file(store, args.table, args.file, mapping=_mapping_arg(args.mapping), crs=args.crs,
-                                 as_of=args.as_of, defaults=_defaults_arg(args.table, args.default),
-                                 allow_partial=args.allow_partial, progress=progress, sheet=args.sheet,
-                                 batch_rows=args.batch_rows)
+            result = ingest_file(
+                store,
+                args.table,
+                args.file,
+                mapping=_mapping_arg(args.mapping),
+                crs=args.crs,
+                as_of=args.as_of,
+                defaults=_defaults_arg(args.table, args.default),
+                allow_partial=args.allow_partial,
+                progress=progress,
+                sheet=args.sheet,
+                batch_rows=args.batch_rows,
+            )
         except IngestError as exc:
             print(f"error: {exc.message(lang)}", file=sys.stderr)
             return 2
@@ -95,9 +123,14 @@ def _ingest(p: argparse.ArgumentParser):
         v = result.validation
         read = v.raw
         enc = getattr(read, "encoding", None)
-        print(f"{args.file.name}: {t('upload.encoding', lang)} {enc or getattr(read, 'sheet', None) or 'xlsx'}")
-        print(t("upload.mapping_used", lang) + " " + json.dumps({k: h for k, h in v.mapping.items() if h},
-                                                               ensure_ascii=False))
+        print(
+            f"{args.file.name}: {t('upload.encoding', lang)} {enc or getattr(read, 'sheet', None) or 'xlsx'}"
+        )
+        print(
+            t("upload.mapping_used", lang)
+            + " "
+            + json.dumps({k: h for k, h in v.mapping.items() if h}, ensure_ascii=False)
+        )
         for warning in v.warnings:
             print("  ! " + warning)
         for key, n in v.notes.items():
@@ -106,7 +139,9 @@ def _ingest(p: argparse.ArgumentParser):
         if not v.errors.is_empty():
             report = explain(v.errors, lang)
             for row in report.head(MAX_PRINTED_ERRORS).iter_rows(named=True):
-                print(f"  {t('upload.row', lang)} {row['row']}\t{row['column']}\t{row['value'] or ''}\t{row['reason']}")
+                print(
+                    f"  {t('upload.row', lang)} {row['row']}\t{row['column']}\t{row['value'] or ''}\t{row['reason']}"
+                )
             if report.height > MAX_PRINTED_ERRORS:
                 print("  " + t("upload.more_errors", lang, n=report.height - MAX_PRINTED_ERRORS))
             if args.errors_out:
@@ -117,7 +152,10 @@ def _ingest(p: argparse.ArgumentParser):
             return 1
         if v.rows_bad:
             print(t("upload.left_out", lang, n=v.rows_bad))
-        print(t("upload.committed", lang, sid=result.snapshot.snapshot_id, rows=v.rows_ok)
-              + f" ({time.perf_counter() - t0:.1f} s)")
+        print(
+            t("upload.committed", lang, sid=result.snapshot.snapshot_id, rows=v.rows_ok)
+            + f" ({time.perf_counter() - t0:.1f} s)"
+        )
         return 0
+
     return run

@@ -52,8 +52,9 @@ def duplicate_keys(key_glob: str, table: str, scratch: Path) -> pl.DataFrame:
         con.close()
 
 
-def merge(base_path: Path | None, staged_glob: str, drop_rows: list[int], table: str, out: Path,
-          scratch: Path) -> int:
+def merge(
+    base_path: Path | None, staged_glob: str, drop_rows: list[int], table: str, out: Path, scratch: Path
+) -> int:
     """Write base-minus-uploaded-keys plus the uploaded rows to ``out``; return its row count."""
     cols = schema.TABLES[table]
     keys = ", ".join(schema.KEYS[table])
@@ -65,7 +66,8 @@ def merge(base_path: Path | None, staged_glob: str, drop_rows: list[int], table:
         base_sql = f"read_parquet({_quote(base_path)})"
     con = _connect(scratch)
     try:
-        con.execute(f"""
+        con.execute(
+            f"""
             copy (
                 with upload as (
                     select * from read_parquet({_quote(staged_glob)})
@@ -78,7 +80,9 @@ def merge(base_path: Path | None, staged_glob: str, drop_rows: list[int], table:
                 union all
                 select {typed} from upload
             ) to {_quote(out)} (format parquet, compression zstd, row_group_size 1048576)
-        """, {"drop": [int(r) for r in drop_rows]} if drop_rows else None)
+        """,
+            {"drop": [int(r) for r in drop_rows]} if drop_rows else None,
+        )
         return con.sql(f"select count(*) as n from read_parquet({_quote(out)})").fetchall()[0][0]
     finally:
         con.close()

@@ -66,13 +66,25 @@ def code_lookup(column: str) -> dict[str, str]:
             out[norm(pair[0]).lower()] = code
             out[norm(pair[1]).lower()] = code
     if column in ("category", "main_category", "categories"):
-        out.update({"校服": "school_uniform", "童装": "childrens_wear", "鞋": "shoes", "鞋业": "shoes",
-                    "包装": "packaging", "印刷": "packaging", "水晶": "crystal", "美甲": "press_on_nails",
-                    "纺织": "textiles", "服装": "textiles"})
+        out.update(
+            {
+                "校服": "school_uniform",
+                "童装": "childrens_wear",
+                "鞋": "shoes",
+                "鞋业": "shoes",
+                "包装": "packaging",
+                "印刷": "packaging",
+                "水晶": "crystal",
+                "美甲": "press_on_nails",
+                "纺织": "textiles",
+                "服装": "textiles",
+            }
+        )
     return out
 
 
 # -- single values: return (value, error code or None) -----------------------------------
+
 
 def parse_number(text: str, integer: bool):
     """A number from text; ('not_number' | 'not_integer') errors."""
@@ -159,6 +171,7 @@ def parse_list(text: str, lookup: dict[str, str] | None = None):
 
 # -- whole columns -----------------------------------------------------------------------
 
+
 def _by_value(col: pl.Series, fn, dtype: pl.DataType) -> tuple[pl.Series, pl.Series]:
     """Apply ``fn`` once per distinct non-null value; return (values, error codes)."""
     uniq = col.drop_nulls().unique()
@@ -167,7 +180,9 @@ def _by_value(col: pl.Series, fn, dtype: pl.DataType) -> tuple[pl.Series, pl.Ser
         value, err = fn(v)
         parsed.append(value)
         errs.append(err)
-    lookup = pl.DataFrame({"_k": uniq, "_v": pl.Series(parsed, dtype=dtype), "_e": pl.Series(errs, dtype=pl.String)})
+    lookup = pl.DataFrame(
+        {"_k": uniq, "_v": pl.Series(parsed, dtype=dtype), "_e": pl.Series(errs, dtype=pl.String)}
+    )
     joined = pl.DataFrame({"_k": col}).join(lookup, on="_k", how="left", maintain_order="left")
     return joined["_v"], joined["_e"]
 

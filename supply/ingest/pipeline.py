@@ -48,11 +48,26 @@ CRS_CHOICES = ("wgs84", "gcj02", "bd09")
 MAPPINGS_FILE = "ingest_mappings.json"
 Progress = Callable[[float, str], None]
 
-__all__ = ["IngestError", "ReadResult", "Validation", "read_upload", "suggest_mapping", "validate",
-           "commit", "ingest_file", "explain", "parse_defaults", "default_as_of", "remembered_mapping", "remember_mapping", "replay"]
+__all__ = [
+    "IngestError",
+    "ReadResult",
+    "Validation",
+    "read_upload",
+    "suggest_mapping",
+    "validate",
+    "commit",
+    "ingest_file",
+    "explain",
+    "parse_defaults",
+    "default_as_of",
+    "remembered_mapping",
+    "remember_mapping",
+    "replay",
+]
 
 
 # -- column mapping ----------------------------------------------------------------------
+
 
 def suggest_mapping(table: str, headers: list[str], remembered: dict | None = None) -> dict[str, str | None]:
     """Target column -> source header (or None), matched in Chinese and English.
@@ -79,7 +94,9 @@ def suggest_mapping(table: str, headers: list[str], remembered: dict | None = No
     for target, spec in specs.items():
         if out[target]:
             continue
-        variants = sorted((norm_header(a) for a in spec.aliases if len(norm_header(a)) >= 2), key=len, reverse=True)
+        variants = sorted(
+            (norm_header(a) for a in spec.aliases if len(norm_header(a)) >= 2), key=len, reverse=True
+        )
         for v in variants:
             hit = next((h for h, n in found.items() if h not in used and v in n), None)
             if hit:
@@ -102,8 +119,12 @@ def parse_defaults(table: str, values: dict[str, str]) -> dict:
             continue
         values_, errs = parse_column(pl.Series([text], dtype=pl.String), specs[column].kind, column)
         if errs[0] is not None:
-            raise IngestError("bad_default", column=column, value=text,
-                              reason=t(f"ingest.reason.{errs[0]}", "en", detail=""))
+            raise IngestError(
+                "bad_default",
+                column=column,
+                value=text,
+                reason=t(f"ingest.reason.{errs[0]}", "en", detail=""),
+            )
         out[column] = values_.to_list()[0]
     return out
 
@@ -130,8 +151,9 @@ def remembered_mapping(store: Store | str | os.PathLike, table: str, headers: li
     return dict(entry["mapping"]) if entry else None
 
 
-def remember_mapping(store: Store | str | os.PathLike, table: str, headers: list[str],
-                     mapping: dict, crs: str | None = None) -> None:
+def remember_mapping(
+    store: Store | str | os.PathLike, table: str, headers: list[str], mapping: dict, crs: str | None = None
+) -> None:
     """Save a confirmed mapping for this source (JSON in the data directory, written atomically)."""
     path = _mappings_path(store)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -141,14 +163,19 @@ def remember_mapping(store: Store | str | os.PathLike, table: str, headers: list
         except (OSError, ValueError):
             saved = {}
         saved[_fingerprint(table, headers)] = {
-            "table": table, "headers": list(headers), "mapping": {k: v for k, v in mapping.items() if v},
-            "crs": crs, "saved_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
+            "table": table,
+            "headers": list(headers),
+            "mapping": {k: v for k, v in mapping.items() if v},
+            "crs": crs,
+            "saved_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        }
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         tmp.write_text(json.dumps(saved, ensure_ascii=False, indent=1, sort_keys=True), encoding="utf-8")
         os.replace(tmp, path)
 
 
 # -- validation --------------------------------------------------------------------------
+
 
 @dataclass
 class Validation:
@@ -202,15 +229,19 @@ class Validation:
 def explain(errors: pl.DataFrame, lang: str = "zh") -> pl.DataFrame:
     """The error frame with each reason code written out in ``lang`` (row, column, value, reason)."""
     if errors.is_empty():
-        return pl.DataFrame(schema={"row": pl.Int64, "column": pl.String, "value": pl.String, "reason": pl.String})
+        return pl.DataFrame(
+            schema={"row": pl.Int64, "column": pl.String, "value": pl.String, "reason": pl.String}
+        )
     pairs = errors.select("reason", "detail").unique()
     text = {(r, d): t(f"ingest.reason.{r}", lang, detail=d or "") for r, d in pairs.iter_rows()}
     reason = [text[(r, d)] for r, d in zip(errors["reason"], errors["detail"])]
     # columns the file does not have (derived or missing) are named by their label
     column = [t(f"upload.col.{c}", lang) if f"upload.col.{c}" in CATALOGUE else c for c in errors["column"]]
-    return errors.select("row", "value").with_columns(
-        column=pl.Series(column, dtype=pl.String), reason=pl.Series(reason, dtype=pl.String)
-    ).select("row", "column", "value", "reason")
+    return (
+        errors.select("row", "value")
+        .with_columns(column=pl.Series(column, dtype=pl.String), reason=pl.Series(reason, dtype=pl.String))
+        .select("row", "column", "value", "reason")
+    )
 
 
 def default_as_of(base: Snapshot | None) -> dt.date:
@@ -243,22 +274,33 @@ def _missing(table: str, frame: pl.DataFrame, mapping: dict, defaults: dict, hea
     for target in required(table):
         src = mapping.get(target)
         if (src is None or src not in frame.columns) and target not in defaults:
-            rows.append({"row": header_row, "column": target, "value": src or "", "reason": "missing_column",
-                         "detail": headers})
+            rows.append(
+                {
+                    "row": header_row,
+                    "column": target,
+                    "value": src or "",
+                    "reason": "missing_column",
+                    "detail": headers,
+                }
+            )
     return pl.DataFrame(rows, schema=ERROR_SCHEMA) if rows else empty_errors()
 
 
 def _reader_errors(row_errors: list) -> pl.DataFrame:
     if not row_errors:
         return empty_errors()
-    return pl.DataFrame([{"row": r, "column": "", "value": v, "reason": c, "detail": d}
-                         for r, c, v, d in row_errors], schema=ERROR_SCHEMA)
+    return pl.DataFrame(
+        [{"row": r, "column": "", "value": v, "reason": c, "detail": d} for r, c, v, d in row_errors],
+        schema=ERROR_SCHEMA,
+    )
 
 
 class _Checker:
     """Checks an upload batch by batch and gathers keys for the duplicate check at the end."""
 
-    def __init__(self, table, mapping, base_snapshot, crs, as_of, defaults, viewer, key_dir: Path | None = None):
+    def __init__(
+        self, table, mapping, base_snapshot, crs, as_of, defaults, viewer, key_dir: Path | None = None
+    ):
         if crs not in CRS_CHOICES:
             raise IngestError("bad_crs", crs=crs, choices=", ".join(CRS_CHOICES))
         self.table, self.crs, self.as_of, self.viewer = table, crs, as_of, viewer
@@ -277,19 +319,31 @@ class _Checker:
         keys = list(schema.KEYS[self.table])
         mapped = [h for h in dict.fromkeys(self.mapping.values()) if h and h in frame.columns]
         raw = frame.select(mapped).with_columns(
-            _row=pl.int_range(first_row, first_row + frame.height, dtype=pl.Int64))
+            _row=pl.int_range(first_row, first_row + frame.height, dtype=pl.Int64)
+        )
         broken = {r for r, *_ in row_errors}
         if broken:
             raw = raw.filter(~pl.col("_row").is_in(sorted(broken)))
         self.errors.append(_reader_errors(row_errors))
-        blank = raw.select(pl.all_horizontal([pl.col(h).is_null() | (pl.col(h).str.strip_chars() == "")
-                                              for h in mapped]) if mapped else pl.lit(True))
+        blank = raw.select(
+            pl.all_horizontal([pl.col(h).is_null() | (pl.col(h).str.strip_chars() == "") for h in mapped])
+            if mapped
+            else pl.lit(True)
+        )
         blank = blank.to_series()
         self.blank += int(blank.sum())
         raw = raw.filter(~blank)
         self.rows_in += raw.height + len(broken)
-        b = check_batch(self.table, raw, self.mapping, self.base, crs=self.crs, as_of=self.as_of,
-                        defaults=self.defaults, viewer=self.viewer)
+        b = check_batch(
+            self.table,
+            raw,
+            self.mapping,
+            self.base,
+            crs=self.crs,
+            as_of=self.as_of,
+            defaults=self.defaults,
+            viewer=self.viewer,
+        )
         errs = pl.concat(b.errors) if b.errors else empty_errors()
         self.errors.append(errs)
         for k, v in b.notes.items():
@@ -314,9 +368,18 @@ class _Checker:
         return errors, set(errors["row"].drop_nulls().to_list())
 
 
-def validate(table: str, raw_frame, mapping: dict, *, base_snapshot: Snapshot | None = None,
-             crs: str = "wgs84", as_of: dt.date | None = None, defaults: dict | None = None,
-             viewer=None, progress: Progress | None = None) -> Validation:
+def validate(
+    table: str,
+    raw_frame,
+    mapping: dict,
+    *,
+    base_snapshot: Snapshot | None = None,
+    crs: str = "wgs84",
+    as_of: dt.date | None = None,
+    defaults: dict | None = None,
+    viewer=None,
+    progress: Progress | None = None,
+) -> Validation:
     """Check an upload against the table's rules and the base snapshot.
 
     ``raw_frame`` is a ReadResult (row numbers then follow the file) or an all-String
@@ -334,10 +397,40 @@ def validate(table: str, raw_frame, mapping: dict, *, base_snapshot: Snapshot | 
         progress(0.1, t("ingest.progress.checking", "en", rows=frame.height))
     if not missing.is_empty() or frame.height == 0:
         if frame.height == 0:
-            missing = pl.concat([missing, pl.DataFrame([{"row": first_row - 1, "column": "", "value": "",
-                                                          "reason": "no_rows", "detail": ""}], schema=ERROR_SCHEMA)])
-        return Validation(table, schema.empty(table), missing, frame.height, 0, frame.height, checker.mapping,
-                          crs, as_of, base_id, checker.defaults, {}, warnings, viewer, raw_frame)
+            missing = pl.concat(
+                [
+                    missing,
+                    pl.DataFrame(
+                        [
+                            {
+                                "row": first_row - 1,
+                                "column": "",
+                                "value": "",
+                                "reason": "no_rows",
+                                "detail": "",
+                            }
+                        ],
+                        schema=ERROR_SCHEMA,
+                    ),
+                ]
+            )
+        return Validation(
+            table,
+            schema.empty(table),
+            missing,
+            frame.height,
+            0,
+            frame.height,
+            checker.mapping,
+            crs,
+            as_of,
+            base_id,
+            checker.defaults,
+            {},
+            warnings,
+            viewer,
+            raw_frame,
+        )
     typed = checker.batch(frame, first_row, row_errors)
     errors, bad = checker.finish()
     valid = typed.filter(~pl.col("_row").is_in(sorted(bad))).drop("_bad", "_parse_failed")
@@ -348,11 +441,27 @@ def validate(table: str, raw_frame, mapping: dict, *, base_snapshot: Snapshot | 
     if checker.blank:
         notes["blank_rows"] = checker.blank
     rows_bad = len(bad - {first_row - 1})
-    return Validation(table, valid, errors, checker.rows_in, valid.height, rows_bad, checker.mapping, crs,
-                      as_of, base_id, checker.defaults, notes, warnings, viewer, raw_frame)
+    return Validation(
+        table,
+        valid,
+        errors,
+        checker.rows_in,
+        valid.height,
+        rows_bad,
+        checker.mapping,
+        crs,
+        as_of,
+        base_id,
+        checker.defaults,
+        notes,
+        warnings,
+        viewer,
+        raw_frame,
+    )
 
 
 # -- commit ------------------------------------------------------------------------------
+
 
 @contextlib.contextmanager
 def _flock(path: Path) -> Iterator[None]:
@@ -383,8 +492,14 @@ def _file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _write(store: Store, v: Validation, base: Snapshot | None, source_name: str,
-           source_bytes: bytes | Path, progress: Progress | None) -> Snapshot:
+def _write(
+    store: Store,
+    v: Validation,
+    base: Snapshot | None,
+    source_name: str,
+    source_bytes: bytes | Path,
+    progress: Progress | None,
+) -> Snapshot:
     """Merge the valid rows into ``base`` by key and write the new snapshot (lock held)."""
     table = v.table
     staging = Path(tempfile.mkdtemp(prefix=".ingest-", dir=store.data_dir))
@@ -408,26 +523,46 @@ def _write(store: Store, v: Validation, base: Snapshot | None, source_name: str,
         name = _safe_name(source_name)
         rows_new = v.rows_new
         source = {
-            "kind": "upload", "table": table, "file": source_name, "sha256": sha, "bytes": size,
-            "raw": f"uploads/{name}", "rows_in": v.rows_in, "rows_committed": v.rows_ok,
-            "rows_left_out": v.rows_bad, "rows_new": rows_new, "rows_updated": v.rows_ok - rows_new,
-            "crs": v.crs, "mapping": v.mapping, "defaults": _jsonable(v.defaults), "as_of": v.as_of.isoformat(),
+            "kind": "upload",
+            "table": table,
+            "file": source_name,
+            "sha256": sha,
+            "bytes": size,
+            "raw": f"uploads/{name}",
+            "rows_in": v.rows_in,
+            "rows_committed": v.rows_ok,
+            "rows_left_out": v.rows_bad,
+            "rows_new": rows_new,
+            "rows_updated": v.rows_ok - rows_new,
+            "crs": v.crs,
+            "mapping": v.mapping,
+            "defaults": _jsonable(v.defaults),
+            "as_of": v.as_of.isoformat(),
             "validated_against": v.base_snapshot_id,
-            "by": {"role": getattr(v.viewer, "role", "admin"), "factory_id": getattr(v.viewer, "factory_id", None),
-                   "cluster_id": getattr(v.viewer, "cluster_id", None), "user": getattr(v.viewer, "user", "cli")},
+            "by": {
+                "role": getattr(v.viewer, "role", "admin"),
+                "factory_id": getattr(v.viewer, "factory_id", None),
+                "cluster_id": getattr(v.viewer, "cluster_id", None),
+                "user": getattr(v.viewer, "user", "cli"),
+            },
         }
-        replay_info = {k: source[k] for k in ("table", "file", "sha256", "crs", "mapping", "defaults", "as_of")}
+        replay_info = {
+            k: source[k] for k in ("table", "file", "sha256", "crs", "mapping", "defaults", "as_of")
+        }
         raw = source_bytes.read_bytes() if isinstance(source_bytes, Path) else source_bytes
-        extra = {f"uploads/{name}": raw,
-                 "uploads/ingest.json": json.dumps(replay_info, ensure_ascii=False, indent=1).encode("utf-8")}
+        extra = {
+            f"uploads/{name}": raw,
+            "uploads/ingest.json": json.dumps(replay_info, ensure_ascii=False, indent=1).encode("utf-8"),
+        }
         as_of = max(v.as_of, base.as_of) if base else v.as_of
         if progress:
             progress(0.7, t("ingest.progress.writing", "en"))
         for attempt in range(3):
             sid = store.new_id(as_of, prefix="upload")
             try:
-                snap = store.derive(base, {table: merged_path}, as_of=as_of, source=source,
-                                    snapshot_id=sid, extra_files=extra)
+                snap = store.derive(
+                    base, {table: merged_path}, as_of=as_of, source=source, snapshot_id=sid, extra_files=extra
+                )
                 break
             except SnapshotExists:
                 if attempt == 2:
@@ -443,9 +578,17 @@ def _jsonable(d: dict) -> dict:
     return {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in (d or {}).items()}
 
 
-def commit(store: Store, table: str, validation: Validation, *, base_snapshot: Snapshot | None,
-           source_name: str, source_bytes: bytes, allow_partial: bool = False,
-           progress: Progress | None = None) -> Snapshot:
+def commit(
+    store: Store,
+    table: str,
+    validation: Validation,
+    *,
+    base_snapshot: Snapshot | None,
+    source_name: str,
+    source_bytes: bytes,
+    allow_partial: bool = False,
+    progress: Progress | None = None,
+) -> Snapshot:
     """Write the valid rows as a new snapshot, merged by key into the newest snapshot.
 
     Refuses (IngestError) when no row is valid, or when some rows have errors and
@@ -466,8 +609,16 @@ def commit(store: Store, table: str, validation: Validation, *, base_snapshot: S
         if latest_id != validated:
             if validation.raw is None or validation.staged is not None:
                 raise IngestError("base_changed", sid=latest_id)
-            fresh = validate(table, validation.raw, validation.mapping, base_snapshot=latest, crs=validation.crs,
-                             as_of=validation.as_of, defaults=validation.defaults, viewer=validation.viewer)
+            fresh = validate(
+                table,
+                validation.raw,
+                validation.mapping,
+                base_snapshot=latest,
+                crs=validation.crs,
+                as_of=validation.as_of,
+                defaults=validation.defaults,
+                viewer=validation.viewer,
+            )
             if fresh.rows_bad > validation.rows_bad:
                 raise IngestError("base_changed", sid=latest_id)
             validation = fresh
@@ -475,6 +626,7 @@ def commit(store: Store, table: str, validation: Validation, *, base_snapshot: S
 
 
 # -- large files ---------------------------------------------------------------------------
+
 
 @dataclass
 class IngestResult:
@@ -485,10 +637,22 @@ class IngestResult:
     refused: IngestError | None = None
 
 
-def ingest_file(store: Store, table: str, path: str | os.PathLike, *, mapping: dict | None = None,
-                crs: str = "wgs84", as_of: dt.date | None = None, defaults: dict | None = None,
-                allow_partial: bool = False, viewer=None, progress: Progress | None = None,
-                batch_rows: int = 100_000, sheet: str | None = None, remember: bool = True) -> IngestResult:
+def ingest_file(
+    store: Store,
+    table: str,
+    path: str | os.PathLike,
+    *,
+    mapping: dict | None = None,
+    crs: str = "wgs84",
+    as_of: dt.date | None = None,
+    defaults: dict | None = None,
+    allow_partial: bool = False,
+    viewer=None,
+    progress: Progress | None = None,
+    batch_rows: int = 100_000,
+    sheet: str | None = None,
+    remember: bool = True,
+) -> IngestResult:
     """Read, check and commit one file; CSV is processed in batches so memory stays bounded.
 
     The whole run holds the ingest lock, so it checks against, and merges into, the
@@ -505,15 +669,48 @@ def ingest_file(store: Store, table: str, path: str | os.PathLike, *, mapping: d
         if path.suffix.lower() in (".xlsx", ".xlsm") or is_zip:
             read = read_upload(path.name, path, sheet=sheet)
             used = _resolve_mapping(store, table, read.headers, mapping)
-            v = validate(table, read, used, base_snapshot=base, crs=crs, as_of=as_of, defaults=defaults,
-                         viewer=viewer, progress=progress)
+            v = validate(
+                table,
+                read,
+                used,
+                base_snapshot=base,
+                crs=crs,
+                as_of=as_of,
+                defaults=defaults,
+                viewer=viewer,
+                progress=progress,
+            )
         else:
             try:
-                v = _validate_csv_batches(store, table, path, mapping, base, crs, as_of, defaults, viewer,
-                                          progress, batch_rows, fast=True)
+                v = _validate_csv_batches(
+                    store,
+                    table,
+                    path,
+                    mapping,
+                    base,
+                    crs,
+                    as_of,
+                    defaults,
+                    viewer,
+                    progress,
+                    batch_rows,
+                    fast=True,
+                )
             except RaggedRows:  # a row with too many fields: the csv module names it
-                v = _validate_csv_batches(store, table, path, mapping, base, crs, as_of, defaults, viewer,
-                                          progress, batch_rows, fast=False)
+                v = _validate_csv_batches(
+                    store,
+                    table,
+                    path,
+                    mapping,
+                    base,
+                    crs,
+                    as_of,
+                    defaults,
+                    viewer,
+                    progress,
+                    batch_rows,
+                    fast=False,
+                )
         try:
             if v.rows_ok == 0:
                 return IngestResult(v, None, IngestError("nothing_valid", bad=v.rows_bad))
@@ -539,26 +736,55 @@ def _resolve_mapping(store: Store, table: str, headers: list[str], mapping: dict
     return {**auto, **(mapping or {})}
 
 
-def _validate_csv_batches(store, table, path, mapping, base, crs, as_of, defaults, viewer, progress,
-                          batch_rows, fast=True) -> Validation:
+def _validate_csv_batches(
+    store, table, path, mapping, base, crs, as_of, defaults, viewer, progress, batch_rows, fast=True
+) -> Validation:
     scratch = Path(tempfile.mkdtemp(prefix=".ingest-read-", dir=store.data_dir))
     try:
         header, batches = iter_csv_path(path, batch_rows, fast=fast, scratch=scratch)
-        return _check_csv_batches(store, table, header, batches, mapping, base, crs, as_of, defaults, viewer,
-                                  progress, max(path.stat().st_size, 1))
+        return _check_csv_batches(
+            store,
+            table,
+            header,
+            batches,
+            mapping,
+            base,
+            crs,
+            as_of,
+            defaults,
+            viewer,
+            progress,
+            max(path.stat().st_size, 1),
+        )
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
 
-def _check_csv_batches(store, table, header, batches, mapping, base, crs, as_of, defaults, viewer, progress,
-                       size) -> Validation:
+def _check_csv_batches(
+    store, table, header, batches, mapping, base, crs, as_of, defaults, viewer, progress, size
+) -> Validation:
     used = _resolve_mapping(store, table, header.headers, mapping)
     checker = _Checker(table, used, base, crs, as_of, defaults, viewer)
     missing = _missing(table, header.frame, checker.mapping, checker.defaults, header.first_row - 1)
     base_id = base.snapshot_id if base else None
     if not missing.is_empty():
-        return Validation(table, schema.empty(table), missing, 0, 0, 0, checker.mapping, crs, as_of, base_id,
-                          checker.defaults, {}, header.warnings, viewer, header)
+        return Validation(
+            table,
+            schema.empty(table),
+            missing,
+            0,
+            0,
+            0,
+            checker.mapping,
+            crs,
+            as_of,
+            base_id,
+            checker.defaults,
+            {},
+            header.warnings,
+            viewer,
+            header,
+        )
     staged = Path(tempfile.mkdtemp(prefix=".ingest-stage-", dir=store.data_dir))
     checker.key_dir = staged / "keys"
     checker.key_dir.mkdir()
@@ -569,14 +795,31 @@ def _check_csv_batches(store, table, header, batches, mapping, base, crs, as_of,
             good = typed.filter(~pl.col("_bad")).select("_row", *schema.TABLES[table], "_new")
             good.write_parquet(staged / f"part-{i:05d}.parquet", compression="lz4")
             n_ok += good.height
-            progress(min(0.9 * part.bytes_read / size, 0.9), t("ingest.progress.rows", "en", rows=checker.rows_in))
+            progress(
+                min(0.9 * part.bytes_read / size, 0.9), t("ingest.progress.rows", "en", rows=checker.rows_in)
+            )
         errors, bad = checker.finish()
     except BaseException:
         shutil.rmtree(staged, ignore_errors=True)
         raise
     if checker.rows_in == 0:
-        errors = pl.concat([errors, pl.DataFrame([{"row": header.first_row - 1, "column": "", "value": "",
-                                                   "reason": "no_rows", "detail": ""}], schema=ERROR_SCHEMA)])
+        errors = pl.concat(
+            [
+                errors,
+                pl.DataFrame(
+                    [
+                        {
+                            "row": header.first_row - 1,
+                            "column": "",
+                            "value": "",
+                            "reason": "no_rows",
+                            "detail": "",
+                        }
+                    ],
+                    schema=ERROR_SCHEMA,
+                ),
+            ]
+        )
     dup_bad = set(errors.filter(pl.col("reason").is_in(["duplicate_row", "duplicate_key"]))["row"].to_list())
     preview = pl.read_parquet(next(staged.glob("part-*.parquet"))).head(1000) if n_ok else schema.empty(table)
     if not n_ok:
@@ -585,9 +828,25 @@ def _check_csv_batches(store, table, header, batches, mapping, base, crs, as_of,
     if checker.blank:
         notes["blank_rows"] = checker.blank
     ok = n_ok - len(dup_bad)
-    return Validation(table, preview, errors, checker.rows_in, ok, len(bad), checker.mapping, crs, as_of, base_id,
-                      checker.defaults, notes, header.warnings, viewer, header, staged if n_ok else None,
-                      bad_rows=dup_bad)
+    return Validation(
+        table,
+        preview,
+        errors,
+        checker.rows_in,
+        ok,
+        len(bad),
+        checker.mapping,
+        crs,
+        as_of,
+        base_id,
+        checker.defaults,
+        notes,
+        header.warnings,
+        viewer,
+        header,
+        staged if n_ok else None,
+        bad_rows=dup_bad,
+    )
 
 
 def replay(store: Store, snapshot_id: str) -> Validation:
@@ -601,5 +860,12 @@ def replay(store: Store, snapshot_id: str) -> Validation:
     parent = store.get(snap.manifest["parent"]) if snap.manifest.get("parent") else None
     read = read_upload(info["file"], data)
     defaults = info.get("defaults") or {}
-    return validate(info["table"], read, info["mapping"], base_snapshot=parent, crs=info["crs"],
-                    as_of=dt.date.fromisoformat(info["as_of"]), defaults=defaults)
+    return validate(
+        info["table"],
+        read,
+        info["mapping"],
+        base_snapshot=parent,
+        crs=info["crs"],
+        as_of=dt.date.fromisoformat(info["as_of"]),
+        defaults=defaults,
+    )

@@ -86,6 +86,7 @@ def file_kind(filename: str, head: bytes) -> str:
 
 # -- encodings ---------------------------------------------------------------------------
 
+
 def _gbk_lookalike(line: bytes, text: str) -> bool:
     """True when a line that decodes as UTF-8 is really GBK text that happens to decode.
 
@@ -172,6 +173,7 @@ def detect_encoding_path(path: Path, block: int = 1 << 22) -> str:
 
 # -- CSV -------------------------------------------------------------------------------
 
+
 def sniff_delimiter(header_line: str) -> str:
     """The delimiter of a CSV header line: the most frequent of , TAB ; | outside quotes."""
     counts = dict.fromkeys(DELIMITERS, 0)
@@ -233,17 +235,25 @@ class _Records:
             for record in self.reader:
                 self.row += 1
                 if len(record) > width and any(v.strip() for v in record[width:]):
-                    errors.append((self.row, "too_many_fields", self.delimiter.join(record)[:120],
-                                   f"{len(record)}/{width}"))
+                    errors.append(
+                        (
+                            self.row,
+                            "too_many_fields",
+                            self.delimiter.join(record)[:120],
+                            f"{len(record)}/{width}",
+                        )
+                    )
                     rows.append([None] * width)
                 elif len(record) == 1 and width > 1 and record[0].strip():
                     other = sniff_delimiter(record[0])
-                    errors.append((self.row, "one_field", record[0][:120],
-                                   other if other != self.delimiter else ""))
+                    errors.append(
+                        (self.row, "one_field", record[0][:120], other if other != self.delimiter else "")
+                    )
                     rows.append([None] * width)
                 else:
-                    rows.append([(v if v != "" else None) for v in record[:width]]
-                                + [None] * (width - len(record)))
+                    rows.append(
+                        [(v if v != "" else None) for v in record[:width]] + [None] * (width - len(record))
+                    )
                 if len(rows) >= batch_rows:
                     yield first, rows, errors
                     first, rows, errors = self.row + 1, [], []
@@ -272,8 +282,9 @@ def read_csv_bytes(data: bytes) -> ReadResult:
     for _, batch, errs in rec.batches(1 << 30):
         rows.extend(batch)
         errors.extend(errs)
-    return ReadResult(_frame(rec.headers, rows), enc, None, warnings, rec.delimiter,
-                      first_row=first, row_errors=errors)
+    return ReadResult(
+        _frame(rec.headers, rows), enc, None, warnings, rec.delimiter, first_row=first, row_errors=errors
+    )
 
 
 class RaggedRows(Exception):
@@ -283,22 +294,34 @@ class RaggedRows(Exception):
 def _utf8_copy(path: Path, encoding: str, directory: Path) -> Path:
     """A UTF-8 copy of a GB18030 file, transcoded in blocks, for the native reader."""
     out = directory / "upload-utf8.csv"
-    with open(path, encoding=encoding, newline="") as src, open(out, "w", encoding="utf-8", newline="") as dst:
+    with (
+        open(path, encoding=encoding, newline="") as src,
+        open(out, "w", encoding="utf-8", newline="") as dst,
+    ):
         while block := src.read(1 << 22):
             dst.write(block)
     return out
 
 
-def _fast_batches(rec: _Records, path: Path, enc: str, size: int, batch_rows: int,
-                  scratch: Path) -> Iterator[ReadResult]:
+def _fast_batches(
+    rec: _Records, path: Path, enc: str, size: int, batch_rows: int, scratch: Path
+) -> Iterator[ReadResult]:
     """Batches from Polars' native CSV reader (fast); RaggedRows if a row is too long."""
     src = path if enc.startswith("utf-8") else _utf8_copy(path, enc, scratch)
     with open(src, "rb") as fh:
         sample = fh.read(1 << 20)
     per_row = max(len(sample) / max(sample.count(b"\n"), 1), 1.0)
-    lf = pl.scan_csv(src, has_header=False, skip_rows=rec.header_row, separator=rec.delimiter,
-                     infer_schema=False, new_columns=rec.headers, quote_char='"', encoding="utf8",
-                     raise_if_empty=False)
+    lf = pl.scan_csv(
+        src,
+        has_header=False,
+        skip_rows=rec.header_row,
+        separator=rec.delimiter,
+        infer_schema=False,
+        new_columns=rec.headers,
+        quote_char='"',
+        encoding="utf8",
+        raise_if_empty=False,
+    )
     first = rec.header_row + 1
     try:
         for frame in lf.collect_batches(chunk_size=batch_rows):
@@ -313,12 +336,20 @@ def _fast_batches(rec: _Records, path: Path, enc: str, size: int, batch_rows: in
                         errors.append((first + i, "one_field", value[:120], other))
                 if errors:
                     bad = [r - first for r, *_ in errors]
-                    frame = frame.with_row_index("_i").with_columns(
-                        [pl.when(pl.col("_i").is_in(bad)).then(None).otherwise(pl.col(c)).alias(c)
-                         for c in rec.headers]).drop("_i")
+                    frame = (
+                        frame.with_row_index("_i")
+                        .with_columns(
+                            [
+                                pl.when(pl.col("_i").is_in(bad)).then(None).otherwise(pl.col(c)).alias(c)
+                                for c in rec.headers
+                            ]
+                        )
+                        .drop("_i")
+                    )
             done = min(int((first + frame.height) * per_row), size)
-            yield ReadResult(frame, enc, None, [], rec.delimiter, first_row=first, row_errors=errors,
-                             bytes_read=done)
+            yield ReadResult(
+                frame, enc, None, [], rec.delimiter, first_row=first, row_errors=errors, bytes_read=done
+            )
             first += frame.height
     except pl.exceptions.ComputeError as exc:
         if "more fields" in str(exc):
@@ -326,8 +357,9 @@ def _fast_batches(rec: _Records, path: Path, enc: str, size: int, batch_rows: in
         raise IngestError("csv_syntax", row="?", detail=str(exc).splitlines()[0][:200]) from None
 
 
-def iter_csv_path(path: Path, batch_rows: int = 100_000, fast: bool = True,
-                  scratch: Path | None = None) -> tuple[ReadResult, Iterator[ReadResult]]:
+def iter_csv_path(
+    path: Path, batch_rows: int = 100_000, fast: bool = True, scratch: Path | None = None
+) -> tuple[ReadResult, Iterator[ReadResult]]:
     """Read a CSV file on disk in batches of ``batch_rows`` (bounded memory).
 
     Returns the header as an empty ReadResult and an iterator of ReadResults, one per
@@ -350,8 +382,9 @@ def iter_csv_path(path: Path, batch_rows: int = 100_000, fast: bool = True,
     except BaseException:
         stream.close()
         raise
-    header = ReadResult(_frame(rec.headers, []), enc, None, warnings, rec.delimiter,
-                        first_row=rec.header_row + 1)
+    header = ReadResult(
+        _frame(rec.headers, []), enc, None, warnings, rec.delimiter, first_row=rec.header_row + 1
+    )
     if fast and scratch is not None:
         stream.close()
         return header, _fast_batches(rec, path, enc, size, batch_rows, scratch)
@@ -359,14 +392,24 @@ def iter_csv_path(path: Path, batch_rows: int = 100_000, fast: bool = True,
     def gen() -> Iterator[ReadResult]:
         try:
             for first, rows, errs in rec.batches(batch_rows):
-                yield ReadResult(_frame(rec.headers, rows), enc, None, [], rec.delimiter,
-                                 first_row=first, row_errors=errs, bytes_read=stream.buffer.tell())
+                yield ReadResult(
+                    _frame(rec.headers, rows),
+                    enc,
+                    None,
+                    [],
+                    rec.delimiter,
+                    first_row=first,
+                    row_errors=errs,
+                    bytes_read=stream.buffer.tell(),
+                )
         finally:
             stream.close()
+
     return header, gen()
 
 
 # -- XLSX ------------------------------------------------------------------------------
+
 
 def check_zip(data: bytes) -> None:
     """Refuse a zip (xlsx) that is too big, has too many entries or expands too far.
@@ -460,8 +503,17 @@ def read_xlsx_bytes(data: bytes, sheet: str | None = None) -> ReadResult:
             rows.append(cells[:width] + [None] * (width - len(cells[:width])))
         while rows and all(c is None for c in rows[-1]):
             rows.pop()
-        return ReadResult(_frame(headers, rows), None, ws.title, warnings, None, names,
-                          first_row=header_row + 1, row_errors=errors, kind="xlsx")
+        return ReadResult(
+            _frame(headers, rows),
+            None,
+            ws.title,
+            warnings,
+            None,
+            names,
+            first_row=header_row + 1,
+            row_errors=errors,
+            kind="xlsx",
+        )
     finally:
         book.close()
 

@@ -19,7 +19,17 @@ class Field:
     hi: float | None = None
 
 
-_FACTORY_ID = ("工厂编号", "工厂id", "工厂代码", "企业编号", "企业id", "企业代码", "厂编号", "factoryid", "factory")
+_FACTORY_ID = (
+    "工厂编号",
+    "工厂id",
+    "工厂代码",
+    "企业编号",
+    "企业id",
+    "企业代码",
+    "厂编号",
+    "factoryid",
+    "factory",
+)
 _SCHOOL_ID = ("学校编号", "学校id", "学校代码", "校编号", "schoolid", "school")
 _CATEGORY = ("品类", "类别", "产品类别", "产品品类", "category")
 _LON = ("经度", "lng", "lon", "long", "longitude", "x")
@@ -31,43 +41,95 @@ _SKU = ("款号", "货号", "款式编号", "sku", "style", "styleno")
 SPECS: dict[str, dict[str, Field]] = {
     "factories": {
         "factory_id": Field("id", True, _FACTORY_ID + ("编号", "id")),
-        "name": Field("text", True, ("工厂名称", "企业名称", "名称", "厂名", "工厂", "企业", "公司名称", "name",
-                                     "factoryname", "companyname")),
+        "name": Field(
+            "text",
+            True,
+            (
+                "工厂名称",
+                "企业名称",
+                "名称",
+                "厂名",
+                "工厂",
+                "企业",
+                "公司名称",
+                "name",
+                "factoryname",
+                "companyname",
+            ),
+        ),
         "cluster_id": Field("id", False, ("产业带", "产业带编号", "产业集群", "cluster", "clusterid")),
         "adcode": Field("id", False, _ADCODE),
         "town": Field("text", False, ("镇", "乡镇", "镇街", "街道", "所在镇", "town", "township")),
         "address": Field("text", False, ("地址", "详细地址", "企业地址", "工厂地址", "address", "addr")),
         "lon": Field("float", True, _LON),
         "lat": Field("float", True, _LAT),
-        "categories": Field("codes", False, ("主营品类", "品类", "产品类别", "类别", "主营产品", "categories",
-                                             "category", "products")),
-        "employees": Field("int", False, ("员工数", "员工人数", "职工人数", "从业人数", "人数", "employees",
-                                          "staff", "headcount"), 0, 1_000_000),
-        "established_year": Field("int", False, ("成立年份", "成立时间", "成立年", "founded", "established",
-                                                 "establishedyear", "yearfounded"), 1900, 2100),
-        "association_member": Field("bool", False, ("协会会员", "是否会员", "会员", "member", "associationmember")),
+        "categories": Field(
+            "codes",
+            False,
+            ("主营品类", "品类", "产品类别", "类别", "主营产品", "categories", "category", "products"),
+        ),
+        "employees": Field(
+            "int",
+            False,
+            ("员工数", "员工人数", "职工人数", "从业人数", "人数", "employees", "staff", "headcount"),
+            0,
+            1_000_000,
+        ),
+        "established_year": Field(
+            "int",
+            False,
+            ("成立年份", "成立时间", "成立年", "founded", "established", "establishedyear", "yearfounded"),
+            1900,
+            2100,
+        ),
+        "association_member": Field(
+            "bool", False, ("协会会员", "是否会员", "会员", "member", "associationmember")
+        ),
         "pooled_planning": Field("bool", False, ("参与拼单", "拼单", "参与统筹", "pooled", "pooledplanning")),
-        "certifications": Field("list", False, ("认证", "资质认证", "证书", "certifications", "certificates")),
-        "moq_pieces": Field("int", False, ("起订量", "最小起订量", "moq", "moqpieces", "minimumorder"), 0, 10_000_000),
+        "certifications": Field(
+            "list", False, ("认证", "资质认证", "证书", "certifications", "certificates")
+        ),
+        "moq_pieces": Field(
+            "int", False, ("起订量", "最小起订量", "moq", "moqpieces", "minimumorder"), 0, 10_000_000
+        ),
         "sample_days": Field("int", False, ("打样天数", "打样周期", "打样", "sampledays", "sample"), 0, 365),
-        "bulk_lead_days": Field("int", False, ("大货周期", "大货天数", "交期天数", "生产周期", "bulkleaddays",
-                                               "leadtime", "leaddays"), 0, 365),
+        "bulk_lead_days": Field(
+            "int",
+            False,
+            ("大货周期", "大货天数", "交期天数", "生产周期", "bulkleaddays", "leadtime", "leaddays"),
+            0,
+            365,
+        ),
     },
     "capacity": {
         "factory_id": Field("id", True, _FACTORY_ID),
-        "week_start": Field("week", True, ("周", "周次", "周开始", "周一", "周起始日", "起始日期", "日期", "week",
-                                           "weekstart", "weekof")),
+        "week_start": Field(
+            "week",
+            True,
+            ("周", "周次", "周开始", "周一", "周起始日", "起始日期", "日期", "week", "weekstart", "weekof"),
+        ),
         "category": Field("code", True, _CATEGORY),
-        "capacity_pieces": Field("int", True, ("产能", "周产能", "产量", "可用产能", "capacity", "capacitypieces",
-                                               "weeklycapacity"), 0, None),
-        "booked_pieces": Field("int", False, ("已接单", "已排产", "已订", "已占用", "占用产能", "booked",
-                                              "bookedpieces"), 0, None),
+        "capacity_pieces": Field(
+            "int",
+            True,
+            ("产能", "周产能", "产量", "可用产能", "capacity", "capacitypieces", "weeklycapacity"),
+            0,
+            None,
+        ),
+        "booked_pieces": Field(
+            "int",
+            False,
+            ("已接单", "已排产", "已订", "已占用", "占用产能", "booked", "bookedpieces"),
+            0,
+            None,
+        ),
     },
     "orders": {
         "order_id": Field("id", True, ("订单号", "订单编号", "单号", "orderid", "order", "orderno")),
         "factory_id": Field("id", False, _FACTORY_ID),
-        "buyer_id": Field("id", False, ("买家", "买家编号", "客户", "客户编号", "采购方", "buyer", "buyerid",
-                                        "customer")),
+        "buyer_id": Field(
+            "id", False, ("买家", "买家编号", "客户", "客户编号", "采购方", "buyer", "buyerid", "customer")
+        ),
         "buyer_type": Field("code", False, ("买家类型", "客户类型", "buyertype", "customertype")),
         "channel": Field("code", False, ("渠道", "订单类型", "channel")),
         "category": Field("code", True, _CATEGORY),
@@ -76,7 +138,9 @@ SPECS: dict[str, dict[str, Field]] = {
         "qty": Field("int", True, ("数量", "件数", "订单数量", "qty", "quantity", "pieces"), 1, None),
         "unit_price": Field("float", False, ("单价", "价格", "unitprice", "price"), 0, None),
         "order_date": Field("date", True, ("下单日期", "订单日期", "下单时间", "orderdate")),
-        "due_date": Field("date", True, ("交货日期", "交付日期", "交期", "到期日", "duedate", "deliverydate")),
+        "due_date": Field(
+            "date", True, ("交货日期", "交付日期", "交期", "到期日", "duedate", "deliverydate")
+        ),
         "status": Field("code", False, ("状态", "订单状态", "status")),
     },
     "schools": {
@@ -107,8 +171,9 @@ SPECS: dict[str, dict[str, Field]] = {
         "sku": Field("text", True, _SKU),
         "size": Field("text", True, _SIZE),
         "as_of": Field("date", False, ("盘点日期", "截至日期", "日期", "asof", "date")),
-        "on_hand_pieces": Field("int", True, ("库存", "库存数量", "在库", "现有库存", "onhand", "onhandpieces",
-                                              "stock"), 0, None),
+        "on_hand_pieces": Field(
+            "int", True, ("库存", "库存数量", "在库", "现有库存", "onhand", "onhandpieces", "stock"), 0, None
+        ),
         "unit_cost": Field("float", False, ("单位成本", "成本", "成本价", "unitcost", "cost"), 0, None),
     },
     "clusters": {

@@ -18,19 +18,53 @@ _LAYOUT = {"margin": {"l": 10, "r": 10, "t": 30, "b": 10}, "legend": {"orientati
 def ratio_figure(ratio: Interval, lang: str, reference: tuple[float, float] = ZHILI_REPORTED) -> go.Figure:
     """The model's pooled / baseline ratio (mean, 95% CI, 5-95% range) against the reported band."""
     fig = go.Figure()
-    fig.add_shape(type="rect", x0=reference[0], x1=reference[1], y0=-0.5, y1=0.5,
-                  fillcolor=REFERENCE_COLOUR, opacity=0.18, line_width=0)
-    fig.add_scatter(x=[sum(reference) / 2], y=[0.32], mode="text", text=[t("inventory.reference_band", lang)],
-                    textfont={"color": REFERENCE_COLOUR}, showlegend=False, hoverinfo="skip")
-    fig.add_scatter(x=[ratio.p5, ratio.p95], y=[0, 0], mode="lines", line={"color": POOLED_COLOUR, "width": 10},
-                    opacity=0.35, name=t("inventory.p5_p95", lang))
-    fig.add_scatter(x=[ratio.mean], y=[0], mode="markers", marker={"color": POOLED_COLOUR, "size": 14},
-                    error_x={"type": "data", "symmetric": False, "array": [ratio.ci_high - ratio.mean],
-                             "arrayminus": [ratio.mean - ratio.ci_low]},
-                    name=t("inventory.model", lang))
+    fig.add_shape(
+        type="rect",
+        x0=reference[0],
+        x1=reference[1],
+        y0=-0.5,
+        y1=0.5,
+        fillcolor=REFERENCE_COLOUR,
+        opacity=0.18,
+        line_width=0,
+    )
+    fig.add_scatter(
+        x=[sum(reference) / 2],
+        y=[0.32],
+        mode="text",
+        text=[t("inventory.reference_band", lang)],
+        textfont={"color": REFERENCE_COLOUR},
+        showlegend=False,
+        hoverinfo="skip",
+    )
+    fig.add_scatter(
+        x=[ratio.p5, ratio.p95],
+        y=[0, 0],
+        mode="lines",
+        line={"color": POOLED_COLOUR, "width": 10},
+        opacity=0.35,
+        name=t("inventory.p5_p95", lang),
+    )
+    fig.add_scatter(
+        x=[ratio.mean],
+        y=[0],
+        mode="markers",
+        marker={"color": POOLED_COLOUR, "size": 14},
+        error_x={
+            "type": "data",
+            "symmetric": False,
+            "array": [ratio.ci_high - ratio.mean],
+            "arrayminus": [ratio.mean - ratio.ci_low],
+        },
+        name=t("inventory.model", lang),
+    )
     hi = max(0.5, reference[1] * 1.25, ratio.p95 * 1.15)
-    fig.update_layout(height=170, xaxis={"range": [0, hi], "tickformat": ".0%"},
-                      yaxis={"visible": False, "range": [-0.6, 0.6]}, **_LAYOUT)
+    fig.update_layout(
+        height=170,
+        xaxis={"range": [0, hi], "tickformat": ".0%"},
+        yaxis={"visible": False, "range": [-0.6, 0.6]},
+        **_LAYOUT,
+    )
     return fig
 
 
@@ -61,14 +95,35 @@ def tornado_figure(frame: pl.DataFrame, lang: str) -> go.Figure:
     fig = go.Figure()
     for tag, colour in (("low", "#9ecae1"), ("high", "#08519c")):
         x = [(r[f"ratio_{tag}"] - base) if r[f"ratio_{tag}"] is not None else 0.0 for r in rows]
-        text = [f"{_value_label(r['parameter'], r[f'{tag}_value'])} → {r[f'ratio_{tag}']:.0%}"
-                if r[f"ratio_{tag}"] is not None else "—" for r in rows]
-        fig.add_bar(y=labels, x=x, base=base, orientation="h", name=t(f"inventory.{tag}", lang),
-                    marker_color=colour, text=text, textposition="auto", cliponaxis=False)
-    fig.add_vline(x=base, line={"color": "#333", "dash": "dash"},
-                  annotation_text=f"{t('inventory.current', lang)} {base:.0%}", annotation_position="top")
-    fig.update_layout(barmode="overlay", height=90 + 55 * max(len(rows), 1),
-                      xaxis={"title": t("inventory.tornado_axis", lang), "tickformat": ".0%"}, **_LAYOUT)
+        text = [
+            f"{_value_label(r['parameter'], r[f'{tag}_value'])} → {r[f'ratio_{tag}']:.0%}"
+            if r[f"ratio_{tag}"] is not None
+            else "—"
+            for r in rows
+        ]
+        fig.add_bar(
+            y=labels,
+            x=x,
+            base=base,
+            orientation="h",
+            name=t(f"inventory.{tag}", lang),
+            marker_color=colour,
+            text=text,
+            textposition="auto",
+            cliponaxis=False,
+        )
+    fig.add_vline(
+        x=base,
+        line={"color": "#333", "dash": "dash"},
+        annotation_text=f"{t('inventory.current', lang)} {base:.0%}",
+        annotation_position="top",
+    )
+    fig.update_layout(
+        barmode="overlay",
+        height=90 + 55 * max(len(rows), 1),
+        xaxis={"title": t("inventory.tornado_axis", lang), "tickformat": ".0%"},
+        **_LAYOUT,
+    )
     return fig
 
 
@@ -76,17 +131,35 @@ def measured_figure(measured: pl.DataFrame, column: str, predicted: Interval | N
     """Measured stock per stock-count date, with the model's pooled level as a band from the first count."""
     x = [d.isoformat() if isinstance(d, dt.date) else str(d) for d in measured["as_of"].to_list()]
     y = measured[column].to_list()
-    series = "inventory.measured_series.uniform" if column == "uniform_maker_pieces" else "inventory.measured_series.all"
+    series = (
+        "inventory.measured_series.uniform"
+        if column == "uniform_maker_pieces"
+        else "inventory.measured_series.all"
+    )
     fig = go.Figure()
     fig.add_scatter(x=x, y=y, mode="lines+markers", name=t(series, lang), line={"color": BASELINE_COLOUR})
     if predicted is not None and y and y[0]:
         first = float(y[0])
-        fig.add_scatter(x=[x[0], x[-1], x[-1], x[0]],
-                        y=[first * predicted.p5, first * predicted.p5, first * predicted.p95, first * predicted.p95],
-                        fill="toself", mode="none", fillcolor="rgba(31,119,180,0.15)", showlegend=False,
-                        hoverinfo="skip")
-        fig.add_scatter(x=[x[0], x[-1]], y=[first * predicted.mean] * 2, mode="lines",
-                        line={"color": POOLED_COLOUR, "dash": "dash"}, name=t("inventory.predicted", lang))
-    fig.update_layout(height=320, yaxis={"title": t("inventory.stock_chart", lang), "rangemode": "tozero"},
-                      xaxis={"title": t("inventory.col.as_of", lang), "type": "category"}, **_LAYOUT)
+        fig.add_scatter(
+            x=[x[0], x[-1], x[-1], x[0]],
+            y=[first * predicted.p5, first * predicted.p5, first * predicted.p95, first * predicted.p95],
+            fill="toself",
+            mode="none",
+            fillcolor="rgba(31,119,180,0.15)",
+            showlegend=False,
+            hoverinfo="skip",
+        )
+        fig.add_scatter(
+            x=[x[0], x[-1]],
+            y=[first * predicted.mean] * 2,
+            mode="lines",
+            line={"color": POOLED_COLOUR, "dash": "dash"},
+            name=t("inventory.predicted", lang),
+        )
+    fig.update_layout(
+        height=320,
+        yaxis={"title": t("inventory.stock_chart", lang), "rangemode": "tozero"},
+        xaxis={"title": t("inventory.col.as_of", lang), "type": "category"},
+        **_LAYOUT,
+    )
     return fig

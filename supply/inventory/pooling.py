@@ -56,6 +56,7 @@ class PoolingSummary(NamedTuple):
 
 # -- checks --------------------------------------------------------------------------------
 
+
 def _positive(name: str, value) -> float:
     try:
         v = float(value)
@@ -118,12 +119,15 @@ def correlation_matrix(corr, n: int) -> np.ndarray:
         raise ValueError("corr entries must lie in [-1, 1]")
     low = float(np.linalg.eigvalsh(c).min()) if n > 1 else 1.0
     if low < -PSD_TOLERANCE:
-        raise ValueError(f"corr is not positive semi-definite (smallest eigenvalue {low:.3g}); "
-                         "no set of demands can have these correlations")
+        raise ValueError(
+            f"corr is not positive semi-definite (smallest eigenvalue {low:.3g}); "
+            "no set of demands can have these correlations"
+        )
     return c
 
 
 # -- newsvendor ----------------------------------------------------------------------------
+
 
 def critical_ratio(holding_cost: float, stockout_cost: float) -> float:
     """The newsvendor critical ratio p / (p + h); ValueError unless both costs are > 0."""
@@ -139,8 +143,7 @@ def normal_loss(z):
     return float(out) if out.ndim == 0 else out
 
 
-def newsvendor_normal(mean: float, sd: float, holding_cost: float,
-                      stockout_cost: float) -> NewsvendorResult:
+def newsvendor_normal(mean: float, sd: float, holding_cost: float, stockout_cost: float) -> NewsvendorResult:
     """Optimal order quantity and expected cost for normally distributed demand.
 
     S* = mean + z * sd with z = Phi^-1(p / (p + h)), and the expected cost
@@ -180,8 +183,7 @@ def newsvendor_normal(mean: float, sd: float, holding_cost: float,
     return NewsvendorResult(mu + z * sigma, cost)
 
 
-def newsvendor_normal_cost(mean: float, sd: float, holding_cost: float, stockout_cost: float,
-                           quantity):
+def newsvendor_normal_cost(mean: float, sd: float, holding_cost: float, stockout_cost: float, quantity):
     """Expected cost of stocking ``quantity`` when demand is normal.
 
     g(S) = h * E[(S - D)+] + p * E[(D - S)+] = sd * (h * (z + L(z)) + p * L(z)), with
@@ -293,6 +295,7 @@ def discrete_expected_shortage(demand, quantity: float) -> float:
 
 
 # -- risk pooling --------------------------------------------------------------------------
+
 
 def separate_safety_stock(sds, z: float) -> float:
     """Total safety stock when each location holds its own: sum of z * sigma_i.

@@ -57,6 +57,7 @@ CHUNK_CELLS = 1_000_000  # scenario x cell elements per chunk
 
 # -- parameters ----------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class SimParams:
     """The model's knobs. Defaults are assumptions to adjust, not measured facts."""
@@ -73,20 +74,27 @@ class SimParams:
 
     def __post_init__(self):
         checks = {
-            "moq": (0.0, 1e9), "forecast_cv": (0.0, 3.0), "replacement_rate": (0.0, 5.0),
-            "correlation": (0.0, 1.0), "replacement_cv": (0.0, 5.0), "service_level": (0.5, 0.9999),
+            "moq": (0.0, 1e9),
+            "forecast_cv": (0.0, 3.0),
+            "replacement_rate": (0.0, 5.0),
+            "correlation": (0.0, 1.0),
+            "replacement_cv": (0.0, 5.0),
+            "service_level": (0.5, 0.9999),
         }
         for name, (lo, hi) in checks.items():
             v = getattr(self, name)
             if not isinstance(v, (int, float)) or not math.isfinite(v) or not lo <= v <= hi:
                 raise ValueError(f"{name} must be a number in [{lo:g}, {hi:g}], got {v!r}")
         if not isinstance(self.schools_pooled, (int, np.integer)) or self.schools_pooled < 0:
-            raise ValueError(f"schools_pooled must be a whole number >= 0 (0 = all), got {self.schools_pooled!r}")
+            raise ValueError(
+                f"schools_pooled must be a whole number >= 0 (0 = all), got {self.schools_pooled!r}"
+            )
         if not isinstance(self.scenarios, (int, np.integer)) or not 2 <= self.scenarios <= 10_000_000:
             raise ValueError(f"scenarios must be a whole number in [2, 10,000,000], got {self.scenarios!r}")
 
 
 # -- results -------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Interval:
@@ -112,10 +120,24 @@ def interval(values: np.ndarray) -> Interval | None:
 
 
 # Per-scenario outcomes kept for each system, in pieces.
-OUTCOMES = ("avg_pieces", "end_pieces", "short_initial", "replacement", "filled_replacement",
-            "produced_pieces")
-TABLE_MEASURES = ("avg_pieces", "end_pieces", "avg_cny", "end_cny", "short_pieces", "fill_rate",
-                  "replacement_fill_rate", "produced_pieces")
+OUTCOMES = (
+    "avg_pieces",
+    "end_pieces",
+    "short_initial",
+    "replacement",
+    "filled_replacement",
+    "produced_pieces",
+)
+TABLE_MEASURES = (
+    "avg_pieces",
+    "end_pieces",
+    "avg_cny",
+    "end_cny",
+    "short_pieces",
+    "fill_rate",
+    "replacement_fill_rate",
+    "produced_pieces",
+)
 
 
 @dataclass(frozen=True)
@@ -166,12 +188,15 @@ class SimResult:
 
     def table(self) -> pl.DataFrame:
         """One row per measure: baseline and pooled means (pieces, CNY, shares)."""
-        rows = [{"measure": m, "baseline": self.mean("baseline", m), "pooled": self.mean("pooled", m)}
-                for m in TABLE_MEASURES]
+        rows = [
+            {"measure": m, "baseline": self.mean("baseline", m), "pooled": self.mean("pooled", m)}
+            for m in TABLE_MEASURES
+        ]
         return pl.DataFrame(rows, schema={"measure": pl.String, "baseline": pl.Float64, "pooled": pl.Float64})
 
 
 # -- the simulation ------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Draws:
@@ -188,8 +213,13 @@ class Draws:
     @staticmethod
     def key_for(p: SimParams) -> tuple:
         """The parameters the draws depend on."""
-        return (int(p.scenarios), int(p.seed), float(p.replacement_rate), float(p.replacement_cv),
-                float(p.correlation))
+        return (
+            int(p.scenarios),
+            int(p.seed),
+            float(p.replacement_rate),
+            float(p.replacement_cv),
+            float(p.correlation),
+        )
 
 
 def draw(inputs: SimInputs, params: SimParams, forecast_noise: np.ndarray | None = None) -> Draws:
@@ -204,14 +234,15 @@ def draw(inputs: SimInputs, params: SimParams, forecast_noise: np.ndarray | None
     if forecast_noise is None:
         forecast_noise = np.random.default_rng([p.seed, 1]).standard_normal((S, C), dtype=np.float32)
     rng_m, rng_r = np.random.default_rng([p.seed, 2]), np.random.default_rng([p.seed, 3])
-    sig_m = math.sqrt(math.log1p(p.replacement_cv ** 2))
+    sig_m = math.sqrt(math.log1p(p.replacement_cv**2))
     lam = p.replacement_rate * inp.qty
     repl = np.empty((S, C), dtype=np.float32)
     chunk = max(1, CHUNK_CELLS // C)
     for lo in range(0, S, chunk):
         hi = min(S, lo + chunk)
-        shock = (math.sqrt(p.correlation) * rng_m.standard_normal((hi - lo, 1))
-                 + math.sqrt(1 - p.correlation) * rng_m.standard_normal((hi - lo, inp.n_schools)))
+        shock = math.sqrt(p.correlation) * rng_m.standard_normal((hi - lo, 1)) + math.sqrt(
+            1 - p.correlation
+        ) * rng_m.standard_normal((hi - lo, inp.n_schools))
         mean_r = lam * np.exp(sig_m * shock - 0.5 * sig_m * sig_m)[:, inp.school]
         repl[lo:hi] = rng_r.poisson(mean_r)
     return Draws(forecast_noise, repl, Draws.key_for(p))
@@ -276,15 +307,16 @@ def simulate(inputs: SimInputs, params: SimParams | None = None, draws: Draws | 
         draws = draw(inp, p)
     S, C = int(p.scenarios), inp.n_cells
     A = inp.qty.astype(np.float32)
-    sg_start = np.flatnonzero(np.r_[True, (inp.school[1:] != inp.school[:-1])
-                                    | (inp.garment[1:] != inp.garment[:-1])])
+    sg_start = np.flatnonzero(
+        np.r_[True, (inp.school[1:] != inp.school[:-1]) | (inp.garment[1:] != inp.garment[:-1])]
+    )
     sg_of_cell = np.repeat(np.arange(sg_start.size), np.diff(np.r_[sg_start, C]))
     total_sg = np.add.reduceat(A, sg_start)
     perm, pool_start = _pool_layout(inp, p.schools_pooled)
     lam_pool = np.add.reduceat(p.replacement_rate * inp.qty[perm], pool_start)
     z_b = float(ndtri(p.service_level))
-    sig_f = math.sqrt(math.log1p(p.forecast_cv ** 2))
-    cv2, rcv2, rate = p.forecast_cv ** 2, p.replacement_cv ** 2, p.replacement_rate
+    sig_f = math.sqrt(math.log1p(p.forecast_cv**2))
+    cv2, rcv2, rate = p.forecast_cv**2, p.replacement_cv**2, p.replacement_rate
 
     base = {m: np.empty(S) for m in OUTCOMES}
     r_pool = np.empty((S, pool_start.size), dtype=np.float32)
@@ -317,15 +349,31 @@ def simulate(inputs: SimInputs, params: SimParams | None = None, draws: Draws | 
     target = float(base["filled_replacement"].sum() / repl.sum()) if repl.sum() > 0 else 1.0
     buffer, k = _size_buffer(r_pool, lam_pool, target)
     avg, end, filled = _season_stock(np.broadcast_to(buffer.astype(np.float32), r_pool.shape), r_pool)
-    pooled = {"avg_pieces": _sum(avg), "end_pieces": _sum(end), "short_initial": np.zeros(S),
-              "replacement": repl, "filled_replacement": _sum(filled),
-              "produced_pieces": np.full(S, initial + float(buffer.sum()))}
-    summary = {"cells": C, "schools": inp.n_schools, "initial_pieces": initial,
-               "pools": int(math.ceil(inp.n_schools / (p.schools_pooled or inp.n_schools))),
-               "source": inp.source}
-    return SimResult(params=p, inputs_summary=summary, baseline=base, pooled=pooled,
-                     buffer_pieces=float(buffer.sum()), buffer_k=k, target_fill_rate=target,
-                     unit_cost=inp.unit_cost)
+    pooled = {
+        "avg_pieces": _sum(avg),
+        "end_pieces": _sum(end),
+        "short_initial": np.zeros(S),
+        "replacement": repl,
+        "filled_replacement": _sum(filled),
+        "produced_pieces": np.full(S, initial + float(buffer.sum())),
+    }
+    summary = {
+        "cells": C,
+        "schools": inp.n_schools,
+        "initial_pieces": initial,
+        "pools": int(math.ceil(inp.n_schools / (p.schools_pooled or inp.n_schools))),
+        "source": inp.source,
+    }
+    return SimResult(
+        params=p,
+        inputs_summary=summary,
+        baseline=base,
+        pooled=pooled,
+        buffer_pieces=float(buffer.sum()),
+        buffer_k=k,
+        target_fill_rate=target,
+        unit_cost=inp.unit_cost,
+    )
 
 
 def _size_buffer(r_pool: np.ndarray, lam_pool: np.ndarray, target: float) -> tuple[np.ndarray, float]:
@@ -360,13 +408,18 @@ SENSITIVITY_PARAMS = ("moq", "forecast_cv", "schools_pooled", "replacement_rate"
 
 def default_ranges(inputs: SimInputs, moq_low: float = 50, moq_high: float = 2000) -> dict[str, tuple]:
     """Low and high values each parameter is swung to in the tornado chart."""
-    return {"moq": (float(moq_low), float(moq_high)), "forecast_cv": (0.1, 0.4),
-            "schools_pooled": (1, inputs.n_schools), "replacement_rate": (0.05, 0.20),
-            "correlation": (0.0, 0.8)}
+    return {
+        "moq": (float(moq_low), float(moq_high)),
+        "forecast_cv": (0.1, 0.4),
+        "schools_pooled": (1, inputs.n_schools),
+        "replacement_rate": (0.05, 0.20),
+        "correlation": (0.0, 0.8),
+    }
 
 
-def sensitivity(inputs: SimInputs, params: SimParams, ranges: dict[str, tuple],
-                measure: str = "avg_pieces") -> pl.DataFrame:
+def sensitivity(
+    inputs: SimInputs, params: SimParams, ranges: dict[str, tuple], measure: str = "avg_pieces"
+) -> pl.DataFrame:
     """Pooled / baseline ratio when each parameter alone is set to its low and its high value.
 
     Every run shares the same random draws where it can (common random numbers), so the
@@ -384,14 +437,34 @@ def sensitivity(inputs: SimInputs, params: SimParams, ranges: dict[str, tuple],
         for tag, value in (("low", low), ("high", high)):
             value = int(value) if name == "schools_pooled" else float(value)
             q = replace(params, **{name: value})
-            d = base_draws if Draws.key_for(q) == base_draws.key else draw(inputs, q, base_draws.forecast_noise)
+            d = (
+                base_draws
+                if Draws.key_for(q) == base_draws.key
+                else draw(inputs, q, base_draws.forecast_noise)
+            )
             res = simulate(inputs, q, d).ratio(measure)
             out[tag] = res.mean if res else None
-        rows.append({"parameter": name, "low_value": float(low), "high_value": float(high),
-                     "ratio_low": out["low"], "ratio_high": out["high"],
-                     "base_ratio": base.mean if base else None})
-    frame = pl.DataFrame(rows, schema={"parameter": pl.String, "low_value": pl.Float64, "high_value": pl.Float64,
-                                       "ratio_low": pl.Float64, "ratio_high": pl.Float64, "base_ratio": pl.Float64})
+        rows.append(
+            {
+                "parameter": name,
+                "low_value": float(low),
+                "high_value": float(high),
+                "ratio_low": out["low"],
+                "ratio_high": out["high"],
+                "base_ratio": base.mean if base else None,
+            }
+        )
+    frame = pl.DataFrame(
+        rows,
+        schema={
+            "parameter": pl.String,
+            "low_value": pl.Float64,
+            "high_value": pl.Float64,
+            "ratio_low": pl.Float64,
+            "ratio_high": pl.Float64,
+            "base_ratio": pl.Float64,
+        },
+    )
     swing = (pl.col("ratio_high") - pl.col("ratio_low")).abs().fill_null(0)
     return frame.with_columns(swing=swing).sort("swing", descending=True)
 
@@ -408,13 +481,13 @@ def analytic_pooling(inputs: SimInputs, params: SimParams) -> PoolingSummary:
     p = params
     z = float(ndtri(p.service_level))
     lam = p.replacement_rate * inputs.qty
-    rcv2 = p.replacement_cv ** 2
+    rcv2 = p.replacement_cv**2
     cov = math.expm1(p.correlation * math.log1p(rcv2))
     var = lam + rcv2 * lam * lam
     separate = z * float(np.sqrt(var).sum())
     perm, starts = _pool_layout(inputs, p.schools_pooled)
     lam_j = np.add.reduceat(lam[perm], starts)
-    var_j = np.add.reduceat(var[perm], starts) + cov * (lam_j ** 2 - np.add.reduceat(lam[perm] ** 2, starts))
+    var_j = np.add.reduceat(var[perm], starts) + cov * (lam_j**2 - np.add.reduceat(lam[perm] ** 2, starts))
     pooled = z * float(np.sqrt(np.maximum(var_j, 0)).sum())
     ratio = pooled / separate if separate > 0 else 1.0
     return PoolingSummary(separate, pooled, ratio, 1.0 - ratio)
@@ -431,6 +504,7 @@ def main(argv: list[str] | None = None) -> int:
     """`python -m supply.inventory.simulation`: print pooled / baseline on a snapshot's data."""
     from supply.data.store import Store
     from supply.engine.db import Viewer, connect
+
     ap = argparse.ArgumentParser(prog="python -m supply.inventory.simulation", description=main.__doc__)
     ap.add_argument("--data", help="data directory (default: $SUPPLY_DATA or ./data)")
     ap.add_argument("--snapshot", help="snapshot id (default: latest)")
@@ -460,16 +534,22 @@ def main(argv: list[str] | None = None) -> int:
     over = {k: getattr(args, k) for k in SimParams.__dataclass_fields__ if getattr(args, k) is not None}
     params = default_params(profile, **over)
     res = simulate(inputs, params)
-    print(f"inputs: {inputs.source}, {inputs.n_schools} schools, {inputs.n_cells} cells, "
-          f"{inputs.total_pieces:,.0f} pieces; unit cost {inputs.unit_cost} ({profile.get('unit_cost_source', 'given')})")
+    print(
+        f"inputs: {inputs.source}, {inputs.n_schools} schools, {inputs.n_cells} cells, "
+        f"{inputs.total_pieces:,.0f} pieces; unit cost {inputs.unit_cost} ({profile.get('unit_cost_source', 'given')})"
+    )
     print("params:", asdict(params))
     print(res.table())
     for m in ("avg_pieces", "end_pieces"):
         iv = res.ratio(m)
-        print(f"pooled / baseline {m}: {iv.mean:.3f} (95% CI {iv.ci_low:.3f}-{iv.ci_high:.3f}; "
-              f"5-95% of scenarios {iv.p5:.3f}-{iv.p95:.3f})")
-    print(f"replacement fill rate: baseline {res.fill_rate('baseline', 'replacement'):.4f}, "
-          f"pooled {res.fill_rate('pooled', 'replacement'):.4f} (buffer k = {res.buffer_k:.3f})")
+        print(
+            f"pooled / baseline {m}: {iv.mean:.3f} (95% CI {iv.ci_low:.3f}-{iv.ci_high:.3f}; "
+            f"5-95% of scenarios {iv.p5:.3f}-{iv.p95:.3f})"
+        )
+    print(
+        f"replacement fill rate: baseline {res.fill_rate('baseline', 'replacement'):.4f}, "
+        f"pooled {res.fill_rate('pooled', 'replacement'):.4f} (buffer k = {res.buffer_k:.3f})"
+    )
     return 0
 
 

@@ -24,6 +24,7 @@ FIRST_GRADE_AGE = 6  # a grade-g pupil is g + 6 years old (clipped to the 7-18 h
 
 # -- inputs --------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class SimInputs:
     """Initial demand per cell (school x garment x size), sorted by school then garment."""
@@ -57,8 +58,9 @@ class SimInputs:
 _CELL_COLUMNS = ("school_id", "garment", "size", "qty")
 
 
-def inputs_from_cells(cells: pl.DataFrame, unit_cost: float | None = None,
-                      source: str = "demand") -> SimInputs:
+def inputs_from_cells(
+    cells: pl.DataFrame, unit_cost: float | None = None, source: str = "demand"
+) -> SimInputs:
     """SimInputs from a frame with school_id, garment, size, qty (and optionally adcode).
 
     Rows of the same cell are added up and zero rows dropped. Schools are ordered by
@@ -67,8 +69,10 @@ def inputs_from_cells(cells: pl.DataFrame, unit_cost: float | None = None,
     """
     missing = [c for c in _CELL_COLUMNS if c not in cells.columns]
     if missing:
-        raise ValueError(f"demand cells need column(s) {', '.join(missing)}; "
-                         f"give one row per school, garment and size with its qty")
+        raise ValueError(
+            f"demand cells need column(s) {', '.join(missing)}; "
+            f"give one row per school, garment and size with its qty"
+        )
     for col in _CELL_COLUMNS:
         nulls = cells[col].is_null()
         if nulls.any():
@@ -78,18 +82,28 @@ def inputs_from_cells(cells: pl.DataFrame, unit_cost: float | None = None,
     bad = qty.is_null() | ~qty.is_finite() | (qty < 0) | (qty != qty.floor())
     if bad.any():
         row = int(bad.arg_max())
-        raise ValueError(f"row {row + 1}: column 'qty' is {cells['qty'][row]!r}; "
-                         "it must be a whole number of pieces >= 0")
+        raise ValueError(
+            f"row {row + 1}: column 'qty' is {cells['qty'][row]!r}; it must be a whole number of pieces >= 0"
+        )
     if unit_cost is not None and (not math.isfinite(unit_cost) or unit_cost <= 0):
         raise ValueError(f"unit_cost must be a number of CNY > 0, got {unit_cost!r}")
     key = ["adcode"] if "adcode" in cells.columns else []
-    frame = (cells.with_columns(qty=qty, **({} if key else {"adcode": pl.lit("")}))
-             .with_columns(pl.col("adcode").cast(pl.String).fill_null(""),
-                           *(pl.col(c).cast(pl.String) for c in ("school_id", "garment", "size")))
-             .group_by("adcode", "school_id", "garment", "size").agg(pl.col("qty").sum())
-             .filter(pl.col("qty") > 0))
-    order = (frame.group_by("school_id").agg(pl.col("adcode").min())
-             .sort("adcode", "school_id")["school_id"].to_list())
+    frame = (
+        cells.with_columns(qty=qty, **({} if key else {"adcode": pl.lit("")}))
+        .with_columns(
+            pl.col("adcode").cast(pl.String).fill_null(""),
+            *(pl.col(c).cast(pl.String) for c in ("school_id", "garment", "size")),
+        )
+        .group_by("adcode", "school_id", "garment", "size")
+        .agg(pl.col("qty").sum())
+        .filter(pl.col("qty") > 0)
+    )
+    order = (
+        frame.group_by("school_id")
+        .agg(pl.col("adcode").min())
+        .sort("adcode", "school_id")["school_id"]
+        .to_list()
+    )
     rank = {s: i for i, s in enumerate(order)}
     garments = tuple(sorted(frame["garment"].unique().to_list(), key=_garment_order))
     sizes = tuple(sorted(frame["size"].unique().to_list(), key=_size_order))
@@ -100,10 +114,17 @@ def inputs_from_cells(cells: pl.DataFrame, unit_cost: float | None = None,
         g=pl.col("garment").replace_strict(g_rank, return_dtype=pl.Int32) if garments else pl.lit(0),
         z=pl.col("size").replace_strict(z_rank, return_dtype=pl.Int32) if sizes else pl.lit(0),
     ).sort("s", "g", "z")
-    return SimInputs(school=frame["s"].to_numpy().astype(np.int64), garment=frame["g"].to_numpy().astype(np.int64),
-                     size=frame["z"].to_numpy().astype(np.int64), qty=frame["qty"].to_numpy().astype(float),
-                     school_ids=tuple(order), garments=garments, sizes=sizes,
-                     unit_cost=unit_cost, source=source)
+    return SimInputs(
+        school=frame["s"].to_numpy().astype(np.int64),
+        garment=frame["g"].to_numpy().astype(np.int64),
+        size=frame["z"].to_numpy().astype(np.int64),
+        qty=frame["qty"].to_numpy().astype(float),
+        school_ids=tuple(order),
+        garments=garments,
+        sizes=sizes,
+        unit_cost=unit_cost,
+        source=source,
+    )
 
 
 def _garment_order(g: str) -> tuple:
@@ -135,8 +156,9 @@ def _heights() -> pl.DataFrame:
     return pl.read_csv(PACKAGE_REFERENCE / "heights_by_age_wst612_2018.csv")
 
 
-def inputs_from_schools(schools: pl.DataFrame, unit_cost: float | None = None,
-                        pieces_per_student: dict[str, float] | None = None) -> SimInputs:
+def inputs_from_schools(
+    schools: pl.DataFrame, unit_cost: float | None = None, pieces_per_student: dict[str, float] | None = None
+) -> SimInputs:
     """Expected initial demand from schools' students and grades, for roles without class lists.
 
     Students are spread evenly over the school's grades; each grade's size mix comes from
@@ -165,13 +187,24 @@ def inputs_from_schools(schools: pl.DataFrame, unit_cost: float | None = None,
                     rows["garment"].append(garment)
                     rows["size"].append(size)
                     rows["qty"].append(float(n))
-    return inputs_from_cells(pl.DataFrame(rows, schema={"adcode": pl.String, "school_id": pl.String,
-                                                        "garment": pl.String, "size": pl.String,
-                                                        "qty": pl.Float64}),
-                             unit_cost, source="schools")
+    return inputs_from_cells(
+        pl.DataFrame(
+            rows,
+            schema={
+                "adcode": pl.String,
+                "school_id": pl.String,
+                "garment": pl.String,
+                "size": pl.String,
+                "qty": pl.Float64,
+            },
+        ),
+        unit_cost,
+        source="schools",
+    )
 
 
 # -- loading from a snapshot -----------------------------------------------------------------
+
 
 def load_inputs(run, cluster_id: str | None) -> tuple[SimInputs | None, dict]:
     """Inputs and a profile (MOQ range, unit cost and their sources) for a cluster.
@@ -195,6 +228,10 @@ def load_inputs(run, cluster_id: str | None) -> tuple[SimInputs | None, dict]:
         schools = run("inventory_sim_schools", cluster_id=cluster_id)
         if schools.height:
             inputs = inputs_from_schools(schools, unit_cost)
-    profile = {**prof, "unit_cost": unit_cost, "unit_cost_source": cost_source,
-               "source": inputs.source if inputs else "none"}
+    profile = {
+        **prof,
+        "unit_cost": unit_cost,
+        "unit_cost_source": cost_source,
+        "source": inputs.source if inputs else "none",
+    }
     return inputs, profile

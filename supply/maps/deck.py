@@ -46,11 +46,16 @@ LQ_BREAKS = [0.5, 0.8, 1.25, 2.0, 5.0]
 LQ_COLOURS = [(33, 102, 172), (146, 197, 222), (240, 240, 240), (244, 165, 130), (214, 96, 77), (178, 24, 43)]
 UTILISATION_BREAKS = [0.4, 0.6, 0.75, 0.9]
 METRICS = ("none", "factories", "capacity_pieces", "utilisation", "lq", "top_lq")
-POINT_THRESHOLD = 5_000   # above this many factories the automatic layer is density
-POINT_LIMIT = 20_000      # never send more points than this to the browser
+POINT_THRESHOLD = 5_000  # above this many factories the automatic layer is density
+POINT_LIMIT = 20_000  # never send more points than this to the browser
 TOOLTIP_HTML = "<b>{tip_title}</b><br/>{tip_1}<br/>{tip_2}<br/>{tip_3}"
-TOOLTIP_STYLE = {"backgroundColor": "#ffffff", "color": "#222222", "fontSize": "12px",
-                 "border": "1px solid #bbbbbb", "maxWidth": "320px"}
+TOOLTIP_STYLE = {
+    "backgroundColor": "#ffffff",
+    "color": "#222222",
+    "fontSize": "12px",
+    "border": "1px solid #bbbbbb",
+    "maxWidth": "320px",
+}
 _KM_PER_DEG_LAT = 110.574
 _KM_PER_DEG_LON = 111.320
 
@@ -84,11 +89,13 @@ class Deck(pdk.Deck):
 
     def to_json(self) -> str:
         """The Deck's JSON, without indentation or escaped Chinese."""
-        return json.dumps(self, sort_keys=True, default=default_serialize, separators=(",", ":"),
-                          ensure_ascii=False)
+        return json.dumps(
+            self, sort_keys=True, default=default_serialize, separators=(",", ":"), ensure_ascii=False
+        )
 
 
 # -- small helpers -----------------------------------------------------------------------
+
 
 def _nice(x: float) -> float:
     """Round to two significant digits (bin edges people can read)."""
@@ -150,23 +157,33 @@ def metric_title(metric: str, lang: str, lq_category: str | None = None) -> str:
     return t(f"map.metric.{metric}", lang)
 
 
-def view_state(min_lon: float, max_lon: float, min_lat: float, max_lat: float,
-               width_px: int = 900, height_px: int = 560) -> pdk.ViewState:
+def view_state(
+    min_lon: float, max_lon: float, min_lat: float, max_lat: float, width_px: int = 900, height_px: int = 560
+) -> pdk.ViewState:
     """A view that frames the box (Web Mercator zoom from the wider of the two spans)."""
     lon_span = max(max_lon - min_lon, 0.02)
     y = lambda lat: math.degrees(math.log(math.tan(math.pi / 4 + math.radians(lat) / 2)))  # noqa: E731
     lat_span = max(y(max_lat) - y(min_lat), 0.02)
     # deck.gl (like Mapbox GL) draws the world 512 px wide at zoom 0.
-    zoom = min(math.log2(width_px * 360 / (512 * lon_span)), math.log2(height_px * 360 / (512 * lat_span))) - 0.2
-    return pdk.ViewState(longitude=(min_lon + max_lon) / 2, latitude=(min_lat + max_lat) / 2,
-                         zoom=round(max(2.5, min(zoom, 14.0)), 2), pitch=0, bearing=0)
+    zoom = (
+        min(math.log2(width_px * 360 / (512 * lon_span)), math.log2(height_px * 360 / (512 * lat_span))) - 0.2
+    )
+    return pdk.ViewState(
+        longitude=(min_lon + max_lon) / 2,
+        latitude=(min_lat + max_lat) / 2,
+        zoom=round(max(2.5, min(zoom, 14.0)), 2),
+        pitch=0,
+        bearing=0,
+    )
 
 
 def cell_size_km(min_lon: float, max_lon: float, min_lat: float, max_lat: float) -> float:
     """A hexagon size that gives roughly 60 cells across the box (0.3 km at least)."""
     lat0 = (min_lat + max_lat) / 2
-    span_km = max((max_lon - min_lon) * _KM_PER_DEG_LON * math.cos(math.radians(lat0)),
-                  (max_lat - min_lat) * _KM_PER_DEG_LAT)
+    span_km = max(
+        (max_lon - min_lon) * _KM_PER_DEG_LON * math.cos(math.radians(lat0)),
+        (max_lat - min_lat) * _KM_PER_DEG_LAT,
+    )
     return max(0.3, _nice(span_km / 60))
 
 
@@ -193,6 +210,7 @@ def size_basis(role: str, points: pl.DataFrame) -> str:
 
 # -- layers ------------------------------------------------------------------------------
 
+
 def _place_lookup(adcodes) -> dict[str, str]:
     out = {}
     for code in {a for a in adcodes if a}:
@@ -201,8 +219,9 @@ def _place_lookup(adcodes) -> dict[str, str]:
     return out
 
 
-def factory_layer(points: pl.DataFrame, lang: str, size_by: str = "employees",
-                  cluster_names: dict[str, str] | None = None) -> pdk.Layer:
+def factory_layer(
+    points: pl.DataFrame, lang: str, size_by: str = "employees", cluster_names: dict[str, str] | None = None
+) -> pdk.Layer:
     """ScatterplotLayer of factories: colour by category, dot area by capacity or employees."""
     cluster_names = cluster_names or {}
     value_col = "weekly_capacity" if size_by == "capacity" else "employees"
@@ -217,23 +236,43 @@ def factory_layer(points: pl.DataFrame, lang: str, size_by: str = "employees",
         if r.get("weekly_capacity") is not None:
             detail.append(t("map.tip.capacity", lang, n=fmt_int(r["weekly_capacity"], lang)))
         detail.append(t("map.tip.member" if r["association_member"] else "map.tip.not_member", lang))
-        rows.append({
-            "lon": r["lon"], "lat": r["lat"], "colour": [*colour, 210], "radius": float(rad),
-            "tip_title": r["name"],
-            "tip_1": " · ".join((label("category", r["category"], lang),
-                                  cluster_names.get(r["cluster_id"], r["cluster_id"] or ""))),
-            "tip_2": places.get(r["adcode"], r["adcode"] or ""),
-            "tip_3": " · ".join(detail),
-        })
+        rows.append(
+            {
+                "lon": r["lon"],
+                "lat": r["lat"],
+                "colour": [*colour, 210],
+                "radius": float(rad),
+                "tip_title": r["name"],
+                "tip_1": " · ".join(
+                    (
+                        label("category", r["category"], lang),
+                        cluster_names.get(r["cluster_id"], r["cluster_id"] or ""),
+                    )
+                ),
+                "tip_2": places.get(r["adcode"], r["adcode"] or ""),
+                "tip_3": " · ".join(detail),
+            }
+        )
     # radius_units is quoted: pydeck turns every bare string into an accessor expression.
-    return pdk.Layer("ScatterplotLayer", data=rows, id="factories", get_position="[lon, lat]",
-                     get_fill_color="colour", get_radius="radius", radius_units="'pixels'",
-                     stroked=True, get_line_color=[255, 255, 255, 200], line_width_min_pixels=0.5,
-                     pickable=True, auto_highlight=True)
+    return pdk.Layer(
+        "ScatterplotLayer",
+        data=rows,
+        id="factories",
+        get_position="[lon, lat]",
+        get_fill_color="colour",
+        get_radius="radius",
+        radius_units="'pixels'",
+        stroked=True,
+        get_line_color=[255, 255, 255, 200],
+        line_width_min_pixels=0.5,
+        pickable=True,
+        auto_highlight=True,
+    )
 
 
-def density_layer(cells: pl.DataFrame, cell_km: float, lat0: float, lang: str
-                  ) -> tuple[pdk.Layer, list[LegendItem]]:
+def density_layer(
+    cells: pl.DataFrame, cell_km: float, lat0: float, lang: str
+) -> tuple[pdk.Layer, list[LegendItem]]:
     """Hexagon cells counted in DuckDB, drawn as polygons coloured by factory count."""
     counts = cells["factories"].to_list()
     breaks = quantile_breaks(counts)
@@ -242,22 +281,41 @@ def density_layer(cells: pl.DataFrame, cell_km: float, lat0: float, lang: str
     rings = hex_polygons(cells["lon"].to_numpy(), cells["lat"].to_numpy(), cell_km, lat0)
     rows = []
     for r, ring, i in zip(cells.iter_rows(named=True), rings, idx):
-        rows.append({
-            "polygon": ring, "colour": [*colours[int(i)], 200],
-            "tip_title": t("map.tip.cell_factories", lang, n=fmt_int(r["factories"], lang)),
-            "tip_1": t("map.tip.cell_detail", lang, employees=fmt_int(r["employees"], lang),
-                       members=fmt_int(r["members"], lang)),
-            "tip_2": "", "tip_3": "",
-        })
+        rows.append(
+            {
+                "polygon": ring,
+                "colour": [*colours[int(i)], 200],
+                "tip_title": t("map.tip.cell_factories", lang, n=fmt_int(r["factories"], lang)),
+                "tip_1": t(
+                    "map.tip.cell_detail",
+                    lang,
+                    employees=fmt_int(r["employees"], lang),
+                    members=fmt_int(r["members"], lang),
+                ),
+                "tip_2": "",
+                "tip_3": "",
+            }
+        )
     legend = [LegendItem(lab, c) for lab, c in zip(_bin_labels("factories", breaks, lang), colours)]
-    layer = pdk.Layer("PolygonLayer", data=rows, id="density", get_polygon="polygon",
-                      get_fill_color="colour", get_line_color=[255, 255, 255, 120], line_width_min_pixels=0.3,
-                      stroked=True, filled=True, pickable=True, auto_highlight=True)
+    layer = pdk.Layer(
+        "PolygonLayer",
+        data=rows,
+        id="density",
+        get_polygon="polygon",
+        get_fill_color="colour",
+        get_line_color=[255, 255, 255, 120],
+        line_width_min_pixels=0.3,
+        stroked=True,
+        filled=True,
+        pickable=True,
+        auto_highlight=True,
+    )
     return layer, legend
 
 
-def choropleth_layer(counties: pl.DataFrame, metric: str, lang: str, lq_category: str | None = None,
-                     tolerance: float = 0.002) -> tuple[pdk.Layer, list[LegendItem]]:
+def choropleth_layer(
+    counties: pl.DataFrame, metric: str, lang: str, lq_category: str | None = None, tolerance: float = 0.002
+) -> tuple[pdk.Layer, list[LegendItem]]:
     """County GeoJsonLayer coloured by ``metric``; suppressed counties grey, with the legend bins."""
     values = counties[metric].to_list()
     suppressed = counties["suppressed"].to_list() if metric != "factories" else [False] * counties.height
@@ -280,13 +338,18 @@ def choropleth_layer(counties: pl.DataFrame, metric: str, lang: str, lq_category
             colour, shown = colours[int(i)], _fmt(metric, r[metric], lang)
         spec = ""
         if r.get("top_category") and r.get("top_lq") is not None:
-            spec = t("map.tip.specialisation", lang, category=label("category", r["top_category"], lang),
-                     lq=f"{r['top_lq']:.2f}")
+            spec = t(
+                "map.tip.specialisation",
+                lang,
+                category=label("category", r["top_category"], lang),
+                lq=f"{r['top_lq']:.2f}",
+            )
             if metric == "lq" and r.get("strong"):
                 spec += t("map.tip.strong", lang)
         props[r["adcode"]] = {
             "colour": [*colour, 170],
-            "tip_title": " · ".join(x for x in (r.get("county"), r.get("city"), r.get("province")) if x) or r["adcode"],
+            "tip_title": " · ".join(x for x in (r.get("county"), r.get("city"), r.get("province")) if x)
+            or r["adcode"],
             "tip_1": f"{title}: {shown}",
             "tip_2": t("map.tip.county_factories", lang, n=fmt_int(r["factories"], lang)),
             "tip_3": spec,
@@ -295,30 +358,58 @@ def choropleth_layer(counties: pl.DataFrame, metric: str, lang: str, lq_category
     legend = [LegendItem(lab, c) for lab, c in zip(_bin_labels(metric, breaks, lang), colours)]
     if any(suppressed):
         legend.append(LegendItem(t("map.legend.suppressed", lang), SUPPRESSED_COLOUR))
-    layer = pdk.Layer("GeoJsonLayer", data=data, id="choropleth", get_fill_color="properties.colour",
-                      get_line_color=[90, 90, 90, 220], line_width_min_pixels=1, stroked=True, filled=True,
-                      pickable=True, auto_highlight=True)
+    layer = pdk.Layer(
+        "GeoJsonLayer",
+        data=data,
+        id="choropleth",
+        get_fill_color="properties.colour",
+        get_line_color=[90, 90, 90, 220],
+        line_width_min_pixels=1,
+        stroked=True,
+        filled=True,
+        pickable=True,
+        auto_highlight=True,
+    )
     return layer, legend
 
 
-def outline_layer(clusters: dict[str, list[str]], lang: str, cluster_names: dict[str, str] | None = None,
-                  tolerance: float = 0.002) -> pdk.Layer:
+def outline_layer(
+    clusters: dict[str, list[str]],
+    lang: str,
+    cluster_names: dict[str, str] | None = None,
+    tolerance: float = 0.002,
+) -> pdk.Layer:
     """The outline of each cluster (the union of its counties) as a thick line."""
     cluster_names = cluster_names or {}
     props = {}
     for cid, codes in clusters.items():
         names = [geo.place_names(c)["county"] or c for c in codes]
-        props[cid] = {"tip_title": cluster_names.get(cid, cid),
-                      "tip_1": t("map.tip.cluster_counties", lang, counties="、".join(names) if lang == "zh"
-                                 else ", ".join(names)),
-                      "tip_2": "", "tip_3": ""}
+        props[cid] = {
+            "tip_title": cluster_names.get(cid, cid),
+            "tip_1": t(
+                "map.tip.cluster_counties",
+                lang,
+                counties="、".join(names) if lang == "zh" else ", ".join(names),
+            ),
+            "tip_2": "",
+            "tip_3": "",
+        }
     data = geo.outlines_geojson(clusters, tolerance=tolerance, properties=props)
-    return pdk.Layer("GeoJsonLayer", data=data, id="cluster-outline", stroked=True, filled=False,
-                     get_line_color=[40, 40, 40, 255], line_width_min_pixels=2.5, pickable=True)
+    return pdk.Layer(
+        "GeoJsonLayer",
+        data=data,
+        id="cluster-outline",
+        stroked=True,
+        filled=False,
+        get_line_color=[40, 40, 40, 255],
+        line_width_min_pixels=2.5,
+        pickable=True,
+    )
 
 
-def context_layers(adcodes, extent: tuple[float, float, float, float] | None = None,
-                   filled: bool = True) -> list[pdk.Layer]:
+def context_layers(
+    adcodes, extent: tuple[float, float, float, float] | None = None, filled: bool = True
+) -> list[pdk.Layer]:
     """Background drawn from local boundaries: provinces, and the counties around the clusters.
 
     Provinces are simplified in proportion to the view and clipped to three times its box,
@@ -331,26 +422,56 @@ def context_layers(adcodes, extent: tuple[float, float, float, float] | None = N
         span = max(max_lon - min_lon, max_lat - min_lat, 0.05)
         tolerance = _nice(min(0.03, max(0.001, span / 300)))
         bbox = (min_lon - span, min_lat - span, max_lon + span, max_lat + span)
-    layers = [pdk.Layer("GeoJsonLayer", data=geo.provinces_geojson(tolerance, bbox), id="provinces", stroked=True,
-                        filled=filled, get_fill_color=[246, 244, 238, 255], get_line_color=[150, 150, 150, 255],
-                        line_width_min_pixels=0.8, pickable=False)]
+    layers = [
+        pdk.Layer(
+            "GeoJsonLayer",
+            data=geo.provinces_geojson(tolerance, bbox),
+            id="provinces",
+            stroked=True,
+            filled=filled,
+            get_fill_color=[246, 244, 238, 255],
+            get_line_color=[150, 150, 150, 255],
+            line_width_min_pixels=0.8,
+            pickable=False,
+        )
+    ]
     around = geo.neighbour_counties(adcodes)
     if around:
-        layers.append(pdk.Layer("GeoJsonLayer", data=geo.counties_geojson(around, tolerance=0.003),
-                                id="counties", stroked=True, filled=False, get_line_color=[185, 185, 185, 255],
-                                line_width_min_pixels=0.6, pickable=False))
+        layers.append(
+            pdk.Layer(
+                "GeoJsonLayer",
+                data=geo.counties_geojson(around, tolerance=0.003),
+                id="counties",
+                stroked=True,
+                filled=False,
+                get_line_color=[185, 185, 185, 255],
+                line_width_min_pixels=0.6,
+                pickable=False,
+            )
+        )
     return layers
 
 
 # -- the whole map -----------------------------------------------------------------------
 
-def build_map(*, lang: str, extent: tuple[float, float, float, float] | None = None,
-              points: pl.DataFrame | None = None, cells: pl.DataFrame | None = None,
-              cell_km: float | None = None, lat0: float | None = None,
-              counties: pl.DataFrame | None = None, metric: str = "none", lq_category: str | None = None,
-              outlines: dict[str, list[str]] | None = None, cluster_names: dict[str, str] | None = None,
-              size_by: str = "employees", basemap: bool = False, height: int = 560
-              ) -> tuple[pdk.Deck, Legend]:
+
+def build_map(
+    *,
+    lang: str,
+    extent: tuple[float, float, float, float] | None = None,
+    points: pl.DataFrame | None = None,
+    cells: pl.DataFrame | None = None,
+    cell_km: float | None = None,
+    lat0: float | None = None,
+    counties: pl.DataFrame | None = None,
+    metric: str = "none",
+    lq_category: str | None = None,
+    outlines: dict[str, list[str]] | None = None,
+    cluster_names: dict[str, str] | None = None,
+    size_by: str = "employees",
+    basemap: bool = False,
+    height: int = 560,
+) -> tuple[pdk.Deck, Legend]:
     """The cluster map: background, county choropleth, cluster outlines, then factories.
 
     Parameters
@@ -399,7 +520,9 @@ def build_map(*, lang: str, extent: tuple[float, float, float, float] | None = N
         legend.categories = [LegendItem(label("category", c, lang), CATEGORY_COLOURS[c]) for c in present]
         legend.size_note = t(f"map.legend.size_{size_by}", lang)
     # Frame the factories and the whole of the outlined clusters (or, with neither, China).
-    framed = [c for c in dict.fromkeys(c for codes in outlines.values() for c in codes) if c in geo.county_names()]
+    framed = [
+        c for c in dict.fromkeys(c for codes in outlines.values() for c in codes) if c in geo.county_names()
+    ]
     boxes = [geo.county_geometry(c).bounds for c in framed]
     if extent is not None:
         boxes.append((extent[0], extent[2], extent[1], extent[3]))
@@ -408,21 +531,32 @@ def build_map(*, lang: str, extent: tuple[float, float, float, float] | None = N
         extent = (b[:, 0].min(), b[:, 2].max(), b[:, 1].min(), b[:, 3].max())
     layers = context_layers(adcodes, extent, filled=not basemap) + layers
     view = view_state(*extent) if extent else pdk.ViewState(longitude=105.0, latitude=35.0, zoom=3.2)
-    provider = {"map_provider": "carto", "map_style": pdk.map_styles.CARTO_LIGHT} if basemap \
+    provider = (
+        {"map_provider": "carto", "map_style": pdk.map_styles.CARTO_LIGHT}
+        if basemap
         else {"map_provider": None}
-    deck = Deck(layers=layers, initial_view_state=view, height=height,
-                tooltip={"html": TOOLTIP_HTML, "style": TOOLTIP_STYLE}, **provider)
+    )
+    deck = Deck(
+        layers=layers,
+        initial_view_state=view,
+        height=height,
+        tooltip={"html": TOOLTIP_HTML, "style": TOOLTIP_STYLE},
+        **provider,
+    )
     return deck, legend
 
 
 def legend_html(legend: Legend) -> str:
     """The legend as a small HTML block (labels escaped)."""
+
     def swatch(item: LegendItem, round_: bool = False) -> str:
         r, g, b = item.colour
         radius = "50%" if round_ else "2px"
-        return (f'<span style="display:inline-block;width:12px;height:12px;margin:0 6px 0 0;'
-                f'vertical-align:middle;border-radius:{radius};background:rgb({r},{g},{b});'
-                f'border:1px solid #999"></span>{html.escape(item.label)}')
+        return (
+            f'<span style="display:inline-block;width:12px;height:12px;margin:0 6px 0 0;'
+            f"vertical-align:middle;border-radius:{radius};background:rgb({r},{g},{b});"
+            f'border:1px solid #999"></span>{html.escape(item.label)}'
+        )
 
     parts = [f"<div style='font-size:0.85rem;line-height:1.7'><b>{html.escape(legend.title)}</b><br/>"]
     if legend.categories:

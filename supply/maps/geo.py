@@ -85,8 +85,9 @@ def places_frame(adcodes) -> pl.DataFrame:
     """adcode, province, city and county names for each distinct adcode (nulls when unknown)."""
     codes = sorted({str(a) for a in adcodes if a})
     rows = [{"adcode": a, **place_names(a)} for a in codes]
-    return pl.DataFrame(rows, schema={"adcode": pl.String, "province": pl.String,
-                                      "city": pl.String, "county": pl.String})
+    return pl.DataFrame(
+        rows, schema={"adcode": pl.String, "province": pl.String, "city": pl.String, "county": pl.String}
+    )
 
 
 def county_geometry(adcode: str):
@@ -153,8 +154,9 @@ def check_coordinates(lon, lat, adcode=None) -> tuple[np.ndarray, np.ndarray]:
     return reason, county
 
 
-def sample_points(adcode: str, n: int, rng: np.random.Generator, centres: int = 6,
-                  spread: float = 0.25) -> tuple[np.ndarray, np.ndarray]:
+def sample_points(
+    adcode: str, n: int, rng: np.random.Generator, centres: int = 6, spread: float = 0.25
+) -> tuple[np.ndarray, np.ndarray]:
     """``n`` WGS-84 points inside one county, clustered around a few seeded hotspots.
 
     Hotspots are drawn uniformly inside the polygon; points scatter around them with a
@@ -229,8 +231,9 @@ def counties_geojson(adcodes, tolerance: float = 0.002, properties: dict[str, di
         if code not in known:
             continue
         props = {"adcode": code, **place_names(code), **((properties or {}).get(code, {}))}
-        features.append({"type": "Feature", "geometry": _drawable("district", code, tolerance),
-                         "properties": props})
+        features.append(
+            {"type": "Feature", "geometry": _drawable("district", code, tolerance), "properties": props}
+        )
     return _collection(features)
 
 
@@ -251,8 +254,9 @@ def _outline_mapping(adcodes: tuple[str, ...], tolerance: float) -> dict:
     return {"type": raw["type"], "coordinates": _round(raw["coordinates"], 5)}
 
 
-def outlines_geojson(clusters: dict[str, list[str]], tolerance: float = 0.002,
-                     properties: dict[str, dict] | None = None) -> dict:
+def outlines_geojson(
+    clusters: dict[str, list[str]], tolerance: float = 0.002, properties: dict[str, dict] | None = None
+) -> dict:
     """One outline feature per cluster: ``clusters`` maps cluster_id -> its county adcodes."""
     features = []
     for cid, codes in clusters.items():
@@ -260,8 +264,9 @@ def outlines_geojson(clusters: dict[str, list[str]], tolerance: float = 0.002,
         if not codes:
             continue
         props = {"cluster_id": cid, **((properties or {}).get(cid, {}))}
-        features.append({"type": "Feature", "geometry": _outline_mapping(codes, tolerance),
-                         "properties": props})
+        features.append(
+            {"type": "Feature", "geometry": _outline_mapping(codes, tolerance), "properties": props}
+        )
     return _collection(features)
 
 
@@ -290,8 +295,13 @@ def provinces_geojson(tolerance: float = 0.02, bbox: tuple[float, float, float, 
                 continue
             raw = json.loads(shapely.to_geojson(clipped))
             geometry = {"type": raw["type"], "coordinates": raw["coordinates"]}
-        features.append({"type": "Feature", "geometry": geometry,
-                         "properties": {"adcode": codes[i], "province": names[i]}})
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": geometry,
+                "properties": {"adcode": codes[i], "province": names[i]},
+            }
+        )
     return _collection(features)
 
 
@@ -311,14 +321,28 @@ def _in_china(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
 
 def _delta(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     x, y = lon - 105.0, lat - 35.0
-    dlat = (-100.0 + 2.0 * x + 3.0 * y + 0.2 * y * y + 0.1 * x * y + 0.2 * np.sqrt(np.abs(x))
-            + (20.0 * np.sin(6.0 * x * np.pi) + 20.0 * np.sin(2.0 * x * np.pi)) * 2.0 / 3.0
-            + (20.0 * np.sin(y * np.pi) + 40.0 * np.sin(y / 3.0 * np.pi)) * 2.0 / 3.0
-            + (160.0 * np.sin(y / 12.0 * np.pi) + 320 * np.sin(y * np.pi / 30.0)) * 2.0 / 3.0)
-    dlon = (300.0 + x + 2.0 * y + 0.1 * x * x + 0.1 * x * y + 0.1 * np.sqrt(np.abs(x))
-            + (20.0 * np.sin(6.0 * x * np.pi) + 20.0 * np.sin(2.0 * x * np.pi)) * 2.0 / 3.0
-            + (20.0 * np.sin(x * np.pi) + 40.0 * np.sin(x / 3.0 * np.pi)) * 2.0 / 3.0
-            + (150.0 * np.sin(x / 12.0 * np.pi) + 300.0 * np.sin(x / 30.0 * np.pi)) * 2.0 / 3.0)
+    dlat = (
+        -100.0
+        + 2.0 * x
+        + 3.0 * y
+        + 0.2 * y * y
+        + 0.1 * x * y
+        + 0.2 * np.sqrt(np.abs(x))
+        + (20.0 * np.sin(6.0 * x * np.pi) + 20.0 * np.sin(2.0 * x * np.pi)) * 2.0 / 3.0
+        + (20.0 * np.sin(y * np.pi) + 40.0 * np.sin(y / 3.0 * np.pi)) * 2.0 / 3.0
+        + (160.0 * np.sin(y / 12.0 * np.pi) + 320 * np.sin(y * np.pi / 30.0)) * 2.0 / 3.0
+    )
+    dlon = (
+        300.0
+        + x
+        + 2.0 * y
+        + 0.1 * x * x
+        + 0.1 * x * y
+        + 0.1 * np.sqrt(np.abs(x))
+        + (20.0 * np.sin(6.0 * x * np.pi) + 20.0 * np.sin(2.0 * x * np.pi)) * 2.0 / 3.0
+        + (20.0 * np.sin(x * np.pi) + 40.0 * np.sin(x / 3.0 * np.pi)) * 2.0 / 3.0
+        + (150.0 * np.sin(x / 12.0 * np.pi) + 300.0 * np.sin(x / 30.0 * np.pi)) * 2.0 / 3.0
+    )
     radlat = lat / 180.0 * np.pi
     magic = 1 - _EE * np.sin(radlat) ** 2
     sqrtmagic = np.sqrt(magic)

@@ -48,12 +48,15 @@ def class_name(grade: int, k: int) -> str:
     return f"{int(grade)}年级{int(k)}班"
 
 
-def template_frame(schools: pl.DataFrame | None = None, deadline: dt.date | None = None,
-                   garments: tuple[str, ...] = schema.GARMENTS) -> pl.DataFrame:
+def template_frame(
+    schools: pl.DataFrame | None = None,
+    deadline: dt.date | None = None,
+    garments: tuple[str, ...] = schema.GARMENTS,
+) -> pl.DataFrame:
     """The demand template: bilingual headers; one row per class x garment of ``schools``
     (school_id, grade_min, grade_max, classes_per_grade) with size and quantity left blank."""
     cols = {c: [] for c in TEMPLATE_HEADERS}
-    for s in (schools.iter_rows(named=True) if schools is not None else []):
+    for s in schools.iter_rows(named=True) if schools is not None else []:
         for grade in range(int(s["grade_min"]), int(s["grade_max"]) + 1):
             for k in range(1, int(s["classes_per_grade"]) + 1):
                 for garment in garments:
@@ -66,9 +69,20 @@ def template_frame(schools: pl.DataFrame | None = None, deadline: dt.date | None
                     cols["qty"].append(None)
                     cols["deadline"].append(deadline)
                     cols["collected_at"].append(None)
-    frame = pl.DataFrame(cols, schema={"request_id": pl.String, "school_id": pl.String, "grade": pl.Int64,
-                                       "class_name": pl.String, "garment": pl.String, "size": pl.String,
-                                       "qty": pl.Int64, "deadline": pl.Date, "collected_at": pl.Date})
+    frame = pl.DataFrame(
+        cols,
+        schema={
+            "request_id": pl.String,
+            "school_id": pl.String,
+            "grade": pl.Int64,
+            "class_name": pl.String,
+            "garment": pl.String,
+            "size": pl.String,
+            "qty": pl.Int64,
+            "deadline": pl.Date,
+            "collected_at": pl.Date,
+        },
+    )
     return frame.rename({c: header(c) for c in TEMPLATE_HEADERS})
 
 
@@ -89,8 +103,12 @@ class HeightsError(ValueError):
 HEIGHT_COLUMNS = ("school_id", "grade", "class_name", "height_cm")
 
 
-def demand_from_heights(heights: pl.DataFrame, deadline: dt.date, collected_at: dt.date | None = None,
-                        pieces_per_student: dict[str, int] | None = None) -> pl.DataFrame:
+def demand_from_heights(
+    heights: pl.DataFrame,
+    deadline: dt.date,
+    collected_at: dt.date | None = None,
+    pieces_per_student: dict[str, int] | None = None,
+) -> pl.DataFrame:
     """Demand rows (the ``demand`` schema) from one height per student.
 
     ``heights`` has school_id, grade, class_name and height_cm (one row per student).
@@ -102,25 +120,37 @@ def demand_from_heights(heights: pl.DataFrame, deadline: dt.date, collected_at: 
         raise HeightsError(f"the heights table lacks column(s) {missing}; it needs {list(HEIGHT_COLUMNS)}")
     per = pieces_per_student or PIECES_PER_STUDENT
     h = heights.with_row_index("row", offset=2).with_columns(
-        height_cm=pl.col("height_cm").cast(pl.Float64, strict=False))
+        height_cm=pl.col("height_cm").cast(pl.Float64, strict=False)
+    )
     bad = h.filter(pl.col("height_cm").is_null() | (pl.col("height_cm") < 50) | (pl.col("height_cm") > 250))
     if bad.height:
         r = bad.row(0, named=True)
-        raise HeightsError(f"row {r['row']}, column height_cm: {r['height_cm']!r} is not a height between 50 and "
-                           f"250 cm; enter the student's height in centimetres ({bad.height} row(s) like this)")
-    blank = h.filter(pl.col("school_id").is_null() | pl.col("class_name").is_null() | pl.col("grade").is_null())
+        raise HeightsError(
+            f"row {r['row']}, column height_cm: {r['height_cm']!r} is not a height between 50 and "
+            f"250 cm; enter the student's height in centimetres ({bad.height} row(s) like this)"
+        )
+    blank = h.filter(
+        pl.col("school_id").is_null() | pl.col("class_name").is_null() | pl.col("grade").is_null()
+    )
     if blank.height:
         r = blank.row(0, named=True)
         raise HeightsError(f"row {r['row']}: school_id, grade and class_name must all be filled in")
     sized = h.with_columns(size=pl.Series(size_for_height(h["height_cm"].to_numpy()), dtype=pl.String))
     counts = sized.group_by("school_id", "grade", "class_name", "size").agg(pl.len().alias("students"))
     rows = counts.join(pl.DataFrame({"garment": list(per), "per": list(per.values())}), how="cross")
-    rows = rows.with_columns(qty=pl.col("students") * pl.col("per"), deadline=pl.lit(deadline),
-                             collected_at=pl.lit(collected_at or dt.date.today()))
+    rows = rows.with_columns(
+        qty=pl.col("students") * pl.col("per"),
+        deadline=pl.lit(deadline),
+        collected_at=pl.lit(collected_at or dt.date.today()),
+    )
     order = {s: i for i, s in enumerate(schema.SIZES)}
     rows = rows.with_columns(_o=pl.col("size").replace_strict(order, default=99)).sort(
-        "school_id", "grade", "class_name", "garment", "_o")
-    ids = [_request_id(*r) for r in rows.select("school_id", "grade", "class_name", "garment", "size").iter_rows()]
+        "school_id", "grade", "class_name", "garment", "_o"
+    )
+    ids = [
+        _request_id(*r)
+        for r in rows.select("school_id", "grade", "class_name", "garment", "size").iter_rows()
+    ]
     return schema.conform("demand", rows.with_columns(request_id=pl.Series(ids, dtype=pl.String)))
 
 
@@ -137,6 +167,7 @@ def to_template(demand: pl.DataFrame) -> pl.DataFrame:
 
 # -- collection --------------------------------------------------------------------------------
 
+
 def missing_classes(schools: pl.DataFrame, by_class: pl.DataFrame) -> pl.DataFrame:
     """Classes a school has (grades x classes per grade) that have handed in nothing."""
     expected = []
@@ -146,22 +177,28 @@ def missing_classes(schools: pl.DataFrame, by_class: pl.DataFrame) -> pl.DataFra
         for grade in range(int(s["grade_min"]), int(s["grade_max"]) + 1):
             for k in range(1, int(s["classes_per_grade"]) + 1):
                 expected.append((s["school_id"], s.get("name"), grade, class_name(grade, k)))
-    exp = pl.DataFrame(expected, schema={"school_id": pl.String, "name": pl.String, "grade": pl.Int64,
-                                         "class_name": pl.String}, orient="row")
+    exp = pl.DataFrame(
+        expected,
+        schema={"school_id": pl.String, "name": pl.String, "grade": pl.Int64, "class_name": pl.String},
+        orient="row",
+    )
     got = by_class.select(pl.col("school_id"), pl.col("grade").cast(pl.Int64), "class_name").unique()
-    return exp.join(got, on=["school_id", "grade", "class_name"], how="anti").sort("school_id", "grade", "class_name")
+    return exp.join(got, on=["school_id", "grade", "class_name"], how="anti").sort(
+        "school_id", "grade", "class_name"
+    )
 
 
 def collection_status(by_school: pl.DataFrame) -> pl.DataFrame:
     """Per school: classes expected, collected, missing and the share collected."""
     return by_school.with_columns(
         classes_missing=pl.max_horizontal(pl.col("classes_expected") - pl.col("classes_collected"), 0),
-        collected_share=pl.col("classes_collected") / pl.when(pl.col("classes_expected") > 0)
-        .then(pl.col("classes_expected")),
+        collected_share=pl.col("classes_collected")
+        / pl.when(pl.col("classes_expected") > 0).then(pl.col("classes_expected")),
     ).sort("collected_share", "school_id", nulls_last=True)
 
 
 # -- pooling ------------------------------------------------------------------------------------
+
 
 def pooling_stats(sizes: pl.DataFrame) -> dict:
     """Production lots per school vs pooled, from demand per school x garment x deadline x size.
@@ -171,24 +208,49 @@ def pooling_stats(sizes: pl.DataFrame) -> dict:
     mean pieces per lot in each case.
     """
     if sizes.height == 0:
-        return {"pieces": 0, "schools": 0, "lots_per_school": 0, "lots_pooled": 0, "lots_pooled_by_week": 0,
-                "mean_lot_per_school": None, "mean_lot_pooled": None, "mean_lot_pooled_by_week": None}
+        return {
+            "pieces": 0,
+            "schools": 0,
+            "lots_per_school": 0,
+            "lots_pooled": 0,
+            "lots_pooled_by_week": 0,
+            "mean_lot_per_school": None,
+            "mean_lot_pooled": None,
+            "mean_lot_pooled_by_week": None,
+        }
     pieces = int(sizes["qty"].sum())
     per_school = sizes.select("school_id", "garment", "size").n_unique()
     pooled = sizes.select("garment", "size").n_unique()
-    by_week = sizes.with_columns(week=pl.col("deadline").dt.truncate("1w")).select("garment", "size", "week").n_unique()
-    return {"pieces": pieces, "schools": sizes["school_id"].n_unique(), "lots_per_school": per_school,
-            "lots_pooled": pooled, "lots_pooled_by_week": by_week,
-            "mean_lot_per_school": pieces / per_school, "mean_lot_pooled": pieces / pooled,
-            "mean_lot_pooled_by_week": pieces / by_week}
+    by_week = (
+        sizes.with_columns(week=pl.col("deadline").dt.truncate("1w"))
+        .select("garment", "size", "week")
+        .n_unique()
+    )
+    return {
+        "pieces": pieces,
+        "schools": sizes["school_id"].n_unique(),
+        "lots_per_school": per_school,
+        "lots_pooled": pooled,
+        "lots_pooled_by_week": by_week,
+        "mean_lot_per_school": pieces / per_school,
+        "mean_lot_pooled": pieces / pooled,
+        "mean_lot_pooled_by_week": pieces / by_week,
+    }
 
 
 def school_garment_table(groups: pl.DataFrame) -> pl.DataFrame:
     """Pieces per school (rows) and garment (columns), with the total, from planning_demand_groups."""
     if groups.height == 0:
         return pl.DataFrame(schema={"school_id": pl.String, "school_name": pl.String, "total": pl.Int64})
-    wide = (groups.group_by("school_id", "school_name", "garment").agg(pl.col("demand").sum())
-            .pivot(on="garment", index=["school_id", "school_name"], values="demand").fill_null(0))
+    wide = (
+        groups.group_by("school_id", "school_name", "garment")
+        .agg(pl.col("demand").sum())
+        .pivot(on="garment", index=["school_id", "school_name"], values="demand")
+        .fill_null(0)
+    )
     garments = [g for g in schema.GARMENTS if g in wide.columns]
-    return wide.select("school_id", "school_name", *garments).with_columns(
-        total=pl.sum_horizontal(garments)).sort("school_id")
+    return (
+        wide.select("school_id", "school_name", *garments)
+        .with_columns(total=pl.sum_horizontal(garments))
+        .sort("school_id")
+    )

@@ -53,7 +53,9 @@ import numpy as np
 WEEK_DAYS = 7
 EARTH_KM = 6371.0088
 INITIAL_PER_GROUP = 6  # pairs per group in the first restricted LP (cheapest first)
-GUIDED_PER_GROUP = 3  # pairs per group in the first LP when capacity prices are guessed (see _capacity_prices)
+GUIDED_PER_GROUP = (
+    3  # pairs per group in the first LP when capacity prices are guessed (see _capacity_prices)
+)
 SAMPLE_STEP = 5  # the capacity prices are guessed on every 5th group (at least), with that share of capacity
 SAMPLE_PAIRS = 60_000  # ... and on fewer groups when the sample would hold more pairs than this
 GUIDED_MIN_PAIRS = 50_000  # from this many pairs on, the first LP is chosen with guessed capacity prices
@@ -94,7 +96,9 @@ class Instance:
         self.lead = np.asarray(self.lead, dtype=np.int64)
         self.moq = np.maximum(np.asarray(self.moq, dtype=np.int64), 1)
         self.week_start = np.asarray(self.week_start, dtype=np.int64)
-        self.free = np.maximum(np.asarray(self.free, dtype=np.int64).reshape(len(self.lead), len(self.week_start)), 0)
+        self.free = np.maximum(
+            np.asarray(self.free, dtype=np.int64).reshape(len(self.lead), len(self.week_start)), 0
+        )
         self.price = np.asarray(self.price, dtype=float).reshape(len(self.lead), -1)
         for name in ("glon", "glat", "flon", "flat"):
             setattr(self, name, np.asarray(getattr(self, name), dtype=float))
@@ -156,6 +160,7 @@ def _candidate_pairs(inst: Instance) -> tuple[np.ndarray, np.ndarray]:
     if inst.max_km is None:
         return np.repeat(np.arange(G), F), np.tile(np.arange(F), G)
     from scipy.spatial import cKDTree
+
     chord = 2 * math.sin(min(inst.max_km / (2 * EARTH_KM), math.pi / 2))
     tree = cKDTree(_xyz(inst.flon, inst.flat))
     hits = tree.query_ball_point(_xyz(inst.glon, inst.glat), chord * (1 + 1e-9), return_sorted=True)
@@ -172,7 +177,7 @@ def build_pairs(inst: Instance) -> Pairs:
     parts = []
     step = max(1, 4_000_000)
     for lo in range(0, len(cand_g), step):
-        g, f = cand_g[lo:lo + step], cand_f[lo:lo + step]
+        g, f = cand_g[lo : lo + step], cand_f[lo : lo + step]
         last_day = inst.deadline[g] - WEEK_DAYS - inst.lead[f]
         cutoff = np.searchsorted(inst.week_start, last_day, side="right") - 1
         ok = cutoff >= 0
@@ -199,6 +204,7 @@ def build_pairs(inst: Instance) -> Pairs:
 
 # -- the LP, by column generation ---------------------------------------------------------
 
+
 def _pair_columns(inst: Instance, pairs: Pairs, idx: np.ndarray):
     """CSC pieces for the pair columns ``idx``: starts, row indices, values (2 per column)."""
     G, _, W = inst.shape
@@ -218,9 +224,9 @@ def _base_columns(inst: Instance):
     rows = np.empty(G + 2 * nr, dtype=np.int32)
     rows[:G] = np.arange(G)
     rows[G::2] = G + fk
-    rows[G + 1::2] = G + fk + 1
+    rows[G + 1 :: 2] = G + fk + 1
     vals = np.ones(G + 2 * nr)
-    vals[G + 1::2] = -1.0
+    vals[G + 1 :: 2] = -1.0
     cost = np.concatenate([np.full(G, inst.penalty), np.zeros(nr)])
     return cost, starts, rows, vals
 
@@ -260,9 +266,23 @@ class FlowLP:
         row_lo = np.concatenate([inst.demand.astype(float), np.full(F * W, -highspy.kHighsInf)])
         row_hi = np.concatenate([inst.demand.astype(float), inst.free.ravel().astype(float)])
         self.h = _new_highs(self._left())
-        self.h.passModel(ncol, G + F * W, len(rows), 1, 1, 0.0, cost, np.zeros(ncol),
-                         np.full(ncol, highspy.kHighsInf), row_lo, row_hi, starts, rows, vals,
-                         np.zeros(ncol, dtype=np.int32))
+        self.h.passModel(
+            ncol,
+            G + F * W,
+            len(rows),
+            1,
+            1,
+            0.0,
+            cost,
+            np.zeros(ncol),
+            np.full(ncol, highspy.kHighsInf),
+            row_lo,
+            row_hi,
+            starts,
+            rows,
+            vals,
+            np.zeros(ncol, dtype=np.int32),
+        )
         self.h.setOptionValue("solver", LP_SOLVER)
         self.cold = False  # True: every run starts afresh with LP_SOLVER (no warm simplex)
         self.status = "not solved"
@@ -307,22 +327,32 @@ class FlowLP:
         """Bring pairs into the model (at 0, keeping the basis)."""
         idx = np.sort(idx)
         ps, pr, pv = _pair_columns(self.inst, self.pairs, idx)
-        self.h.addCols(len(idx), self.pairs.cost[idx], np.zeros(len(idx)), np.full(len(idx), highspy.kHighsInf),
-                       len(pr), ps, pr, pv)
+        self.h.addCols(
+            len(idx),
+            self.pairs.cost[idx],
+            np.zeros(len(idx)),
+            np.full(len(idx), highspy.kHighsInf),
+            len(pr),
+            ps,
+            pr,
+            pv,
+        )
         self.col_of[idx] = self.nb + len(self.active) + np.arange(len(idx))
         self.active = np.concatenate([self.active, idx])
 
     def bound(self, idx: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> None:
         """Set bounds on pair columns (pairs must be in the model)."""
         cols = self.col_of[idx].astype(np.int32)
-        self.h.changeColsBounds(len(cols), cols, np.asarray(lower, dtype=float), np.asarray(upper, dtype=float))
+        self.h.changeColsBounds(
+            len(cols), cols, np.asarray(lower, dtype=float), np.asarray(upper, dtype=float)
+        )
 
     def amounts(self) -> tuple[np.ndarray, np.ndarray, float]:
         """Integral pieces per pair, unmet per group, LP objective."""
         G = len(self.inst.demand)
         x = np.asarray(self.h.getSolution().col_value)
         amount = np.zeros(len(self.pairs), dtype=np.int64)
-        amount[self.active] = np.rint(x[self.nb:]).astype(np.int64)
+        amount[self.active] = np.rint(x[self.nb :]).astype(np.int64)
         return amount, np.rint(x[:G]).astype(np.int64), float(self.h.getInfo().objective_function_value)
 
 
@@ -338,8 +368,10 @@ def column_generation(lp: FlowLP, progress: Progress | None = None) -> tuple[boo
         reduced = lp.reduced()
         cand = np.flatnonzero((reduced < -1e-6) & (lp.col_of < 0))
         if progress:
-            progress(min(0.6, 0.1 + 0.08 * rounds),
-                     f"LP round {rounds}: {len(lp.active):,} columns, {len(cand):,} more priced in")
+            progress(
+                min(0.6, 0.1 + 0.08 * rounds),
+                f"LP round {rounds}: {len(lp.active):,} columns, {len(cand):,} more priced in",
+            )
         if len(cand) == 0:
             return True, rounds, reduced
         order = cand[np.lexsort((reduced[cand], pairs.g[cand]))]
@@ -361,21 +393,41 @@ def _capacity_prices(inst: Instance, pairs: Pairs, deadline: float | None) -> np
     remap[sub] = np.arange(len(sub))
     keep = remap[pairs.g] >= 0
     sg = remap[pairs.g[keep]]
-    sinst = Instance(demand=inst.demand[sub], deadline=inst.deadline[sub], garment=inst.garment[sub],
-                     glon=inst.glon[sub], glat=inst.glat[sub], lead=inst.lead, moq=inst.moq, flon=inst.flon,
-                     flat=inst.flat, price=inst.price, week_start=inst.week_start,
-                     free=np.floor(inst.free * (len(sub) / max(G, 1))).astype(np.int64),
-                     transport=inst.transport, penalty=inst.penalty, max_km=inst.max_km)
-    sp = Pairs(g=sg, f=pairs.f[keep], cutoff=pairs.cutoff[keep], cost=pairs.cost[keep], dist=pairs.dist[keep],
-               upper=pairs.upper[keep], start=np.searchsorted(sg, np.arange(len(sub) + 1)))
+    sinst = Instance(
+        demand=inst.demand[sub],
+        deadline=inst.deadline[sub],
+        garment=inst.garment[sub],
+        glon=inst.glon[sub],
+        glat=inst.glat[sub],
+        lead=inst.lead,
+        moq=inst.moq,
+        flon=inst.flon,
+        flat=inst.flat,
+        price=inst.price,
+        week_start=inst.week_start,
+        free=np.floor(inst.free * (len(sub) / max(G, 1))).astype(np.int64),
+        transport=inst.transport,
+        penalty=inst.penalty,
+        max_km=inst.max_km,
+    )
+    sp = Pairs(
+        g=sg,
+        f=pairs.f[keep],
+        cutoff=pairs.cutoff[keep],
+        cost=pairs.cost[keep],
+        dist=pairs.dist[keep],
+        upper=pairs.upper[keep],
+        start=np.searchsorted(sg, np.arange(len(sub) + 1)),
+    )
     lp = FlowLP(sinst, sp, np.ones(len(sp), dtype=bool), deadline)
     if not lp.run():
         return None
-    return np.asarray(lp.h.getSolution().row_dual)[len(sub):]
+    return np.asarray(lp.h.getSolution().row_dual)[len(sub) :]
 
 
-def first_columns(pairs: Pairs, seed: np.ndarray | None, prices: np.ndarray | None = None,
-                  weeks: int = 0) -> np.ndarray:
+def first_columns(
+    pairs: Pairs, seed: np.ndarray | None, prices: np.ndarray | None = None, weeks: int = 0
+) -> np.ndarray:
     """Mask of the first restricted LP: every pair when there are few; else each group's
     best pairs and the seed plan's pairs (column generation brings in the rest). "Best"
     is cheapest by ``cost - prices[f*weeks + cutoff]`` when capacity prices are given
@@ -397,6 +449,7 @@ def first_columns(pairs: Pairs, seed: np.ndarray | None, prices: np.ndarray | No
 
 
 # -- greedy fill (the baseline, and the repair of an LP solution) --------------------------
+
 
 def slack_of(inst: Instance, pairs: Pairs, amount: np.ndarray) -> np.ndarray:
     """Cumulative free capacity left per factory and week: free up to k minus used up to k."""
@@ -461,8 +514,7 @@ def greedy(inst: Instance, pairs: Pairs) -> Solution:
     t0 = time.perf_counter()
     amount = fill(inst, pairs, np.zeros(len(pairs), dtype=np.int64), edf_order(inst))
     obj, unmet = objective_of(inst, pairs, amount)
-    return Solution(amount, unmet, obj, -math.inf, False, "heuristic",
-                    {"seconds": time.perf_counter() - t0})
+    return Solution(amount, unmet, obj, -math.inf, False, "heuristic", {"seconds": time.perf_counter() - t0})
 
 
 def moq_violations(inst: Instance, pairs: Pairs, amount: np.ndarray) -> np.ndarray:
@@ -471,6 +523,7 @@ def moq_violations(inst: Instance, pairs: Pairs, amount: np.ndarray) -> np.ndarr
 
 
 # -- MOQ as a MIP over the pairs that can still matter --------------------------------------
+
 
 def _carry(inst: Instance, pairs: Pairs, amount: np.ndarray) -> np.ndarray:
     """The smallest feasible carry r[f,k] for an allocation (for a MIP start)."""
@@ -485,8 +538,14 @@ def _carry(inst: Instance, pairs: Pairs, amount: np.ndarray) -> np.ndarray:
     return r.ravel()
 
 
-def solve_mip(inst: Instance, pairs: Pairs, keep: np.ndarray, start: np.ndarray,
-              time_limit: float | None, rel_gap: float) -> tuple[np.ndarray | None, dict]:
+def solve_mip(
+    inst: Instance,
+    pairs: Pairs,
+    keep: np.ndarray,
+    start: np.ndarray,
+    time_limit: float | None,
+    rel_gap: float,
+) -> tuple[np.ndarray | None, dict]:
     """Exact MOQ model over the pairs ``keep`` (others fixed at 0), warm-started at ``start``."""
     G, F, W = inst.shape
     base_cost, bstart, brows, bvals = _base_columns(inst)
@@ -520,42 +579,75 @@ def solve_mip(inst: Instance, pairs: Pairs, keep: np.ndarray, start: np.ndarray,
     ncol = nb + nk + nm
     cost = np.concatenate([base_cost, pairs.cost[keep], np.zeros(nm)])
     col_hi = np.concatenate([np.full(nb, highspy.kHighsInf), upper.astype(float), np.ones(nm)])
-    row_lo = np.concatenate([inst.demand.astype(float), np.full(F * W, -highspy.kHighsInf),
-                             np.tile([0.0, -highspy.kHighsInf], nm)])
-    row_hi = np.concatenate([inst.demand.astype(float), inst.free.ravel().astype(float),
-                             np.tile([highspy.kHighsInf, 0.0], nm)])
+    row_lo = np.concatenate(
+        [
+            inst.demand.astype(float),
+            np.full(F * W, -highspy.kHighsInf),
+            np.tile([0.0, -highspy.kHighsInf], nm),
+        ]
+    )
+    row_hi = np.concatenate(
+        [inst.demand.astype(float), inst.free.ravel().astype(float), np.tile([highspy.kHighsInf, 0.0], nm)]
+    )
     integrality = np.concatenate([np.zeros(nb + nk, dtype=np.int32), np.ones(nm, dtype=np.int32)])
     h = _new_highs(time_limit)
     h.setOptionValue("mip_rel_gap", rel_gap)
-    h.passModel(ncol, len(row_lo), len(rows), 1, 1, 0.0, cost, np.zeros(ncol), col_hi,
-                row_lo, row_hi, starts, rows, vals, integrality)
+    h.passModel(
+        ncol,
+        len(row_lo),
+        len(rows),
+        1,
+        1,
+        0.0,
+        cost,
+        np.zeros(ncol),
+        col_hi,
+        row_lo,
+        row_hi,
+        starts,
+        rows,
+        vals,
+        integrality,
+    )
     _, unmet0 = objective_of(inst, pairs, start)
-    x0 = np.concatenate([unmet0, _carry(inst, pairs, start), start[keep],
-                         (start[keep][mo] > 0).astype(np.int64)]).astype(float)
+    x0 = np.concatenate(
+        [unmet0, _carry(inst, pairs, start), start[keep], (start[keep][mo] > 0).astype(np.int64)]
+    ).astype(float)
     h.setSolution(ncol, np.arange(ncol, dtype=np.int32), x0)
     h.run()
     status = h.getModelStatus()
     info = h.getInfo()
-    stats = {"mip_status": h.modelStatusToString(status), "mip_columns": ncol, "mip_binaries": nm,
-             "mip_rows": len(row_lo), "mip_nodes": int(info.mip_node_count),
-             "mip_gap": float(info.mip_gap), "mip_dual_bound": float(info.mip_dual_bound),
-             "optimal": status == highspy.HighsModelStatus.kOptimal}
+    stats = {
+        "mip_status": h.modelStatusToString(status),
+        "mip_columns": ncol,
+        "mip_binaries": nm,
+        "mip_rows": len(row_lo),
+        "mip_nodes": int(info.mip_node_count),
+        "mip_gap": float(info.mip_gap),
+        "mip_dual_bound": float(info.mip_dual_bound),
+        "optimal": status == highspy.HighsModelStatus.kOptimal,
+    }
     if info.primal_solution_status != 2:  # no feasible point
         return None, stats
     x = np.asarray(h.getSolution().col_value)
     amount = np.zeros(len(pairs), dtype=np.int64)
-    amount[keep] = np.floor(x[nb:nb + nk] + 1e-6).astype(np.int64)
+    amount[keep] = np.floor(x[nb : nb + nk] + 1e-6).astype(np.int64)
     return amount, stats
 
 
 # -- the whole "optimal" method -------------------------------------------------------------
 
+
 def feasible(inst: Instance, pairs: Pairs, amount: np.ndarray) -> bool:
     """True when an allocation meets demand (at most), cumulative capacity and MOQ."""
     have = np.zeros(len(inst.demand), dtype=np.int64)
     np.add.at(have, pairs.g, amount)
-    return bool((amount >= 0).all() and (have <= inst.demand).all()
-                and (slack_of(inst, pairs, amount) >= 0).all() and len(moq_violations(inst, pairs, amount)) == 0)
+    return bool(
+        (amount >= 0).all()
+        and (have <= inst.demand).all()
+        and (slack_of(inst, pairs, amount) >= 0).all()
+        and len(moq_violations(inst, pairs, amount)) == 0
+    )
 
 
 def dive(lp: FlowLP, amount: np.ndarray, rounds: int = 30) -> np.ndarray:
@@ -626,13 +718,22 @@ def polish(lp: FlowLP, amount: np.ndarray, tries: int = 2, max_groups: int = 15)
                 is_open[p] = True
                 break
             lp.bound(np.array([p]), np.zeros(1), np.zeros(1))
-    if feasible(inst, pairs, best) and objective_of(inst, pairs, best)[0] < objective_of(inst, pairs, amount)[0]:
+    if (
+        feasible(inst, pairs, best)
+        and objective_of(inst, pairs, best)[0] < objective_of(inst, pairs, amount)[0]
+    ):
         return best
     return amount
 
 
-def optimise(inst: Instance, pairs: Pairs, time_limit: float | None = None, rel_gap: float = 1e-6,
-             progress: Progress | None = None, seed: Solution | None = None) -> Solution:
+def optimise(
+    inst: Instance,
+    pairs: Pairs,
+    time_limit: float | None = None,
+    rel_gap: float = 1e-6,
+    progress: Progress | None = None,
+    seed: Solution | None = None,
+) -> Solution:
     """Best plan under capacity, deadlines and MOQ: LP by column generation, then the MIP.
 
     Parameters
@@ -666,8 +767,14 @@ def optimise(inst: Instance, pairs: Pairs, time_limit: float | None = None, rel_
     prices = _capacity_prices(inst, pairs, deadline) if len(pairs) >= GUIDED_MIN_PAIRS else None
     lp = FlowLP(inst, pairs, first_columns(pairs, seed.amount, prices, inst.shape[2]), deadline)
     optimal, rounds, reduced = column_generation(lp, progress)
-    stats = {"pairs": len(pairs), "lp_rounds": rounds, "lp_columns": len(lp.active), "lp_status": lp.status,
-             "lp_seconds": round(time.perf_counter() - t0, 4), "lp_optimal": optimal}
+    stats = {
+        "pairs": len(pairs),
+        "lp_rounds": rounds,
+        "lp_columns": len(lp.active),
+        "lp_status": lp.status,
+        "lp_seconds": round(time.perf_counter() - t0, 4),
+        "lp_optimal": optimal,
+    }
     if not optimal:
         if lp.last_optimal is not None:  # the last restricted LP, with short lines dropped and refilled
             cand = lp.last_optimal.copy()
@@ -678,7 +785,9 @@ def optimise(inst: Instance, pairs: Pairs, time_limit: float | None = None, rel_
             if obj < best_obj and feasible(inst, pairs, cand):
                 best, best_obj = cand, obj
         say(0.9, "time limit reached in the LP: best plan so far")
-        return Solution(best, objective_of(inst, pairs, best)[1], best_obj, -math.inf, False, "time_limit", stats)
+        return Solution(
+            best, objective_of(inst, pairs, best)[1], best_obj, -math.inf, False, "time_limit", stats
+        )
     amount, _, lower = lp.amounts()
     stats["lp_objective"] = lower
     bad = moq_violations(inst, pairs, amount)
@@ -688,8 +797,11 @@ def optimise(inst: Instance, pairs: Pairs, time_limit: float | None = None, rel_
         obj, unmet = objective_of(inst, pairs, amount)
         return Solution(amount, unmet, obj, lower, True, "optimal", stats)
     say(0.65, f"{len(bad):,} lines below MOQ: rounding the LP")
-    lp.deadline = time.perf_counter() + ROUNDING_SECONDS if deadline is None else \
-        min(deadline, time.perf_counter() + ROUNDING_SECONDS)
+    lp.deadline = (
+        time.perf_counter() + ROUNDING_SECONDS
+        if deadline is None
+        else min(deadline, time.perf_counter() + ROUNDING_SECONDS)
+    )
     rounded = fill(inst, pairs, dive(lp, amount), edf_order(inst))
     rounded = fill(inst, pairs, polish(lp, rounded), edf_order(inst))
     lp.deadline = deadline
@@ -711,7 +823,11 @@ def optimise(inst: Instance, pairs: Pairs, time_limit: float | None = None, rel_
     left = MIP_SECONDS if deadline is None else min(MIP_SECONDS, deadline - time.perf_counter())
     amount, mstats = solve_mip(inst, pairs, keep, best, left, rel_gap)
     stats.update(mstats)
-    if amount is not None and feasible(inst, pairs, amount) and objective_of(inst, pairs, amount)[0] <= best_obj:
+    if (
+        amount is not None
+        and feasible(inst, pairs, amount)
+        and objective_of(inst, pairs, amount)[0] <= best_obj
+    ):
         best = amount
     obj, unmet = objective_of(inst, pairs, best)
     proven = bool(mstats["optimal"])
@@ -721,6 +837,7 @@ def optimise(inst: Instance, pairs: Pairs, time_limit: float | None = None, rel_
 
 
 # -- weeks and sizes ------------------------------------------------------------------------
+
 
 def schedule(inst: Instance, pairs: Pairs, amount: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Split each pair's pieces over weeks, earliest deadline first per factory.

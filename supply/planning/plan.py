@@ -45,7 +45,9 @@ from supply.planning import model as pm
 CATEGORY = "school_uniform"
 TRANSPORT_CNY_PER_PIECE_KM = 0.02  # assumption (not a sourced figure): see the module docstring
 UNMET_PENALTY_CNY = 1_000.0  # assumption: far above any uniform's unit cost
-DEFAULT_UNIT_PRICE = 75.0  # CNY; the demo's synthetic school-uniform price (supply/demo/generate.py UNIT_PRICE)
+DEFAULT_UNIT_PRICE = (
+    75.0  # CNY; the demo's synthetic school-uniform price (supply/demo/generate.py UNIT_PRICE)
+)
 METHODS = ("optimal", "greedy")
 PLANS_DIR = "plans"  # DATA_DIR/plans/<snapshot_id>.parquet: the published plan of a snapshot
 
@@ -90,9 +92,15 @@ def monday(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
 
 
-def inputs_from_frames(groups: pl.DataFrame, sizes: pl.DataFrame, factories: pl.DataFrame,
-                       capacity: pl.DataFrame, prices: pl.DataFrame, start: dt.date,
-                       params: PlanParams | None = None) -> PlanInputs:
+def inputs_from_frames(
+    groups: pl.DataFrame,
+    sizes: pl.DataFrame,
+    factories: pl.DataFrame,
+    capacity: pl.DataFrame,
+    prices: pl.DataFrame,
+    start: dt.date,
+    params: PlanParams | None = None,
+) -> PlanInputs:
     """Clean the query results into PlanInputs: weeks from ``start``, free >= 0, prices filled.
 
     ``groups`` has one row per school x garment x deadline with ``demand`` pieces;
@@ -100,49 +108,94 @@ def inputs_from_frames(groups: pl.DataFrame, sizes: pl.DataFrame, factories: pl.
     """
     notes: list[str] = []
     start = monday(start)
-    cap = (capacity.filter(pl.col("week_start") >= start)
-           .with_columns(free_pieces=pl.max_horizontal(pl.col("capacity_pieces") - pl.col("booked_pieces"), 0))
-           .select("factory_id", "week_start", "capacity_pieces", "booked_pieces", "free_pieces")
-           .sort("factory_id", "week_start"))
+    cap = (
+        capacity.filter(pl.col("week_start") >= start)
+        .with_columns(free_pieces=pl.max_horizontal(pl.col("capacity_pieces") - pl.col("booked_pieces"), 0))
+        .select("factory_id", "week_start", "capacity_pieces", "booked_pieces", "free_pieces")
+        .sort("factory_id", "week_start")
+    )
     fac = factories.filter(pl.col("factory_id").is_in(cap["factory_id"].unique().implode()))
     no_xy = fac.filter(pl.col("lon").is_null() | pl.col("lat").is_null())
     if no_xy.height:
-        notes.append(f"factories without coordinates left out: {', '.join(no_xy['factory_id'].to_list()[:10])}")
+        notes.append(
+            f"factories without coordinates left out: {', '.join(no_xy['factory_id'].to_list()[:10])}"
+        )
         fac = fac.filter(pl.col("lon").is_not_null() & pl.col("lat").is_not_null())
-    fac = fac.with_columns(pl.col("moq_pieces").fill_null(1), pl.col("bulk_lead_days").fill_null(0)).sort("factory_id")
+    fac = fac.with_columns(pl.col("moq_pieces").fill_null(1), pl.col("bulk_lead_days").fill_null(0)).sort(
+        "factory_id"
+    )
     cap = cap.filter(pl.col("factory_id").is_in(fac["factory_id"].implode()))
     grp = groups.filter(pl.col("demand") > 0).sort(_GROUP_KEY)
     missing_xy = grp.filter(pl.col("lon").is_null() | pl.col("lat").is_null())
     if missing_xy.height:
-        notes.append("schools without coordinates are planned with distance 0: "
-                     + ", ".join(missing_xy["school_id"].unique().sort().to_list()[:10]))
-    price = (fac.select("factory_id").join(grp.select("garment").unique(), how="cross")
-             .join(prices.select("factory_id", "garment", "unit_price", "price_source"),
-                   on=["factory_id", "garment"], how="left")
-             .with_columns(price_source=pl.when(pl.col("unit_price").is_null()).then(pl.lit("default"))
-                           .otherwise(pl.col("price_source")),
-                           unit_price=pl.col("unit_price").fill_null(DEFAULT_UNIT_PRICE))
-             .sort("factory_id", "garment"))
-    return PlanInputs(groups=grp, sizes=sizes.filter(pl.col("qty") > 0), factories=fac, capacity=cap,
-                      prices=price, start=start, params=params or PlanParams(), notes=notes)
+        notes.append(
+            "schools without coordinates are planned with distance 0: "
+            + ", ".join(missing_xy["school_id"].unique().sort().to_list()[:10])
+        )
+    price = (
+        fac.select("factory_id")
+        .join(grp.select("garment").unique(), how="cross")
+        .join(
+            prices.select("factory_id", "garment", "unit_price", "price_source"),
+            on=["factory_id", "garment"],
+            how="left",
+        )
+        .with_columns(
+            price_source=pl.when(pl.col("unit_price").is_null())
+            .then(pl.lit("default"))
+            .otherwise(pl.col("price_source")),
+            unit_price=pl.col("unit_price").fill_null(DEFAULT_UNIT_PRICE),
+        )
+        .sort("factory_id", "garment")
+    )
+    return PlanInputs(
+        groups=grp,
+        sizes=sizes.filter(pl.col("qty") > 0),
+        factories=fac,
+        capacity=cap,
+        prices=price,
+        start=start,
+        params=params or PlanParams(),
+        notes=notes,
+    )
 
 
-def load_inputs(db, start: dt.date | None = None, cluster_id: str | None = None, members_only: bool = True,
-                pooled_only: bool = False, weeks: int = 26, params: PlanParams | None = None) -> PlanInputs:
+def load_inputs(
+    db,
+    start: dt.date | None = None,
+    cluster_id: str | None = None,
+    members_only: bool = True,
+    pooled_only: bool = False,
+    weeks: int = 26,
+    params: PlanParams | None = None,
+) -> PlanInputs:
     """Run the planning queries on a scoped ``supply.engine.db.Database`` and build PlanInputs."""
     start = monday(start or db.snapshot.as_of)
     member = True if members_only else None
     factories = db.run("planning_factories", cluster_id=cluster_id, member=member)
     if pooled_only:
         factories = factories.filter(pl.col("pooled_planning"))
-    capacity = db.run("planning_free_capacity", cluster_id=cluster_id, member=member, week_from=start,
-                      week_to=start + dt.timedelta(weeks=weeks))
+    capacity = db.run(
+        "planning_free_capacity",
+        cluster_id=cluster_id,
+        member=member,
+        week_from=start,
+        week_to=start + dt.timedelta(weeks=weeks),
+    )
     capacity = capacity.filter(pl.col("factory_id").is_in(factories["factory_id"].implode()))
-    return inputs_from_frames(db.run("planning_demand_groups"), db.run("planning_demand_sizes"), factories,
-                              capacity, db.run("planning_unit_prices", cluster_id=cluster_id), start, params)
+    return inputs_from_frames(
+        db.run("planning_demand_groups"),
+        db.run("planning_demand_sizes"),
+        factories,
+        capacity,
+        db.run("planning_unit_prices", cluster_id=cluster_id),
+        start,
+        params,
+    )
 
 
 # -- arrays ---------------------------------------------------------------------------------
+
 
 def _days(values) -> np.ndarray:
     return np.array(values, dtype="datetime64[D]").astype(np.int64)
@@ -170,13 +223,22 @@ def to_instance(inputs: PlanInputs) -> tuple[pm.Instance, dict]:
         price[[fi[x] for x in pr["factory_id"]], [gi[x] for x in pr["garment"]]] = pr["unit_price"].to_numpy()
     penalty = max(p.unmet_penalty_cny, 10 * float(price.max()) if price.size else 0.0)
     inst = pm.Instance(
-        demand=g["demand"].to_numpy(), deadline=_days(g["deadline"].to_list()),
+        demand=g["demand"].to_numpy(),
+        deadline=_days(g["deadline"].to_list()),
         garment=np.array([gi[x] for x in g["garment"]], dtype=np.int64),
-        glon=g["lon"].fill_null(0.0).to_numpy(), glat=g["lat"].fill_null(0.0).to_numpy(),
-        lead=f["bulk_lead_days"].to_numpy(), moq=f["moq_pieces"].to_numpy(),
-        flon=f["lon"].to_numpy(), flat=f["lat"].to_numpy(), price=price,
-        week_start=_days(weeks), free=free, transport=p.transport_cny_per_piece_km,
-        penalty=penalty, max_km=p.max_km)
+        glon=g["lon"].fill_null(0.0).to_numpy(),
+        glat=g["lat"].fill_null(0.0).to_numpy(),
+        lead=f["bulk_lead_days"].to_numpy(),
+        moq=f["moq_pieces"].to_numpy(),
+        flon=f["lon"].to_numpy(),
+        flat=f["lat"].to_numpy(),
+        price=price,
+        week_start=_days(weeks),
+        free=free,
+        transport=p.transport_cny_per_piece_km,
+        penalty=penalty,
+        max_km=p.max_km,
+    )
     if g["lon"].null_count():  # unknown place: distance 0 (noted in inputs.notes)
         unknown = g["lon"].is_null().to_numpy()
         inst.glon[unknown], inst.glat[unknown] = np.nan, np.nan
@@ -184,6 +246,7 @@ def to_instance(inputs: PlanInputs) -> tuple[pm.Instance, dict]:
 
 
 # -- the plan -------------------------------------------------------------------------------
+
 
 @dataclass
 class Plan:
@@ -201,9 +264,13 @@ class Plan:
     lower_bound: float | None
     solve_seconds: float
     build_seconds: float
-    lines: pl.DataFrame  # school_id, garment, deadline, factory_id, pieces, unit_price, distance_km, unit_cost
+    lines: (
+        pl.DataFrame
+    )  # school_id, garment, deadline, factory_id, pieces, unit_price, distance_km, unit_cost
     schedule: pl.DataFrame  # school_id, garment, deadline, factory_id, week_start, pieces, delivery_date
-    work_orders: pl.DataFrame  # school_id, garment, size, factory_id, week_start, pieces, deadline, delivery_date
+    work_orders: (
+        pl.DataFrame
+    )  # school_id, garment, size, factory_id, week_start, pieces, deadline, delivery_date
     unmet: pl.DataFrame  # school_id, garment, deadline, size, pieces
     stats: dict = field(default_factory=dict)
     snapshot_id: str | None = None
@@ -219,12 +286,31 @@ class Plan:
 def _empty_schema(kind: str) -> dict:
     base = {"school_id": pl.String, "garment": pl.String, "deadline": pl.Date}
     return {
-        "lines": {**base, "factory_id": pl.String, "pieces": pl.Int64, "unit_price": pl.Float64,
-                  "distance_km": pl.Float64, "unit_cost": pl.Float64},
-        "schedule": {**base, "factory_id": pl.String, "week_start": pl.Date, "pieces": pl.Int64,
-                     "delivery_date": pl.Date},
-        "work_orders": {"school_id": pl.String, "garment": pl.String, "size": pl.String, "factory_id": pl.String,
-                        "week_start": pl.Date, "pieces": pl.Int64, "deadline": pl.Date, "delivery_date": pl.Date},
+        "lines": {
+            **base,
+            "factory_id": pl.String,
+            "pieces": pl.Int64,
+            "unit_price": pl.Float64,
+            "distance_km": pl.Float64,
+            "unit_cost": pl.Float64,
+        },
+        "schedule": {
+            **base,
+            "factory_id": pl.String,
+            "week_start": pl.Date,
+            "pieces": pl.Int64,
+            "delivery_date": pl.Date,
+        },
+        "work_orders": {
+            "school_id": pl.String,
+            "garment": pl.String,
+            "size": pl.String,
+            "factory_id": pl.String,
+            "week_start": pl.Date,
+            "pieces": pl.Int64,
+            "deadline": pl.Date,
+            "delivery_date": pl.Date,
+        },
         "unmet": {**base, "size": pl.String, "pieces": pl.Int64},
     }[kind]
 
@@ -239,7 +325,9 @@ def _size_matrix(inputs: PlanInputs) -> tuple[np.ndarray, list[str]]:
     joined = s.join(keys, on=_GROUP_KEY, how="inner")
     mat = np.zeros((inputs.groups.height, len(sizes)), dtype=np.int64)
     if joined.height:
-        np.add.at(mat, (joined["g"].to_numpy(), np.array([si[x] for x in joined["size"]])), joined["qty"].to_numpy())
+        np.add.at(
+            mat, (joined["g"].to_numpy(), np.array([si[x] for x in joined["size"]])), joined["qty"].to_numpy()
+        )
     demand = inputs.groups["demand"].to_numpy()
     gap = demand - mat.sum(axis=1)
     if (gap != 0).any():  # sizes that do not add up to the demand: the rest is "unknown size"
@@ -250,8 +338,16 @@ def _size_matrix(inputs: PlanInputs) -> tuple[np.ndarray, list[str]]:
     return mat, sizes
 
 
-def _assemble(inputs: PlanInputs, inst: pm.Instance, pairs: pm.Pairs, maps: dict, sol: pm.Solution,
-              method: str, build_s: float, solve_s: float) -> Plan:
+def _assemble(
+    inputs: PlanInputs,
+    inst: pm.Instance,
+    pairs: pm.Pairs,
+    maps: dict,
+    sol: pm.Solution,
+    method: str,
+    build_s: float,
+    solve_s: float,
+) -> Plan:
     """Turn a Solution into a Plan with tables, weekly schedule and exact size split."""
     g = inputs.groups
     weeks = maps["weeks"]
@@ -262,69 +358,122 @@ def _assemble(inputs: PlanInputs, inst: pm.Instance, pairs: pm.Pairs, maps: dict
     school = g["school_id"].to_numpy()
     garment = g["garment"].to_numpy()
     deadline = g["deadline"].to_numpy()
-    lines = pl.DataFrame({
-        "school_id": school[pairs.g[live]], "garment": garment[pairs.g[live]], "deadline": deadline[pairs.g[live]],
-        "factory_id": fids[pairs.f[live]].astype(str) if len(live) else np.array([], dtype=str),
-        "pieces": amount[live], "unit_price": inst.price[pairs.f[live], inst.garment[pairs.g[live]]],
-        "distance_km": np.nan_to_num(pairs.dist[live]), "unit_cost": pairs.cost[live],
-    }, schema=_empty_schema("lines")) if len(live) else pl.DataFrame(schema=_empty_schema("lines"))
+    lines = (
+        pl.DataFrame(
+            {
+                "school_id": school[pairs.g[live]],
+                "garment": garment[pairs.g[live]],
+                "deadline": deadline[pairs.g[live]],
+                "factory_id": fids[pairs.f[live]].astype(str) if len(live) else np.array([], dtype=str),
+                "pieces": amount[live],
+                "unit_price": inst.price[pairs.f[live], inst.garment[pairs.g[live]]],
+                "distance_km": np.nan_to_num(pairs.dist[live]),
+                "unit_cost": pairs.cost[live],
+            },
+            schema=_empty_schema("lines"),
+        )
+        if len(live)
+        else pl.DataFrame(schema=_empty_schema("lines"))
+    )
     sp, sw, sq = pm.schedule(inst, pairs, amount)
     week_arr = np.array(weeks, dtype="datetime64[D]")
     ws = week_arr[sw] if len(sw) else np.array([], dtype="datetime64[D]")
     deliver = ws + (7 + lead[pairs.f[sp]]).astype("timedelta64[D]") if len(sp) else ws
-    schedule = pl.DataFrame({
-        "school_id": school[pairs.g[sp]], "garment": garment[pairs.g[sp]], "deadline": deadline[pairs.g[sp]],
-        "factory_id": fids[pairs.f[sp]].astype(str) if len(sp) else np.array([], dtype=str),
-        "week_start": ws, "pieces": sq, "delivery_date": deliver,
-    }, schema=_empty_schema("schedule"))
+    schedule = pl.DataFrame(
+        {
+            "school_id": school[pairs.g[sp]],
+            "garment": garment[pairs.g[sp]],
+            "deadline": deadline[pairs.g[sp]],
+            "factory_id": fids[pairs.f[sp]].astype(str) if len(sp) else np.array([], dtype=str),
+            "week_start": ws,
+            "pieces": sq,
+            "delivery_date": deliver,
+        },
+        schema=_empty_schema("schedule"),
+    )
     # sizes: each group's scheduled lines in (week, factory) order, then its unmet pieces
     mat, sizes = _size_matrix(inputs)
     G = g.height
     line_group = np.concatenate([pairs.g[sp], np.arange(G)])
     line_qty = np.concatenate([sq, sol.unmet])
-    order = np.lexsort((np.concatenate([pairs.f[sp], np.full(G, len(fids))]),
-                        np.concatenate([sw, np.full(G, len(weeks))]), line_group))
+    order = np.lexsort(
+        (
+            np.concatenate([pairs.f[sp], np.full(G, len(fids))]),
+            np.concatenate([sw, np.full(G, len(weeks))]),
+            line_group,
+        )
+    )
     split = np.zeros((len(line_group), len(sizes)), dtype=np.int64)
     split[order] = pm.split_sizes(line_group[order], line_qty[order], mat)
     size_arr = np.array(sizes, dtype=object)
     n_sched = len(sp)
     li, si = np.nonzero(split[:n_sched])
-    work_orders = pl.DataFrame({
-        "school_id": school[pairs.g[sp[li]]] if len(li) else np.array([], dtype=str),
-        "garment": garment[pairs.g[sp[li]]] if len(li) else np.array([], dtype=str),
-        "size": size_arr[si].astype(str) if len(li) else np.array([], dtype=str),
-        "factory_id": fids[pairs.f[sp[li]]].astype(str) if len(li) else np.array([], dtype=str),
-        "week_start": ws[li], "pieces": split[:n_sched][li, si],
-        "deadline": deadline[pairs.g[sp[li]]] if len(li) else np.array([], dtype="datetime64[D]"),
-        "delivery_date": deliver[li],
-    }, schema=_empty_schema("work_orders")).sort("factory_id", "week_start", "school_id", "garment")
+    work_orders = pl.DataFrame(
+        {
+            "school_id": school[pairs.g[sp[li]]] if len(li) else np.array([], dtype=str),
+            "garment": garment[pairs.g[sp[li]]] if len(li) else np.array([], dtype=str),
+            "size": size_arr[si].astype(str) if len(li) else np.array([], dtype=str),
+            "factory_id": fids[pairs.f[sp[li]]].astype(str) if len(li) else np.array([], dtype=str),
+            "week_start": ws[li],
+            "pieces": split[:n_sched][li, si],
+            "deadline": deadline[pairs.g[sp[li]]] if len(li) else np.array([], dtype="datetime64[D]"),
+            "delivery_date": deliver[li],
+        },
+        schema=_empty_schema("work_orders"),
+    ).sort("factory_id", "week_start", "school_id", "garment")
     ui, usi = np.nonzero(split[n_sched:])
-    unmet = pl.DataFrame({
-        "school_id": school[ui] if len(ui) else np.array([], dtype=str),
-        "garment": garment[ui] if len(ui) else np.array([], dtype=str),
-        "deadline": deadline[ui] if len(ui) else np.array([], dtype="datetime64[D]"),
-        "size": size_arr[usi].astype(str) if len(ui) else np.array([], dtype=str),
-        "pieces": split[n_sched:][ui, usi],
-    }, schema=_empty_schema("unmet"))
+    unmet = pl.DataFrame(
+        {
+            "school_id": school[ui] if len(ui) else np.array([], dtype=str),
+            "garment": garment[ui] if len(ui) else np.array([], dtype=str),
+            "deadline": deadline[ui] if len(ui) else np.array([], dtype="datetime64[D]"),
+            "size": size_arr[usi].astype(str) if len(ui) else np.array([], dtype=str),
+            "pieces": split[n_sched:][ui, usi],
+        },
+        schema=_empty_schema("unmet"),
+    )
     production = float((lines["pieces"] * lines["unit_price"]).sum()) if lines.height else 0.0
-    transport = float((lines["pieces"] * lines["distance_km"]).sum()) * inst.transport if lines.height else 0.0
+    transport = (
+        float((lines["pieces"] * lines["distance_km"]).sum()) * inst.transport if lines.height else 0.0
+    )
     unmet_pieces = int(sol.unmet.sum())
     penalty = inst.penalty * unmet_pieces
-    stats = {**sol.stats, "groups": G, "factories": len(fids), "weeks": len(weeks), "pairs": len(pairs),
-             "penalty_cny_per_piece": inst.penalty,
-             "transport_cny_per_piece_km": inst.transport}
-    return Plan(method=method, status=sol.status, proven_optimal=sol.proven,
-                total_cost=production + transport + penalty, production_cost=production,
-                transport_cost=transport, penalty_cost=penalty, unmet_pieces=unmet_pieces,
-                demand_pieces=int(inst.demand.sum()),
-                lower_bound=sol.lower_bound if math.isfinite(sol.lower_bound) else None,
-                solve_seconds=solve_s, build_seconds=build_s, lines=lines.sort("factory_id", "school_id", "garment"),
-                schedule=schedule.sort("factory_id", "week_start", "school_id", "garment"),
-                work_orders=work_orders, unmet=unmet, stats=stats)
+    stats = {
+        **sol.stats,
+        "groups": G,
+        "factories": len(fids),
+        "weeks": len(weeks),
+        "pairs": len(pairs),
+        "penalty_cny_per_piece": inst.penalty,
+        "transport_cny_per_piece_km": inst.transport,
+    }
+    return Plan(
+        method=method,
+        status=sol.status,
+        proven_optimal=sol.proven,
+        total_cost=production + transport + penalty,
+        production_cost=production,
+        transport_cost=transport,
+        penalty_cost=penalty,
+        unmet_pieces=unmet_pieces,
+        demand_pieces=int(inst.demand.sum()),
+        lower_bound=sol.lower_bound if math.isfinite(sol.lower_bound) else None,
+        solve_seconds=solve_s,
+        build_seconds=build_s,
+        lines=lines.sort("factory_id", "school_id", "garment"),
+        schedule=schedule.sort("factory_id", "week_start", "school_id", "garment"),
+        work_orders=work_orders,
+        unmet=unmet,
+        stats=stats,
+    )
 
 
-def solve(inputs: PlanInputs, method: str = "optimal", time_limit: float | None = None,
-          progress: Progress | None = None) -> Plan:
+def solve(
+    inputs: PlanInputs,
+    method: str = "optimal",
+    time_limit: float | None = None,
+    progress: Progress | None = None,
+) -> Plan:
     """Plan the pooled demand: ``optimal`` (HiGHS) or ``greedy`` (the baseline).
 
     Parameters
@@ -362,10 +511,15 @@ def solve(inputs: PlanInputs, method: str = "optimal", time_limit: float | None 
         sol = base
     else:
         limit = inputs.params.time_limit_s if time_limit is None else time_limit
-        sol = pm.optimise(inst, pairs, time_limit=limit, rel_gap=inputs.params.mip_rel_gap,
-                          progress=say, seed=base)
+        sol = pm.optimise(
+            inst, pairs, time_limit=limit, rel_gap=inputs.params.mip_rel_gap, progress=say, seed=base
+        )
         if sol.objective > base.objective + 1e-6:  # only possible when not proven
-            base.status, base.lower_bound, base.stats = "time_limit", sol.lower_bound, {**sol.stats, "fallback": "greedy"}
+            base.status, base.lower_bound, base.stats = (
+                "time_limit",
+                sol.lower_bound,
+                {**sol.stats, "fallback": "greedy"},
+            )
             sol = base
     solve_s = time.perf_counter() - t1
     say(0.95, "splitting sizes into work orders")
@@ -376,6 +530,7 @@ def solve(inputs: PlanInputs, method: str = "optimal", time_limit: float | None 
 
 # -- checks ---------------------------------------------------------------------------------
 
+
 def check_plan(plan: Plan, inputs: PlanInputs) -> list[str]:
     """Every way the plan breaks capacity, deadlines, MOQ, sizes or the demand; [] if none."""
     problems: list[str] = []
@@ -385,36 +540,52 @@ def check_plan(plan: Plan, inputs: PlanInputs) -> list[str]:
     # capacity per factory and week
     used = s.group_by("factory_id", "week_start").agg(pl.col("pieces").sum())
     over = used.join(inputs.capacity, on=["factory_id", "week_start"], how="left").filter(
-        pl.col("free_pieces").is_null() | (pl.col("pieces") > pl.col("free_pieces")))
+        pl.col("free_pieces").is_null() | (pl.col("pieces") > pl.col("free_pieces"))
+    )
     for r in over.head(20).iter_rows(named=True):
-        problems.append(f"capacity: factory {r['factory_id']} week {r['week_start']} plans {r['pieces']} "
-                        f"pieces, free {r['free_pieces']}")
+        problems.append(
+            f"capacity: factory {r['factory_id']} week {r['week_start']} plans {r['pieces']} "
+            f"pieces, free {r['free_pieces']}"
+        )
     # deadlines: week end + lead time on or before the deadline
     lead = inputs.factories.select("factory_id", "bulk_lead_days")
     late = s.join(lead, on="factory_id", how="left").filter(
         pl.col("bulk_lead_days").is_null()
         | (pl.col("week_start") + pl.duration(days=7 + pl.col("bulk_lead_days")) > pl.col("deadline"))
-        | (pl.col("week_start") < inputs.start))
+        | (pl.col("week_start") < inputs.start)
+    )
     for r in late.head(20).iter_rows(named=True):
-        problems.append(f"deadline: {r['school_id']} {r['garment']} from {r['factory_id']} week "
-                        f"{r['week_start']} arrives after {r['deadline']}")
+        problems.append(
+            f"deadline: {r['school_id']} {r['garment']} from {r['factory_id']} week "
+            f"{r['week_start']} arrives after {r['deadline']}"
+        )
     # MOQ per line (school x garment x factory, all weeks)
     per_line = s.group_by("school_id", "garment", "deadline", "factory_id").agg(pl.col("pieces").sum())
-    small = per_line.join(inputs.factories.select("factory_id", "moq_pieces"), on="factory_id", how="left").filter(
-        pl.col("pieces") < pl.col("moq_pieces").fill_null(1))
+    small = per_line.join(
+        inputs.factories.select("factory_id", "moq_pieces"), on="factory_id", how="left"
+    ).filter(pl.col("pieces") < pl.col("moq_pieces").fill_null(1))
     for r in small.head(20).iter_rows(named=True):
-        problems.append(f"MOQ: {r['school_id']} {r['garment']} at {r['factory_id']}: {r['pieces']} pieces "
-                        f"< MOQ {r['moq_pieces']}")
+        problems.append(
+            f"MOQ: {r['school_id']} {r['garment']} at {r['factory_id']}: {r['pieces']} pieces "
+            f"< MOQ {r['moq_pieces']}"
+        )
     # sizes: work orders + unmet = demand, per school x garment x deadline x size
     want = inputs.sizes.group_by("school_id", "garment", "deadline", "size").agg(pl.col("qty").sum())
-    got = pl.concat([plan.work_orders.select("school_id", "garment", "deadline", "size", "pieces"),
-                     plan.unmet.select("school_id", "garment", "deadline", "size", "pieces")])
+    got = pl.concat(
+        [
+            plan.work_orders.select("school_id", "garment", "deadline", "size", "pieces"),
+            plan.unmet.select("school_id", "garment", "deadline", "size", "pieces"),
+        ]
+    )
     got = got.group_by("school_id", "garment", "deadline", "size").agg(pl.col("pieces").sum())
     diff = want.join(got, on=["school_id", "garment", "deadline", "size"], how="full", coalesce=True).filter(
-        pl.col("qty").fill_null(0) != pl.col("pieces").fill_null(0))
+        pl.col("qty").fill_null(0) != pl.col("pieces").fill_null(0)
+    )
     for r in diff.head(20).iter_rows(named=True):
-        problems.append(f"sizes: {r['school_id']} {r['garment']} {r['size']}: ordered {r['qty'] or 0}, "
-                        f"planned + unmet {r['pieces'] or 0}")
+        problems.append(
+            f"sizes: {r['school_id']} {r['garment']} {r['size']}: ordered {r['qty'] or 0}, "
+            f"planned + unmet {r['pieces'] or 0}"
+        )
     if plan.work_orders.height and (plan.work_orders["pieces"] <= 0).any():
         problems.append("work orders with no pieces")
     # the schedule and the work orders tell the same story
@@ -427,14 +598,18 @@ def check_plan(plan: Plan, inputs: PlanInputs) -> list[str]:
 
 # -- views of a plan ------------------------------------------------------------------------
 
+
 def work_orders_for_factory(plan, factory_id: str) -> pl.DataFrame:
     """One factory's work orders and nothing of any other factory's: school, garment, size,
     production week, pieces, the school's deadline and the delivery date.
 
     ``plan`` is a Plan or a published plan (``load_plan``); "My factory" calls this.
     """
-    return (plan.work_orders.filter(pl.col("factory_id") == factory_id).drop("factory_id")
-            .sort("week_start", "school_id", "garment", "size"))
+    return (
+        plan.work_orders.filter(pl.col("factory_id") == factory_id)
+        .drop("factory_id")
+        .sort("week_start", "school_id", "garment", "size")
+    )
 
 
 def work_orders_for_school(plan: Plan, school_id: str) -> pl.DataFrame:
@@ -445,14 +620,17 @@ def work_orders_for_school(plan: Plan, school_id: str) -> pl.DataFrame:
 def utilisation_after(plan: Plan, inputs: PlanInputs) -> pl.DataFrame:
     """Per factory and week: capacity, booked, planned, utilisation before and after the plan."""
     planned = plan.schedule.group_by("factory_id", "week_start").agg(planned_pieces=pl.col("pieces").sum())
-    return (inputs.capacity.join(planned, on=["factory_id", "week_start"], how="left")
-            .with_columns(pl.col("planned_pieces").fill_null(0))
-            .with_columns(
-                utilisation_before=pl.col("booked_pieces") / pl.when(pl.col("capacity_pieces") > 0)
-                .then(pl.col("capacity_pieces")),
-                utilisation_after=(pl.col("booked_pieces") + pl.col("planned_pieces"))
-                / pl.when(pl.col("capacity_pieces") > 0).then(pl.col("capacity_pieces")))
-            .sort("factory_id", "week_start"))
+    return (
+        inputs.capacity.join(planned, on=["factory_id", "week_start"], how="left")
+        .with_columns(pl.col("planned_pieces").fill_null(0))
+        .with_columns(
+            utilisation_before=pl.col("booked_pieces")
+            / pl.when(pl.col("capacity_pieces") > 0).then(pl.col("capacity_pieces")),
+            utilisation_after=(pl.col("booked_pieces") + pl.col("planned_pieces"))
+            / pl.when(pl.col("capacity_pieces") > 0).then(pl.col("capacity_pieces")),
+        )
+        .sort("factory_id", "week_start")
+    )
 
 
 def summary(plan: Plan, inputs: PlanInputs) -> dict:
@@ -462,31 +640,45 @@ def summary(plan: Plan, inputs: PlanInputs) -> dict:
     booked = int(cap["booked_pieces"].sum() or 0)
     planned = int(plan.schedule["pieces"].sum() or 0)
     return {
-        "method": plan.method, "status": plan.status, "proven_optimal": plan.proven_optimal,
-        "total_cost": plan.total_cost, "production_cost": plan.production_cost,
-        "transport_cost": plan.transport_cost, "penalty_cost": plan.penalty_cost,
-        "demand_pieces": plan.demand_pieces, "planned_pieces": planned, "unmet_pieces": plan.unmet_pieces,
+        "method": plan.method,
+        "status": plan.status,
+        "proven_optimal": plan.proven_optimal,
+        "total_cost": plan.total_cost,
+        "production_cost": plan.production_cost,
+        "transport_cost": plan.transport_cost,
+        "penalty_cost": plan.penalty_cost,
+        "demand_pieces": plan.demand_pieces,
+        "planned_pieces": planned,
+        "unmet_pieces": plan.unmet_pieces,
         "cost_per_piece": (plan.production_cost + plan.transport_cost) / planned if planned else None,
         "utilisation_before": booked / total_cap if total_cap else None,
         "utilisation_after": (booked + planned) / total_cap if total_cap else None,
         "factories_used": plan.lines["factory_id"].n_unique() if plan.lines.height else 0,
-        "lines": plan.lines.height, "solve_seconds": plan.solve_seconds,
+        "lines": plan.lines.height,
+        "solve_seconds": plan.solve_seconds,
     }
 
 
 def deliveries_by_school(plan: Plan, inputs: PlanInputs) -> pl.DataFrame:
     """Per school: deadline, pieces ordered, planned, unmet, first and last delivery date, on time."""
     g = inputs.groups.group_by("school_id").agg(
-        pl.col("school_name").first(), pl.col("deadline").min().alias("deadline"),
-        pl.col("demand").sum().alias("demand_pieces"))
+        pl.col("school_name").first(),
+        pl.col("deadline").min().alias("deadline"),
+        pl.col("demand").sum().alias("demand_pieces"),
+    )
     s = plan.schedule.group_by("school_id").agg(
-        pl.col("pieces").sum().alias("planned_pieces"), pl.col("delivery_date").min().alias("first_delivery"),
+        pl.col("pieces").sum().alias("planned_pieces"),
+        pl.col("delivery_date").min().alias("first_delivery"),
         pl.col("delivery_date").max().alias("last_delivery"),
-        (pl.col("delivery_date") <= pl.col("deadline")).all().alias("on_time"))
+        (pl.col("delivery_date") <= pl.col("deadline")).all().alias("on_time"),
+    )
     u = plan.unmet.group_by("school_id").agg(pl.col("pieces").sum().alias("unmet_pieces"))
-    return (g.join(s, on="school_id", how="left").join(u, on="school_id", how="left")
-            .with_columns(pl.col("planned_pieces").fill_null(0), pl.col("unmet_pieces").fill_null(0))
-            .sort("school_id"))
+    return (
+        g.join(s, on="school_id", how="left")
+        .join(u, on="school_id", how="left")
+        .with_columns(pl.col("planned_pieces").fill_null(0), pl.col("unmet_pieces").fill_null(0))
+        .sort("school_id")
+    )
 
 
 def explain_unmet(plan: Plan, inputs: PlanInputs) -> pl.DataFrame:
@@ -499,10 +691,20 @@ def explain_unmet(plan: Plan, inputs: PlanInputs) -> pl.DataFrame:
     such date is ``short_by_date``, short by ``shortfall_pieces``), ``taken`` (capacity is
     there, but cheaper demand holds it, or what is left is below the factories' MOQ).
     """
-    cols = {"school_id": pl.String, "school_name": pl.String, "garment": pl.String, "deadline": pl.Date,
-            "category": pl.String, "demand_pieces": pl.Int64, "unmet_pieces": pl.Int64, "reason": pl.String,
-            "short_by_date": pl.Date, "capacity_by_deadline": pl.Int64, "demand_by_deadline": pl.Int64,
-            "shortfall_pieces": pl.Int64}
+    cols = {
+        "school_id": pl.String,
+        "school_name": pl.String,
+        "garment": pl.String,
+        "deadline": pl.Date,
+        "category": pl.String,
+        "demand_pieces": pl.Int64,
+        "unmet_pieces": pl.Int64,
+        "reason": pl.String,
+        "short_by_date": pl.Date,
+        "capacity_by_deadline": pl.Int64,
+        "demand_by_deadline": pl.Int64,
+        "shortfall_pieces": pl.Int64,
+    }
     short = plan.unmet.group_by(_GROUP_KEY).agg(pl.col("pieces").sum().alias("unmet_pieces"))
     if short.height == 0:
         return pl.DataFrame(schema=cols)
@@ -517,8 +719,10 @@ def explain_unmet(plan: Plan, inputs: PlanInputs) -> pl.DataFrame:
     cap_by = np.where(cut >= 0, cum[np.arange(F)[None, :], np.maximum(cut, 0)], 0).sum(axis=1)
     dem_by = np.array([inst.demand[inst.deadline <= d].sum() for d in days])
     gap_by = dem_by - cap_by
-    out = {k: [] for k in ("reason", "short_by_date", "capacity_by_deadline", "demand_by_deadline",
-                           "shortfall_pieces")}
+    out = {
+        k: []
+        for k in ("reason", "short_by_date", "capacity_by_deadline", "demand_by_deadline", "shortfall_pieces")
+    }
     for g in rows["g"].to_numpy():
         cutoff = np.searchsorted(inst.week_start, inst.deadline[g] - 7 - inst.lead, side="right") - 1
         reach = cutoff >= 0
@@ -544,20 +748,33 @@ def explain_unmet(plan: Plan, inputs: PlanInputs) -> pl.DataFrame:
         out["demand_by_deadline"].append(int(dem_by[worst]))
         out["shortfall_pieces"].append(max(0, int(gap_by[worst])))
     groups = inputs.groups.with_row_index("g").select("g", "school_name", "demand")
-    return (rows.with_columns(**{k: pl.Series(v) for k, v in out.items()})
-            .join(groups, on="g").with_columns(category=pl.lit(CATEGORY), demand_pieces=pl.col("demand"))
-            .select(list(cols)).cast(cols).sort("deadline", "school_id", "garment"))
+    return (
+        rows.with_columns(**{k: pl.Series(v) for k, v in out.items()})
+        .join(groups, on="g")
+        .with_columns(category=pl.lit(CATEGORY), demand_pieces=pl.col("demand"))
+        .select(list(cols))
+        .cast(cols)
+        .sort("deadline", "school_id", "garment")
+    )
 
 
 # -- output ---------------------------------------------------------------------------------
+
 
 def to_json(plan: Plan) -> dict:
     """The plan as one JSON-ready object (keys of `python -m supply plan --json`)."""
     wo = plan.work_orders.select("school_id", "garment", "size", "factory_id", "week_start", "pieces")
     assignments = [{**r, "week_start": r["week_start"].isoformat()} for r in wo.iter_rows(named=True)]
-    lines = [{**r, "deadline": r["deadline"].isoformat(), "unit_price": round(r["unit_price"], 4),
-              "distance_km": round(r["distance_km"], 4), "unit_cost": round(r["unit_cost"], 4)}
-             for r in plan.lines.iter_rows(named=True)]
+    lines = [
+        {
+            **r,
+            "deadline": r["deadline"].isoformat(),
+            "unit_price": round(r["unit_price"], 4),
+            "distance_km": round(r["distance_km"], 4),
+            "unit_cost": round(r["unit_cost"], 4),
+        }
+        for r in plan.lines.iter_rows(named=True)
+    ]
     unmet = [{**r, "deadline": r["deadline"].isoformat()} for r in plan.unmet.iter_rows(named=True)]
     return {
         "total_cost": round(plan.total_cost, 2),
