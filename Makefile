@@ -6,7 +6,7 @@ PORT ?= 8501
 SCALE ?= 5
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: venv run demo test test-fast bench clean
+.PHONY: venv run demo lint test test-fast bench clean
 
 $(BIN)/.installed: requirements.txt
 	@command -v $(PY) >/dev/null || { echo "need $(PY) on PATH (or make PY=python3)"; exit 1; }
@@ -25,10 +25,18 @@ run: demo
 	$(BIN)/streamlit run dashboard.py --server.port $(PORT) --server.headless true \
 		--browser.gatherUsageStats false
 
-test: venv
+# Lint first, in seconds: ruff (lint and format) and the import contracts in pyproject.toml
+# (layers, no streamlit in supply/, no duckdb in pages). The layout test (module and page sizes,
+# package docstrings) and the SQL-safety scan run inside pytest.
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+
+test: lint
 	$(BIN)/python -m pytest -q
 
-test-fast: venv
+test-fast: lint
 	$(BIN)/python -m pytest -q -m "not browser and not slow"
 
 # Every bench/bench_*.py script; SCALE=5 is ~1M order lines (50 = 10M, 500 = 100M).
