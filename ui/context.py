@@ -22,6 +22,8 @@ class Context:
     previous: Snapshot | None
     cluster_id: str | None
     demo_mode: bool = True
+    cluster_name: str | None = None  # the chosen cluster's name in the chosen language
+    factory_name: str | None = None  # the factory owner's factory name
 
     def t(self, key: str, **kw) -> str:
         """Translate in the chosen language."""
@@ -33,6 +35,17 @@ class Context:
             st.info(self.t("app.no_snapshot"))
             st.stop()
         return self.snapshot
+
+    def snapshot_caption(self) -> None:
+        """The page's snapshot line (date, time, source, user; data date) and the synthetic-data note."""
+        from ui.snapshots import label as snapshot_label
+
+        snap = self.require_snapshot()
+        st.caption(
+            self.t("app.snapshot_caption", sid=snapshot_label(snap, self.lang), as_of=snap.as_of.isoformat())
+        )
+        if snap.synthetic:
+            st.caption("⚠️ " + self.t("app.synthetic"))
 
 
 def get() -> Context:

@@ -1,4 +1,9 @@
-"""Download buttons for CSV and XLSX exports (supply/data/export.py), each download logged (supply/access/audit.py)."""
+"""Download buttons for CSV, XLSX and report files; every download is logged (supply/access/audit.py).
+
+The log records role, user, report, format, rows, snapshot and time; administrators read it
+on the Snapshot history page. Tables go out with localised headers and labels, numbers kept
+numeric and dates kept as dates (ui/tables.py ``export_frame``; supply/data/export.py).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,9 @@ import streamlit as st
 
 from supply.access import audit
 from supply.data import export
+from ui.tables import Col, export_frame
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _log(ctx, report: str, fmt: str, rows: int, file_name: str) -> None:
@@ -21,27 +29,86 @@ def _log(ctx, report: str, fmt: str, rows: int, file_name: str) -> None:
     )
 
 
+def file_name(ctx, report: str, ext: str) -> str:
+    """report_cluster-or-factory_snapshot.ext."""
+    return export.filename(report, ctx.viewer.factory_id or ctx.cluster_id, ctx.snapshot.snapshot_id, ext)
+
+
+def download(
+    ctx, label: str, data: bytes, report: str, ext: str, mime: str, rows: int, key: str, container=None
+):
+    """One logged download button."""
+    name = file_name(ctx, report, ext)
+    return (container or st).download_button(
+        label,
+        data=data,
+        file_name=name,
+        mime=mime,
+        key=key,
+        on_click=_log,
+        args=(ctx, report, ext, rows, name),
+        icon=":material/download:",
+    )
+
+
+def table_downloads(
+    ctx,
+    frame: pl.DataFrame,
+    cols: list[Col | str] | None,
+    report: str,
+    key: str,
+    prefix: str = "",
+    columns=None,
+) -> None:
+    """CSV (UTF-8 with BOM, formula-safe) and XLSX downloads of a localised table, each logged."""
+    out, kinds = export_frame(frame, cols or list(frame.columns), ctx.lang, prefix)
+    slots = columns or st.columns(2)
+    download(
+        ctx,
+        ctx.t("dl.csv"),
+        export.to_csv_bytes(out, kinds),
+        report,
+        "csv",
+        "text/csv",
+        out.height,
+        f"{key}_csv",
+        slots[0],
+    )
+    download(
+        ctx,
+        ctx.t("dl.xlsx"),
+        export.to_xlsx_bytes(out, sheet=report[:31], kinds=kinds),
+        report,
+        "xlsx",
+        XLSX_MIME,
+        out.height,
+        f"{key}_xlsx",
+        slots[1],
+    )
+
+
 def export_buttons(ctx, frame: pl.DataFrame, report: str, key: str, sheet: str | None = None) -> None:
-    """A CSV (UTF-8 with BOM, formula-safe) and an XLSX download of ``frame``; each click is logged."""
-    cluster = ctx.viewer.factory_id or ctx.cluster_id
+    """CSV and XLSX downloads of ``frame`` as it is (columns already localised), each logged."""
     cols = st.columns(2)
-    for col, fmt, data, mime in (
-        (cols[0], "csv", export.to_csv_bytes(frame), "text/csv"),
-        (
-            cols[1],
-            "xlsx",
-            export.to_xlsx_bytes(frame, sheet=sheet or report),
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        ),
-    ):
-        name = export.filename(report, cluster, ctx.snapshot.snapshot_id, fmt)
-        col.download_button(
-            ctx.t(f"my_factory.download_{fmt}"),
-            data=data,
-            file_name=name,
-            mime=mime,
-            key=f"{key}_{fmt}",
-            on_click=_log,
-            args=(ctx, report, fmt, frame.height, name),
-            icon=":material/download:",
-        )
+    download(
+        ctx,
+        ctx.t("my_factory.download_csv"),
+        export.to_csv_bytes(frame),
+        report,
+        "csv",
+        "text/csv",
+        frame.height,
+        f"{key}_csv",
+        cols[0],
+    )
+    download(
+        ctx,
+        ctx.t("my_factory.download_xlsx"),
+        export.to_xlsx_bytes(frame, sheet=sheet or report),
+        report,
+        "xlsx",
+        XLSX_MIME,
+        frame.height,
+        f"{key}_xlsx",
+        cols[1],
+    )

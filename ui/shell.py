@@ -13,6 +13,7 @@ from supply.engine.db import Viewer
 from supply.i18n import DEFAULT_LANG, LANG_NAMES, LANGS, t
 from ui import auth
 from ui.context import Context, localized_selectbox
+from ui.snapshots import label as snapshot_label
 
 
 @st.cache_data(ttl=600, max_entries=16, show_spinner=False)
@@ -68,7 +69,14 @@ def sidebar() -> Context:
         ids = [s.snapshot_id for s in snaps][::-1]
         if st.session_state.get("snapshot") not in ids:
             st.session_state["snapshot"] = ids[0]
-        sid = st.sidebar.selectbox(t("app.snapshot", lang), ids, key="snapshot")
+        by_id = {s.snapshot_id: s for s in snaps}
+        sid = st.sidebar.selectbox(
+            t("app.snapshot", lang),
+            ids,
+            key="snapshot",
+            format_func=lambda i: snapshot_label(by_id[i], lang),
+            help=t("app.snapshot_help", lang),
+        )
         snapshot = next(s for s in snaps if s.snapshot_id == sid)
         i = [s.snapshot_id for s in snaps].index(sid)
         previous = snaps[i - 1] if i > 0 else None
@@ -109,7 +117,11 @@ def sidebar() -> Context:
         viewer = Viewer(role, factory_id=factory_id or "-", user=name)
     else:
         viewer = Viewer(role, user=name)
+    names = dict(zip(factories["factory_id"], factories["name"]))
+    cluster_names = dict(zip(clusters["cluster_id"], clusters["name_zh" if lang == "zh" else "name_en"]))
     return Context(
+        cluster_name=cluster_names.get(cluster_id) if cluster_id else None,
+        factory_name=names.get(factory_id) if factory_id else None,
         lang=lang,
         viewer=viewer,
         store=store,

@@ -63,14 +63,33 @@ def _safe_strings(frame: pl.DataFrame) -> pl.DataFrame:
     return data.select(exprs)
 
 
-def to_csv_bytes(frame) -> bytes:
-    """CSV bytes: UTF-8 with BOM, formula-safe strings, numbers untouched."""
-    safe = _safe_strings(_to_polars(frame))
+# Decimals kept per value kind (supply/i18n/format.py KINDS): shares to 0.01 of a percent,
+# money to the fen, other measured values to 0.01; counts are integers already.
+_DECIMALS = {"pct": 4, "pp": 4, "money": 2, "decimal": 2, "number": 2}
+
+
+def _rounded(frame: pl.DataFrame, kinds: dict[str, str] | None) -> pl.DataFrame:
+    """Float columns rounded for people (0.43863636363636366 -> 0.4386); NaN/inf left empty."""
+    exprs = []
+    for name, dtype in frame.schema.items():
+        col = pl.col(name)
+        if dtype.is_float():
+            col = pl.when(col.is_finite()).then(col.round(_DECIMALS.get((kinds or {}).get(name), 2)))
+        exprs.append(col.alias(name))
+    return frame.select(exprs)
+
+
+def to_csv_bytes(frame, kinds: dict[str, str] | None = None) -> bytes:
+    """CSV bytes: UTF-8 with BOM, formula-safe strings, numbers numeric (floats rounded by kind)."""
+    safe = _safe_strings(_rounded(_to_polars(frame), kinds))
     return BOM + safe.write_csv().encode("utf-8")
 
 
-def to_xlsx_bytes(frame, sheet: str = "data", title: str | None = None) -> bytes:
+def to_xlsx_bytes(frame, sheet: str = "data", title: str | None = None, kinds: dict | None = None) -> bytes:
     """XLSX bytes: bold header, frozen header row, autofilter, number and date formats.
+
+    ``kinds`` (column -> value kind, supply/i18n/format.py) picks the cell format: shares in
+    percent (0.0%), money in ¥, dates as Excel dates.
 
     Strings are written verbatim as strings (never formulas, URLs or numbers); a string
     that starts like a formula is flagged with Excel's quote prefix so it stays text.
@@ -79,20 +98,31 @@ def to_xlsx_bytes(frame, sheet: str = "data", title: str | None = None) -> bytes
 
     data = _text_columns(_to_polars(frame))
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
-                                        "strings_to_urls": False, "strings_to_numbers": False})
+    book = xlsxwriter.Workbook(
+        buffer,
+        {
+            "in_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+        },
+    )
     # A fixed creation time: the same frame always gives the same bytes (reproducible, cacheable).
     book.set_properties({"created": FIXED_CREATED})
     ws = book.add_worksheet(re.sub(r"[\[\]:*?/\\]", "_", sheet)[:31] or "data")
-    header = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True,
-                              "quote_prefix": True})
+    header = book.add_format(
+        {"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "quote_prefix": True}
+    )
     quoted = book.add_format({"quote_prefix": True})
     formats = {
         "int": book.add_format({"num_format": "#,##0"}),
         "float": book.add_format({"num_format": "#,##0.00"}),
         "date": book.add_format({"num_format": "yyyy-mm-dd"}),
         "datetime": book.add_format({"num_format": "yyyy-mm-dd hh:mm"}),
+        "pct": book.add_format({"num_format": "0.0%"}),
+        "money": book.add_format({"num_format": "¥#,##0.00"}),
     }
+    kinds = kinds or {}
     row0 = 0
     if title:
         ws.write_string(0, 0, title, book.add_format({"bold": True, "font_size": 13}))
@@ -102,7 +132,12 @@ def to_xlsx_bytes(frame, sheet: str = "data", title: str | None = None) -> bytes
     for j, (name, dtype) in enumerate(data.schema.items()):
         values = data[name].to_list()
         width = max([len(str(name))] + [len(str(v)) for v in values[:200] if v is not None]) + 2
-        if dtype.is_integer():
+        kind = kinds.get(name)
+        if kind in ("pct", "pp") and dtype.is_numeric():
+            fmt = formats["pct"]
+        elif kind == "money" and dtype.is_numeric():
+            fmt = formats["money"]
+        elif dtype.is_integer():
             fmt = formats["int"]
         elif dtype.is_float():
             fmt = formats["float"]

@@ -2,7 +2,7 @@
 
 Each area of the product keeps its strings in its own module in this package
 (``core.py``, ``map.py``, ``capacity.py`` ...), as ``STRINGS = {key: (zh, en)}``.
-All modules are merged at import; a key defined twice is an error, and a test checks
+All modules are merged at import (``format.py`` also holds the formatting layer); a key defined twice is an error, and a test checks
 that every key has both languages. ``t(key, lang, **kw)`` formats with str.format.
 """
 
@@ -48,37 +48,28 @@ def label(kind: str, code: str | None, lang: str = DEFAULT_LANG) -> str:
 
 
 def fmt_int(value, lang: str = DEFAULT_LANG) -> str:
-    """Integer with thousands separators; in Chinese, large values use 万 and 亿."""
-    if value is None:
-        return "—"
-    v = float(value)
-    if lang == "zh" and abs(v) >= 1e8:
-        return f"{v / 1e8:,.2f}亿"
-    if lang == "zh" and abs(v) >= 1e7:
-        return f"{v / 1e4:,.0f}万"
-    if lang == "zh" and abs(v) >= 1e5:
-        return f"{v / 1e4:,.1f}万"
-    if lang != "zh" and abs(v) >= 1e6:
-        return f"{v / 1e6:,.1f}M"
-    return f"{v:,.0f}"
+    """A figure with grouping; large ones in 万/亿 (zh) or K/M (en). See ``format.number``."""
+    from supply.i18n import format as fmt
+
+    return fmt.number(value, lang)
 
 
 def fmt_delta(value, lang: str = DEFAULT_LANG) -> str | None:
     """A signed change in the same short form as fmt_int ('+7.0万', '-25,179')."""
-    if value is None:
-        return None
-    return ("+" if value >= 0 else "-") + fmt_int(abs(value), lang)
+    from supply.i18n import format as fmt
+
+    return fmt.signed(value, lang)
 
 
 def fmt_pct(value, digits: int = 1) -> str:
     """A share as a percentage, '—' for None or NaN."""
-    if value is None or value != value:
-        return "—"
-    return f"{value * 100:.{digits}f}%"
+    from supply.i18n import format as fmt
+
+    return fmt.pct(value, digits=digits)
 
 
 def fmt_cny(value, lang: str = DEFAULT_LANG) -> str:
     """Money in CNY."""
-    if value is None:
-        return "—"
-    return "¥" + fmt_int(value, lang)
+    from supply.i18n import format as fmt
+
+    return fmt.money(value, lang)

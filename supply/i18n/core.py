@@ -26,7 +26,11 @@ STRINGS = {
         "Skipped corrupt snapshot {name}: {reason}",
     ),
     "app.not_for_role": ("当前角色无权查看此页面。", "Your role cannot open this page."),
-    "app.snapshot_caption": ("快照 {sid} · 数据日期 {as_of}", "Snapshot {sid} · data as of {as_of}"),
+    "app.snapshot_caption": ("数据快照：{sid} · 数据截至 {as_of}", "Snapshot: {sid} · data as of {as_of}"),
+    "app.snapshot_help": (
+        "每个快照标明写入时间（北京时间）、来源和上传人；最新的在最上面。",
+        "Each snapshot shows when it was written (Beijing time), its source and who made it; newest first.",
+    ),
     "app.error": ("出错了：{msg}", "Something went wrong: {msg}"),
     # navigation sections and pages
     "nav.section.overview": ("总览", "Overview"),
