@@ -239,7 +239,7 @@ def demo_role(lang: str, factories: pl.DataFrame) -> tuple[str, str | None]:
     fid = st.sidebar.selectbox(
         t("app.view_as_factory", lang),
         ids,
-        format_func=lambda f: f"{f} · {names.get(f, '')}",
+        format_func=lambda f: names.get(f) or f,
         key="view_as_factory",
     )
     return role, fid
