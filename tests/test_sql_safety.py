@@ -26,33 +26,40 @@ SQL_WORDS = re.compile(
 
 # (file, function) -> why its f-string SQL is safe.
 ALLOWED = {
-    ("supply/engine/db.py", "__init__"): "`set threads` takes int(threads), a number, never text from a user",
     (
         "supply/engine/db.py",
-        "_source",
-    ): "an empty typed relation from schema.TABLES names and types, or read_parquet of the "
-    "snapshot's own resolved path, refused if the path holds a quote or a backslash",
+        "_source_sql",
+    ): "read_parquet of the snapshot's own resolved table or rollup path as a quoted literal "
+    "(quotes doubled), or a typed empty relation from schema.TABLES; no viewer value",
     (
         "supply/engine/db.py",
         "_create_views",
-    ): "view DDL: table names from schema.TABLES, sources from _source() (the snapshot's own "
-    "Parquet path, checked for quotes, or a typed empty relation); no user value",
+    ): "view DDL: names and bodies from supply/engine/views.py (constants and schema.TABLES); the "
+    "viewer's ids are bound as $parameters of materialised views",
+    **{
+        ("supply/engine/views.py", fn): "scoped view SQL declared from schema.TABLES column names and "
+        "module constants; the viewer's values are $parameters, never formatted in"
+        for fn in (
+            "empty_source_sql",
+            "_per_factory",
+            "_cells_from_rollup",
+            "_suppressed_cells",
+            "_cells_from_rows",
+            "_public",
+            "_admin",
+            "_planner",
+        )
+    },  # fmt: skip
     (
-        "supply/engine/db.py",
-        "_admin_views",
-    ): "view DDL from schema.TABLES and module constants; no user value",
+        "supply/data/rollups.py",
+        "register_sources",
+    ): "rollup writer's private connection: src_ names from schema.TABLES, read_parquet of the "
+    "snapshot's own files as quoted literals (quotes doubled)",
     (
-        "supply/engine/db.py",
-        "_association_views",
-    ): "view DDL from schema.TABLES and module constants; the cluster id is bound as $c",
-    (
-        "supply/engine/db.py",
-        "_factory_tables",
-    ): "table DDL from schema.TABLES and module constants; the factory id is bound as $f",
-    (
-        "supply/engine/db.py",
-        "_planner_tables",
-    ): "aggregate DDL from module constants; SUPPRESS_BELOW is an int constant",
+        "supply/data/rollups.py",
+        "build",
+    ): "rollup writer's private connection: the rollup SQL and sort keys are module constants; the "
+    "output path is the snapshot's own, quoted (COPY ... TO takes no bound path)",
     (
         "supply/ingest/merge.py",
         "duplicate_keys",

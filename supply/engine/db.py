@@ -34,27 +34,36 @@ locked. tests/test_sandbox.py checks each of these.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import tempfile
 import threading
 import weakref
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import duckdb
 import polars as pl
 
-from supply.data import schema
+from supply.data import rollups
 from supply.data.config import QUERIES_DIR
 from supply.data.store import Snapshot
+from supply.engine import views
 
-ROLES = ("planner", "association", "factory", "admin")
-SUPPRESS_BELOW = 3
+ROLES = views.ROLES
+SUPPRESS_BELOW = views.SUPPRESS_BELOW
+# Per-connection bounds (issue 16): a runaway query is interrupted, memory and spill are capped.
+LIMITS = {
+    "seconds": ("SUPPLY_QUERY_SECONDS", 60.0),
+    "memory": ("SUPPLY_QUERY_MEMORY", "1GB"),
+    "spill": ("SUPPLY_SPILL_MAX", "4GB"),
+}
 _NAME_RE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 _PARAM_RE = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 # A query reads the views and nothing else: no table functions, no scope internals.
 _FORBIDDEN = re.compile(
-    r"\b(read_\w+|glob|parquet_\w+|sniff_csv|_scope\w*|_src_\w+|duckdb_\w+|pragma|attach|copy|install|load"
+    r"\b(read_\w+|glob|parquet_\w+|sniff_csv|_?scope_\w*|_?src_\w+|rollup_\w+|duckdb_\w+|pragma|attach|copy|install|load"
     r"|query_table|getvariable)\b|\bquery\s*\(",
     re.IGNORECASE,
 )
@@ -87,51 +96,9 @@ class Viewer:
         return f"{self.role}|{self.factory_id or ''}|{self.cluster_id or ''}"
 
 
-_DUCK_TYPES = {
-    pl.String: "VARCHAR",
-    pl.Float64: "DOUBLE",
-    pl.Int64: "BIGINT",
-    pl.Int32: "INTEGER",
-    pl.Int16: "SMALLINT",
-    pl.Int8: "TINYINT",
-    pl.Boolean: "BOOLEAN",
-    pl.Date: "DATE",
-}
-
-
-def _duck_type(dtype: pl.DataType) -> str:
-    if isinstance(dtype, pl.List):
-        return _duck_type(dtype.inner) + "[]"
-    return _DUCK_TYPES[dtype.base_type()]
-
-
-def _source(snapshot: Snapshot, table: str) -> str:
-    """SQL text for the raw table: the Parquet file, or an empty typed relation if absent."""
-    cols = schema.TABLES[table]
-    if table in snapshot.tables:
-        path = str(snapshot.table_path(table).resolve())
-        if "'" in path or "\\" in path:
-            raise ValueError(f"unsupported character in snapshot path {path!r}")
-        return f"read_parquet('{path}')"
-    nulls = ", ".join(f"cast(null as {_duck_type(t)}) as {c}" for c, t in cols.items())
-    return f"(select {nulls} where false)"
-
-
-_JOIN = "left join factories f on f.factory_id = s.factory_id"
-
-
-def _per_factory(table: str) -> str:
-    """Select list of a per-factory view: the table's columns plus the shared extra columns."""
-    cols = [f"s.{c}" for c in schema.TABLES[table]] + ["f.cluster_id", "f.adcode"]
-    if table == "capacity":
-        cols.append("f.pooled_planning")
-    cols.append(
-        "case when s.factory_id is null then 0 else 1 end as n_factories"
-        if table == "orders"
-        else "1 as n_factories"
-    )
-    cols += ["1 as n_lines", "false as suppressed"]
-    return ", ".join(cols)
+def _duck_type(dtype) -> str:
+    """DuckDB type of a schema dtype (used by ingest's merge), e.g. List(String) -> varchar[]."""
+    return views.sql_type(dtype)
 
 
 def query_names() -> list[str]:
@@ -158,6 +125,34 @@ def load_query(name: str) -> str:
     return path.read_text(encoding="utf-8")
 
 
+def _literal(text: str) -> str:
+    """A SQL string literal of one of the snapshot's own paths (quotes doubled; never a viewer's value)."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def limit(kind: str):
+    """A per-connection bound from the environment (LIMITS), checked: a clear error when malformed."""
+    env, default = LIMITS[kind]
+    raw = os.environ.get(env)
+    if raw is None or raw == "":
+        return default
+    if kind == "seconds":
+        try:
+            value = float(raw)
+        except ValueError:
+            value = -1.0
+        if not value > 0:
+            raise ValueError(f"{env}={raw!r}: give the query time limit in seconds, e.g. {env}=60")
+        return value
+    if not re.fullmatch(r"\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)", raw.strip(), re.IGNORECASE):
+        raise ValueError(f"{env}={raw!r}: give a size such as {default!r}")
+    return raw.strip()
+
+
+class QueryTimeout(QueryError):
+    """A query ran longer than the connection's time limit and was interrupted."""
+
+
 class Database:
     """A locked-down DuckDB connection with views scoped to one viewer over one snapshot."""
 
@@ -171,173 +166,55 @@ class Database:
         self.temp_dir = tempfile.mkdtemp(prefix="supply-duckdb-")
         weakref.finalize(self, shutil.rmtree, self.temp_dir, True)
         self.con.execute("set temp_directory = $d", {"d": self.temp_dir})
+        self.timeout = limit("seconds")
+        self.con.execute("set memory_limit = $m", {"m": limit("memory")})
+        self.con.execute("set max_temp_directory_size = $m", {"m": limit("spill")})
         if threads:
-            self.con.execute(f"set threads = {int(threads)}")
+            self.con.execute("set threads = $n", {"n": int(threads)})
         self._create_views()
         self._lock_down()
 
     # -- setup ---------------------------------------------------------------------------
 
+    def _source_sql(self, name: str) -> str:
+        """SQL of one logical source: the snapshot's file, a rollup, or a typed empty relation."""
+        if name.startswith("src_"):
+            table = name[4:]
+            if table in self.snapshot.tables:
+                return f"select * from read_parquet({_literal(self._path(self.snapshot.table_path(table)))})"
+            return views.empty_source_sql(table)
+        rollup = name[len("rollup_") :]
+        path = rollups.rollup_path(self.snapshot, rollup)
+        if path is not None:
+            return f"select * from read_parquet({_literal(self._path(path))})"
+        return rollups.BY_NAME[rollup].sql  # written before rollups existed: computed from the tables
+
+    def _path(self, path) -> str:
+        text = str(path.resolve())
+        self._files[text] = True
+        return text
+
     def _create_views(self) -> None:
-        con, v, snap = self.con, self.viewer, self.snapshot
-        src = {t: _source(snap, t) for t in schema.TABLES}
-        # Public for every role (DESIGN §6): the directory of clusters and factories.
-        for t in ("clusters", "factories"):
-            con.execute(f"create view {t} as select * from {src[t]}")
-        if v.role == "admin":
-            self._admin_views(src)
-            self._readable = list(schema.TABLES)
-        elif v.role == "association":
-            self._association_views(src)
-            self._readable = list(schema.TABLES)
-        elif v.role == "factory":
-            self._factory_tables(src)
-            self._readable = ["clusters", "factories"]
-        else:
-            self._planner_tables(src)
-            self._readable = ["clusters", "factories", "schools"]
-
-    def _admin_views(self, src: dict[str, str]) -> None:
-        """Everything, with the same extra columns as the other roles."""
-        con = self.con
-        con.execute(
-            f"create view capacity as select {_per_factory('capacity')} from {src['capacity']} s {_JOIN}"
-        )
-        con.execute(
-            f"create view inventory as select {_per_factory('inventory')} from {src['inventory']} s {_JOIN}"
-        )
-        con.execute(f"create view orders as select {_per_factory('orders')} from {src['orders']} s {_JOIN}")
-        for t in ("schools", "demand"):
-            con.execute(f"create view {t} as select * from {src[t]}")
-
-    def _association_views(self, src: dict[str, str]) -> None:
-        """Member factories' rows; buyers and designs of pooled orders only (DESIGN §6)."""
-        con = self.con
-        con.execute(
-            f"create table _scope_factories as select factory_id from {src['factories']} "
-            "where cluster_id = $c and association_member",
-            {"c": self.viewer.cluster_id},
-        )
-        # The association's cities: pooled demand from schools there is theirs to plan.
-        con.execute(
-            f"create table _scope_cities as select distinct left(a, 4) as city "
-            f"from (select unnest(adcodes) as a from {src['clusters']} where cluster_id = $c)",
-            {"c": self.viewer.cluster_id},
-        )
-        member = "s.factory_id in (select factory_id from _scope_factories)"
-        con.execute(
-            f"create view capacity as select {_per_factory('capacity')} "
-            f"from {src['capacity']} s {_JOIN} where {member}"
-        )
-        # Stock is keyed by the factory's own designs: the SKU is hidden.
-        inv_cols = _per_factory("inventory").replace("s.sku", "cast(null as varchar) as sku")
-        con.execute(
-            f"create view inventory as select {inv_cols} from {src['inventory']} s {_JOIN} where {member}"
-        )
-        con.execute(
-            f"create view schools as select * from {src['schools']} "
-            "where left(adcode, 4) in (select city from _scope_cities)"
-        )
-        # Members' orders, with buyer and design of direct orders hidden; unallocated
-        # pooled orders of schools in the association's cities.
-        order_cols = (
-            _per_factory("orders")
-            .replace("s.buyer_id", "case when s.channel = 'pooled' then s.buyer_id end as buyer_id")
-            .replace("s.sku", "case when s.channel = 'pooled' then s.sku end as sku")
-        )
-        con.execute(
-            f"create view orders as select {order_cols} from {src['orders']} s {_JOIN} "
-            f"where {member} or (s.channel = 'pooled' and s.factory_id is null "
-            "and s.buyer_id in (select school_id from schools))"
-        )
-        con.execute(
-            f"create view demand as select d.* from {src['demand']} d "
-            "where d.school_id in (select school_id from schools)"
-        )
-
-    def _factory_tables(self, src: dict[str, str]) -> None:
-        """The owner's own rows, copied into memory: the connection holds no other factory's rows."""
-        con, p = self.con, {"f": self.viewer.factory_id}
-        own = "s.factory_id = $f"
-        for t in ("capacity", "inventory", "orders"):
-            con.execute(
-                f"create table {t} as select {_per_factory(t)} from {src[t]} s {_JOIN} where {own}", p
-            )
-        # Schools are buyers of pooled orders: only the owner's own buyers; no class lists.
-        con.execute(
-            f"create table schools as select * from {src['schools']} "
-            "where school_id in (select buyer_id from orders where channel = 'pooled')"
-        )
-        con.execute(f"create table demand as select * from {src['demand']} where false")
-
-    def _planner_tables(self, src: dict[str, str]) -> None:
-        """Aggregates for planners, computed once into memory, small cells suppressed."""
-        con, k = self.con, SUPPRESS_BELOW
-        # A suppressed cell shows neither its measures nor its number of source rows.
-        hide = f"case when n_factories >= {k} then"
-        con.execute(f"""
-            create table capacity as
-            with cells as (
-                select f.cluster_id, f.adcode, f.pooled_planning, s.category, s.week_start,
-                       sum(s.capacity_pieces) as capacity_pieces, sum(s.booked_pieces) as booked_pieces,
-                       count(distinct s.factory_id) as n_factories, count(*) as n_lines
-                from {src["capacity"]} s join factories f on f.factory_id = s.factory_id
-                group by all
-            )
-            select cast(null as varchar) as factory_id, week_start, category,
-                   cast({hide} capacity_pieces end as bigint) as capacity_pieces,
-                   cast({hide} booked_pieces end as bigint) as booked_pieces,
-                   cluster_id, adcode, pooled_planning, n_factories::integer as n_factories,
-                   cast({hide} n_lines end as integer) as n_lines, n_factories < {k} as suppressed
-            from cells""")
-        con.execute(f"""
-            create table orders as
-            with cells as (
-                select f.cluster_id, f.adcode, s.category, s.channel, s.status, s.buyer_type,
-                       date_trunc('week', s.due_date)::date as due_date,
-                       sum(s.qty) as qty, sum(s.qty * s.unit_price) as value,
-                       count(distinct s.factory_id) as n_factories, count(*) as n_lines
-                from {src["orders"]} s join factories f on f.factory_id = s.factory_id
-                group by all
-            )
-            select cast(null as varchar) as order_id, cast(null as varchar) as factory_id,
-                   cast(null as varchar) as buyer_id, buyer_type, channel, category,
-                   cast(null as varchar) as sku, cast(null as varchar) as size,
-                   cast({hide} qty end as bigint) as qty,
-                   {hide} value / nullif(qty, 0) end as unit_price,
-                   cast(null as date) as order_date, due_date, status,
-                   cluster_id, adcode, n_factories::integer as n_factories, cast({hide} n_lines end as integer) as n_lines,
-                   n_factories < {k} as suppressed
-            from cells""")
-        con.execute(f"""
-            create table inventory as
-            with cells as (
-                select f.cluster_id, f.adcode, s.as_of,
-                       sum(s.on_hand_pieces) as on_hand_pieces,
-                       sum(s.on_hand_pieces * s.unit_cost) as value,
-                       count(distinct s.factory_id) as n_factories, count(*) as n_lines
-                from {src["inventory"]} s join factories f on f.factory_id = s.factory_id
-                group by all
-            )
-            select cast(null as varchar) as factory_id, cast(null as varchar) as sku,
-                   cast(null as varchar) as size, as_of,
-                   cast({hide} on_hand_pieces end as bigint) as on_hand_pieces,
-                   {hide} value / nullif(on_hand_pieces, 0) end as unit_cost,
-                   cluster_id, adcode, n_factories::integer as n_factories, cast({hide} n_lines end as integer) as n_lines,
-                   n_factories < {k} as suppressed
-            from cells""")
-        # Schools are public institutions (where they are, how many pupils); no class lists.
-        con.execute(f"create view schools as select * from {src['schools']}")
-        con.execute(f"create table demand as select * from {src['demand']} where false")
+        """Register the viewer's sources, then create its views as views.py declares them."""
+        con, v = self.con, self.viewer
+        self._files: dict[str, bool] = {}
+        by_source: dict[str, list[str]] = {}
+        for name in views.sources(v):
+            before = set(self._files)
+            con.execute(f"create view {name} as {self._source_sql(name)}")
+            by_source[name] = [f for f in self._files if f not in before]
+        for name, sql, params, materialise in views.view_defs(v):
+            if materialise:
+                con.execute(f"create table {name} as {sql}", params or None)
+            else:
+                con.execute(f"create view {name} as {sql}")
+        self._readable_files = sorted({f for s in views.readable_sources(v) for f in by_source.get(s, [])})
 
     def _lock_down(self) -> None:
-        """No files but the public tables the remaining views read; no extensions; no settings."""
-        paths = [
-            str(self.snapshot.table_path(t).resolve()) for t in self._readable if t in self.snapshot.tables
-        ]
+        """No files but those the remaining views read; no extensions; bounded; no settings."""
         con = self.con
         con.execute("set allowed_directories = []")
-        con.execute("set allowed_paths = $p", {"p": paths})
+        con.execute("set allowed_paths = $p", {"p": self._readable_files})
         con.execute("set enable_external_access = false")
         con.execute("set autoinstall_known_extensions = false")
         con.execute("set autoload_known_extensions = false")
@@ -371,21 +248,44 @@ class Database:
         """Run queries/<name>.sql with $named parameters bound; return a Polars DataFrame."""
         sql = self.sql_for(name, params)
         cur = self.con.cursor()
+        timer = threading.Timer(self.timeout, cur.interrupt)
+        timer.start()
         try:
             frame = cur.sql(sql, params=params or None).pl()
+        except duckdb.InterruptException as exc:
+            raise QueryTimeout(
+                f"query {name!r} took longer than {self.timeout:g} s and was stopped "
+                f"(raise {LIMITS['seconds'][0]} to allow more)"
+            ) from exc
+        finally:
+            timer.cancel()
+            cur.close()
+        return _plain(frame)
+
+    def batches(self, name: str, rows: int = 100_000, **params) -> Iterator[pl.DataFrame]:
+        """Run a query and yield its result in frames of at most ``rows`` rows (exports stream these)."""
+        sql = self.sql_for(name, params)
+        cur = self.con.cursor()
+        try:
+            reader = cur.sql(sql, params=params or None).fetch_record_batch(rows)
+            for batch in reader:
+                yield _plain(pl.from_arrow(batch))
         finally:
             cur.close()
-        # DuckDB sums integers into DECIMAL(38,0); hand pages plain integers and floats.
-        casts = [
-            pl.col(c).cast(pl.Int64 if t.scale == 0 else pl.Float64)
-            for c, t in frame.schema.items()
-            if isinstance(t, pl.Decimal)
-        ]
-        return frame.with_columns(casts) if casts else frame
 
     def close(self) -> None:
         """Close the connection."""
         self.con.close()
+
+
+def _plain(frame: pl.DataFrame) -> pl.DataFrame:
+    """DuckDB sums integers into DECIMAL(38,0); hand pages plain integers and floats."""
+    casts = [
+        pl.col(c).cast(pl.Int64 if t.scale == 0 else pl.Float64)
+        for c, t in frame.schema.items()
+        if isinstance(t, pl.Decimal)
+    ]
+    return frame.with_columns(casts) if casts else frame
 
 
 def connect(snapshot: Snapshot, viewer: Viewer, threads: int | None = None) -> Database:

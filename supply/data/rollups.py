@@ -1,0 +1,320 @@
+"""Snapshot rollups: aggregate tables written with each snapshot (issue 12), defined as SQL data.
+
+A rollup is one Parquet file ``rollups/<name>.parquet`` in the snapshot directory, listed in
+the manifest under ``"rollups"`` with its file, rows, sha256, bytes and the sha256 of the
+tables it was computed from (``inputs``). Each definition below is portable SQL (DuckDB
+dialect inside the portable subset of supply/engine/portable.py) over the logical sources
+``src_<table>``, so the DuckDB writer here and the Spark rollup job run the same text.
+
+Cells carry every factory-level attribute a scope filters on (cluster, county, association
+membership, pooled planning, "makes school uniforms", ``listed`` = the factory is in the
+directory), so ``n_factories`` (distinct factories in a cell) can be summed over those
+attributes: a factory has one value of each. A planner's views regroup the cells and
+suppress small ones on read (supply/engine/views.py); no connection aggregates raw rows.
+
+``build(dir, entries, parent)`` writes the rollups of a snapshot being written (carrying a
+parent's file forward by hard link when its inputs are unchanged) and returns the manifest
+entries; ``rebuild(store, snapshot)`` adds missing rollups to an old snapshot;
+``verify(snapshot)`` re-hashes them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import uuid
+from pathlib import Path
+from typing import NamedTuple
+
+import duckdb
+
+from supply.data import schema
+
+ROLLUP_DIR = "rollups"
+
+
+class Rollup(NamedTuple):
+    """One rollup: its name, the tables it reads and the SQL that computes it."""
+
+    name: str
+    inputs: tuple[str, ...]
+    sql: str
+
+
+ROLLUPS: tuple[Rollup, ...] = (
+    Rollup(
+        "capacity_cells",
+        ("capacity", "factories"),
+        """
+select
+        f.cluster_id,
+        f.adcode,
+        coalesce(f.association_member, false) as association_member,
+        f.factory_id is not null as listed,
+        f.pooled_planning,
+        s.category,
+        s.week_start,
+        cast(sum(s.capacity_pieces) as bigint) as capacity_pieces,
+        cast(sum(s.booked_pieces) as bigint) as booked_pieces,
+        cast(count(distinct s.factory_id) as bigint) as n_factories,
+        cast(count(*) as bigint) as n_lines
+from src_capacity as s
+left join src_factories as f on f.factory_id = s.factory_id
+group by f.cluster_id, f.adcode, coalesce(f.association_member, false), f.factory_id is not null,
+         f.pooled_planning, s.category, s.week_start
+""",
+    ),
+    Rollup(
+        "order_cells",
+        ("orders", "factories"),
+        """
+select
+        f.cluster_id,
+        f.adcode,
+        coalesce(f.association_member, false) as association_member,
+        f.factory_id is not null as listed,
+        s.category,
+        s.channel,
+        s.status,
+        s.buyer_type,
+        cast(date_trunc('week', s.due_date) as date) as due_week,
+        cast(sum(s.qty) as bigint) as qty,
+        sum(s.qty * s.unit_price) as value,
+        cast(count(distinct s.factory_id) as bigint) as n_factories,
+        cast(count(*) as bigint) as n_lines
+from src_orders as s
+left join src_factories as f on f.factory_id = s.factory_id
+group by f.cluster_id, f.adcode, coalesce(f.association_member, false), f.factory_id is not null,
+         s.category, s.channel, s.status, s.buyer_type, cast(date_trunc('week', s.due_date) as date)
+""",
+    ),
+    Rollup(
+        "factory_orders",
+        ("orders", "factories"),
+        """
+select
+        s.factory_id,
+        f.cluster_id,
+        coalesce(f.association_member, false) as association_member,
+        s.category,
+        s.channel,
+        s.status,
+        cast(date_trunc('week', s.due_date) as date) as due_week,
+        cast(sum(s.qty) as bigint) as qty,
+        sum(s.qty * s.unit_price) as value,
+        cast(count(*) as bigint) as n_lines
+from src_orders as s
+left join src_factories as f on f.factory_id = s.factory_id
+where s.factory_id is not null
+group by s.factory_id, f.cluster_id, coalesce(f.association_member, false), s.category, s.channel,
+         s.status, cast(date_trunc('week', s.due_date) as date)
+""",
+    ),
+    Rollup(
+        "stock_cells",
+        ("inventory", "factories"),
+        """
+select
+        f.cluster_id,
+        f.adcode,
+        coalesce(f.association_member, false) as association_member,
+        f.factory_id is not null as listed,
+        coalesce(array_contains(f.categories, 'school_uniform'), false) as uniform_maker,
+        s.as_of,
+        cast(sum(s.on_hand_pieces) as bigint) as on_hand_pieces,
+        sum(s.on_hand_pieces * s.unit_cost) as value,
+        cast(count(distinct s.factory_id) as bigint) as n_factories,
+        cast(count(*) as bigint) as n_lines
+from src_inventory as s
+left join src_factories as f on f.factory_id = s.factory_id
+group by f.cluster_id, f.adcode, coalesce(f.association_member, false), f.factory_id is not null,
+         coalesce(array_contains(f.categories, 'school_uniform'), false), s.as_of
+""",
+    ),
+)
+BY_NAME = {r.name: r for r in ROLLUPS}
+# Sorted so a scope's cells sit together in the file (clusters, then time).
+SORT = {
+    "capacity_cells": "cluster_id, adcode, week_start",
+    "order_cells": "cluster_id, adcode, due_week",
+    "factory_orders": "cluster_id, factory_id, due_week",
+    "stock_cells": "cluster_id, adcode, as_of",
+}
+
+
+class RollupError(Exception):
+    """A rollup cannot be built or does not match its manifest entry."""
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _literal(text: str) -> str:
+    """A SQL string literal of a path (quotes doubled); paths are ours, never a viewer's values."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _empty_source(table: str) -> str:
+    from supply.engine.views import empty_source_sql  # the engine's typed empty relation
+
+    return empty_source_sql(table)
+
+
+def register_sources(con: duckdb.DuckDBPyConnection, files: dict[str, Path]) -> None:
+    """Create ``src_<table>`` views on a DuckDB connection over the given Parquet files."""
+    for table in schema.TABLES:
+        path = files.get(table)
+        body = f"select * from read_parquet({_literal(str(path))})" if path else _empty_source(table)
+        con.execute(f"create or replace view src_{table} as {body}")
+
+
+def _inputs_hash(rollup: Rollup, entries: dict[str, dict]) -> dict[str, str | None]:
+    return {t: (entries.get(t) or {}).get("sha256") for t in rollup.inputs}
+
+
+def _connection(spill_dir: Path) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(":memory:")
+    con.execute("set temp_directory = $d", {"d": str(spill_dir)})
+    con.execute("set memory_limit = $m", {"m": os.environ.get("SUPPLY_ROLLUP_MEMORY", "1GB")})
+    con.execute("set preserve_insertion_order = false")
+    return con
+
+
+def _entry(directory: Path, file: str, inputs: dict) -> dict:
+    import pyarrow.parquet as pq
+
+    dst = directory / file
+    rows = pq.ParquetFile(dst).metadata.num_rows
+    return {"file": file, "rows": rows, "sha256": _sha256(dst), "bytes": dst.stat().st_size, "inputs": inputs}
+
+
+def build(directory: Path, entries: dict[str, dict], parent: dict | None = None) -> dict[str, dict]:
+    """Write every rollup of the snapshot being written in ``directory``; return manifest entries.
+
+    ``entries`` are the snapshot's table entries (file, rows, sha256); ``parent`` is the parent
+    snapshot's manifest with its directory under ``"path"``; a parent's rollup is hard-linked
+    when its input tables have the same sha256. Files are fsynced; the caller writes the
+    manifest after, so a crash here leaves no snapshot (the directory is still temporary).
+    """
+    out_dir = directory / ROLLUP_DIR
+    out_dir.mkdir(exist_ok=True)
+    parent_rollups = (parent or {}).get("rollups") or {}
+    built: dict[str, dict] = {}
+    spill = directory / ".rollup-spill"
+    con = None
+    try:
+        for rollup in ROLLUPS:
+            inputs = _inputs_hash(rollup, entries)
+            file = f"{ROLLUP_DIR}/{rollup.name}.parquet"
+            dst = directory / file
+            old = parent_rollups.get(rollup.name)
+            old_path = Path(parent["path"]) / old["file"] if old and parent else None
+            if old_path is not None and old.get("inputs") == inputs and old_path.is_file():
+                try:
+                    os.link(old_path, dst)
+                except OSError:
+                    shutil.copyfile(old_path, dst)
+            else:
+                if con is None:
+                    spill.mkdir(exist_ok=True)
+                    con = _connection(spill)
+                    register_sources(con, {t: directory / e["file"] for t, e in entries.items()})
+                con.execute(
+                    f"copy (select * from ({rollup.sql}) as r order by {SORT[rollup.name]}) "
+                    f"to {_literal(str(dst))} (format parquet, compression zstd)"
+                )
+            _fsync(dst)
+            built[rollup.name] = _entry(directory, file, inputs)
+    finally:
+        if con is not None:
+            con.close()
+        shutil.rmtree(spill, ignore_errors=True)
+    return built
+
+
+def rollup_path(snapshot, name: str) -> Path | None:
+    """Path of a snapshot's rollup file, or None when the snapshot was written without it."""
+    entry = (snapshot.manifest.get("rollups") or {}).get(name)
+    if not entry:
+        return None
+    path = snapshot.path / entry["file"]
+    if not path.is_file() or path.stat().st_size != entry.get("bytes"):
+        raise RollupError(
+            f"snapshot {snapshot.snapshot_id!r}: rollup {name!r} is missing or has the wrong size; "
+            f"run `python -m supply verify {snapshot.snapshot_id}`"
+        )
+    return path
+
+
+def verify(snapshot) -> list[str]:
+    """Re-hash every rollup of a snapshot; return the problems (a missing rollup is one)."""
+    problems = []
+    listed = snapshot.manifest.get("rollups") or {}
+    for rollup in ROLLUPS:
+        entry = listed.get(rollup.name)
+        if entry is None:
+            problems.append(
+                f"rollup {rollup.name!r} is missing (written before rollups existed): "
+                f"run `python -m supply rollup {snapshot.snapshot_id}`"
+            )
+            continue
+        path = snapshot.path / entry["file"]
+        if not path.is_file():
+            problems.append(f"rollup {rollup.name!r}: file {entry['file']!r} is missing")
+        elif _sha256(path) != entry["sha256"]:
+            problems.append(f"rollup {rollup.name!r}: sha256 does not match the manifest")
+        elif entry.get("inputs") != _inputs_hash(rollup, snapshot.tables):
+            problems.append(f"rollup {rollup.name!r}: computed from other tables than the snapshot's")
+    return problems
+
+
+def rebuild(store, snapshot) -> dict[str, dict]:
+    """Add the missing rollups to a committed snapshot, in place, atomically; return the entries.
+
+    A snapshot's tables never change. The rollup files go into a temporary directory inside
+    the snapshot, which is renamed to ``rollups/``; then the manifest is replaced by a new one
+    that lists them (write, fsync, rename: readers see the old or the new manifest, never a
+    half one). A crash in between leaves unlisted files that readers ignore and the next
+    run replaces. Runs under the store's writer lock.
+    """
+    with store.lock():
+        manifest_path = snapshot.path / "manifest.json"
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        if not verify(snapshot):
+            return manifest["rollups"]
+        work = snapshot.path / f".rollups-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        work.mkdir()
+        try:
+            (work / ROLLUP_DIR).mkdir()
+            entries = {t: {**e, "file": str(snapshot.path / e["file"])} for t, e in snapshot.tables.items()}
+            built = build(work, entries)
+            final = snapshot.path / ROLLUP_DIR
+            if final.exists():
+                shutil.rmtree(final)
+            os.rename(work / ROLLUP_DIR, final)
+            manifest["rollups"] = built
+            part = snapshot.path / "manifest.json.part"
+            part.write_text(
+                json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True), encoding="utf-8"
+            )
+            _fsync(part)
+            os.rename(part, manifest_path)
+            _fsync(snapshot.path)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+    return built
