@@ -7,6 +7,7 @@ import polars as pl
 import streamlit as st
 
 from supply.i18n import fmt_cny, fmt_int, fmt_pct
+from supply.inventory import sensitivity as sens
 from supply.inventory import simulation as sim
 from supply.inventory.charts import measured_figure, ratio_figure, systems_figure, tornado_figure
 from ui import context, data
@@ -41,7 +42,7 @@ inputs, profile = sim.load_inputs(run_query, ctx.cluster_id)
 def run_model(key: tuple, _inputs, params: tuple, ranges: tuple):
     """Simulation and tornado for one set of inputs (``key``) and parameters, cached."""
     p = sim.SimParams(**dict(params))
-    return sim.simulate(_inputs, p), sim.sensitivity(
+    return sim.simulate(_inputs, p), sens.sensitivity(
         _inputs, replace(p, scenarios=TORNADO_SCENARIOS), dict(ranges)
     )
 
@@ -166,7 +167,7 @@ else:
         replacement_cv=rcv / 100,
         scenarios=int(scenarios),
     )
-    ranges = sim.default_ranges(inputs, profile.get("moq_min") or 50, max(profile.get("moq_max") or 0, 2000))
+    ranges = sens.default_ranges(inputs, profile.get("moq_min") or 50, max(profile.get("moq_max") or 0, 2000))
     key = (
         str(ctx.store.data_dir),
         snap.snapshot_id,
@@ -233,7 +234,7 @@ else:
             fill=pct(result.target_fill_rate),
         )
     )
-    analytic = sim.analytic_pooling(inputs, params)
+    analytic = sens.analytic_pooling(inputs, params)
     chart.markdown(f"**{ctx.t('inventory.pooling')}**")
     chart.caption(
         ctx.t(

@@ -22,6 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.common import ROOT, demo_store, measure, report  # noqa: E402
 from supply.data import schema  # noqa: E402
 from supply.engine.db import Viewer, connect  # noqa: E402
+from supply.inventory import sensitivity as sens  # noqa: E402
 from supply.inventory import simulation as sim  # noqa: E402
 
 
@@ -94,7 +95,7 @@ def main() -> None:
     db = connect(snap, Viewer("association", cluster_id="zhili"))
     inputs, profile = sim.load_inputs(db.run, "zhili")
     page_params = sim.default_params(profile, scenarios=300)
-    ranges = sim.default_ranges(inputs, profile["moq_min"], max(profile["moq_max"], 2000))
+    ranges = sens.default_ranges(inputs, profile["moq_min"], max(profile["moq_max"], 2000))
     rows.append(
         {
             "case": f"load inputs from snapshot ({inputs.n_cells:,} cells, {inputs.n_schools} schools)",
@@ -108,7 +109,7 @@ def main() -> None:
     rows.append(
         {
             "case": "page model: tornado (11 runs x 60 scenarios)",
-            **timed(lambda: sim.sensitivity(inputs, tornado_params, ranges)),
+            **timed(lambda: sens.sensitivity(inputs, tornado_params, ranges)),
         }
     )
     rerun = page_rerun(store.data_dir)

@@ -187,16 +187,17 @@ def test_pooled_equals_separate_when_all_correlations_are_one(sds, z):
 
 
 def test_model_covariance_matches_the_library_formula():
-    """simulation.analytic_pooling uses the same formula as pooled_safety_stock."""
+    """sensitivity.analytic_pooling uses the same formula as pooled_safety_stock."""
     import polars as pl
 
+    from supply.inventory import sensitivity
     from supply.inventory import simulation as sim
 
     cells = pl.DataFrame(
         {"school_id": ["A", "B", "C"], "garment": "summer_uniform", "size": "130/64", "qty": [100, 200, 50]}
     )
     params = sim.SimParams(replacement_rate=0.1, replacement_cv=0.5, correlation=0.3, service_level=0.9)
-    got = sim.analytic_pooling(sim.inputs_from_cells(cells), params)
+    got = sensitivity.analytic_pooling(sim.inputs_from_cells(cells), params)
     lam = 0.1 * np.array([100.0, 200.0, 50.0])
     sd = np.sqrt(lam + 0.25 * lam**2)
     corr = np.outer(lam, lam) * math.expm1(0.3 * math.log1p(0.25)) / np.outer(sd, sd)

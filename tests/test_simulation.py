@@ -11,6 +11,7 @@ import pytest
 
 from supply.data import schema
 from supply.engine.db import Viewer, connect
+from supply.inventory import sensitivity as sens
 from supply.inventory import simulation as sim
 
 
@@ -136,16 +137,16 @@ def test_no_uncertainty_means_no_stock_and_no_nan(inputs):
 
 
 def test_analytic_pooling_agrees_with_simulated_buffer_direction(inputs):
-    one = sim.analytic_pooling(inputs, replace(PARAMS, schools_pooled=1))
+    one = sens.analytic_pooling(inputs, replace(PARAMS, schools_pooled=1))
     assert one.pooled == pytest.approx(one.separate)
-    allp = sim.analytic_pooling(inputs, PARAMS)
+    allp = sens.analytic_pooling(inputs, PARAMS)
     assert allp.pooled < allp.separate and allp.reduction == pytest.approx(1 - allp.pooled_over_separate)
 
 
 def test_sensitivity_frame(inputs):
-    ranges = sim.default_ranges(inputs, 50, 2000)
-    frame = sim.sensitivity(inputs, replace(PARAMS, scenarios=60), ranges)
-    assert set(frame["parameter"]) == set(sim.SENSITIVITY_PARAMS)
+    ranges = sens.default_ranges(inputs, 50, 2000)
+    frame = sens.sensitivity(inputs, replace(PARAMS, scenarios=60), ranges)
+    assert set(frame["parameter"]) == set(sens.SENSITIVITY_PARAMS)
     assert frame.select("ratio_low", "ratio_high", "base_ratio").null_count().sum_horizontal().item() == 0
     row = frame.filter(pl.col("parameter") == "schools_pooled").row(0, named=True)
     assert row["ratio_low"] >= row["ratio_high"]  # pooling one school at a time keeps more stock

@@ -24,8 +24,10 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
+# The localised display/export frame lives in tables.py; these names stay importable from here.
+from supply.capacity.tables import COLUMN_KEYS, localise, with_county_names  # noqa: F401
 from supply.data import schema
-from supply.i18n import label, t
+from supply.i18n import t
 from supply.maps import geo
 
 SORT_KEYS = ("utilisation", "capacity")
@@ -333,74 +335,3 @@ def _max_weekly(weekly: pl.DataFrame, column: str) -> int:
     if not weekly.height:
         return 0
     return int(weekly.group_by("week_start").agg(pl.col(column).sum())[column].max() or 0)
-
-
-# -- display and export: the same localised frame for the page table and the downloads ---
-
-COLUMN_KEYS = {
-    "rank": "capacity.col.rank",
-    "factory_id": "capacity.col.factory_id",
-    "name": "capacity.col.name",
-    "county": "capacity.col.county",
-    "adcode": "capacity.col.adcode",
-    "town": "capacity.col.town",
-    "week_start": "col.week_start",
-    "category": "col.category",
-    "categories": "capacity.col.categories",
-    "association_member": "capacity.col.member",
-    "pooled_planning": "capacity.col.pooled",
-    "employees": "capacity.col.employees",
-    "factories": "capacity.col.factories",
-    "capacity_pieces": "col.capacity_pieces",
-    "booked_pieces": "col.booked_pieces",
-    "idle_pieces": "col.idle_pieces",
-    "utilisation": "col.utilisation",
-    "pooled_capacity_pieces": "capacity.col.pooled_capacity_pieces",
-    "suppressed_factories": "capacity.col.suppressed_factories",
-    "suppressed_cells": "capacity.col.suppressed_cells",
-    "suppression": "capacity.col.suppression",
-    "moq_pieces": "capacity.col.moq",
-    "sample_days": "capacity.col.sample_days",
-    "bulk_lead_days": "capacity.col.lead_days",
-    "certifications": "capacity.col.certifications",
-    "horizon_utilisation": "capacity.col.horizon_utilisation",
-    "horizon_capacity_pieces": "capacity.col.horizon_capacity",
-    "usable_idle_pieces": "capacity.col.idle_usable",
-    "idle_weeks": "capacity.col.idle_weeks",
-    "first_week": "capacity.col.first_week",
-    "last_week": "capacity.col.last_week",
-    "distance_km": "capacity.col.distance_km",
-    "can_take_all": "capacity.col.can_take_all",
-    "cover_pts": "capacity.col.cover_pts",
-    "lead_pts": "capacity.col.lead_pts",
-    "distance_pts": "capacity.col.distance_pts",
-    "score": "capacity.col.score",
-    "pieces": "capacity.col.pieces",
-}
-
-
-def with_county_names(frame: pl.DataFrame) -> pl.DataFrame:
-    """Add a 'county' column (name from the boundary data) after 'adcode'."""
-    names = geo.county_names()
-    county = pl.Series("county", [names.get(a, a) for a in frame["adcode"].to_list()], dtype=pl.String)
-    return frame.insert_column(frame.columns.index("adcode") + 1, county)
-
-
-def localise(frame: pl.DataFrame, lang: str, columns: list[str] | None = None) -> pl.DataFrame:
-    """The chosen columns with coded values as labels and headers in ``lang``."""
-    frame = frame.select(columns) if columns else frame
-    exprs = []
-    for name, dtype in frame.schema.items():
-        col = pl.col(name)
-        if name == "category":
-            col = col.map_elements(lambda c: label("category", c, lang), return_dtype=pl.String)
-        elif name == "categories":
-            col = col.map_elements(
-                lambda cs: "、".join(label("category", c, lang) for c in cs), return_dtype=pl.String
-            )
-        elif name == "certifications":
-            col = col.list.join(", ")
-        elif name == "suppression":
-            col = col.map_elements(lambda s: t(f"capacity.suppression.{s}", lang), return_dtype=pl.String)
-        exprs.append(col.alias(t(COLUMN_KEYS[name], lang) if name in COLUMN_KEYS else name))
-    return frame.select(exprs)

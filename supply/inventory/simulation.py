@@ -42,7 +42,7 @@ import numpy as np
 import polars as pl
 from scipy.special import ndtri
 
-from supply.inventory.pooling import PoolingSummary
+from supply.inventory.results import OUTCOMES, TABLE_MEASURES, Interval, SimResult, interval  # noqa: F401
 from supply.inventory.simulation_inputs import (  # noqa: F401
     PIECES_PER_STUDENT,
     SimInputs,
@@ -91,108 +91,6 @@ class SimParams:
             )
         if not isinstance(self.scenarios, (int, np.integer)) or not 2 <= self.scenarios <= 10_000_000:
             raise ValueError(f"scenarios must be a whole number in [2, 10,000,000], got {self.scenarios!r}")
-
-
-# -- results -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Interval:
-    """Mean over scenarios, the 95% confidence interval of that mean, and the 5-95% range."""
-
-    mean: float
-    ci_low: float
-    ci_high: float
-    p5: float
-    p95: float
-
-
-def interval(values: np.ndarray) -> Interval | None:
-    """Interval of the finite values (None when there are none)."""
-    v = np.asarray(values, dtype=float)
-    v = v[np.isfinite(v)]
-    if v.size == 0:
-        return None
-    m = float(v.mean())
-    half = 1.959964 * float(v.std(ddof=1)) / math.sqrt(v.size) if v.size > 1 else 0.0
-    p5, p95 = (float(x) for x in np.percentile(v, [5, 95]))
-    return Interval(m, m - half, m + half, p5, p95)
-
-
-# Per-scenario outcomes kept for each system, in pieces.
-OUTCOMES = (
-    "avg_pieces",
-    "end_pieces",
-    "short_initial",
-    "replacement",
-    "filled_replacement",
-    "produced_pieces",
-)
-TABLE_MEASURES = (
-    "avg_pieces",
-    "end_pieces",
-    "avg_cny",
-    "end_cny",
-    "short_pieces",
-    "fill_rate",
-    "replacement_fill_rate",
-    "produced_pieces",
-)
-
-
-@dataclass(frozen=True)
-class SimResult:
-    """Per-scenario outcomes of both systems, and how the pooled buffer was sized."""
-
-    params: SimParams
-    inputs_summary: dict
-    baseline: dict[str, np.ndarray]  # outcome -> one value per scenario
-    pooled: dict[str, np.ndarray]
-    buffer_pieces: float  # the pooled replacement buffer, all pools together
-    buffer_k: float  # its safety factor (standard deviations of pool demand above the mean)
-    target_fill_rate: float  # the baseline's replacement fill rate that the buffer matches
-    unit_cost: float | None = None
-
-    def ratio(self, measure: str = "avg_pieces") -> Interval | None:
-        """pooled / baseline of a stock outcome, per scenario, summarised (None if undefined)."""
-        b, p = self.baseline[measure], self.pooled[measure]
-        r = np.full(b.shape, np.nan)
-        np.divide(p, b, out=r, where=b > 0)
-        return interval(r)
-
-    def fill_rate(self, system: str, kind: str = "all") -> float:
-        """Pieces delivered from stock / pieces demanded, over all scenarios (1.0 if no demand).
-
-        ``kind`` is ``replacement`` (replacement demand only) or ``all`` (initial + replacement).
-        """
-        o = self.baseline if system == "baseline" else self.pooled
-        repl = float(o["replacement"].sum())
-        if kind == "replacement":
-            return float(o["filled_replacement"].sum()) / repl if repl > 0 else 1.0
-        initial = self.inputs_summary["initial_pieces"] * len(o["replacement"])
-        short = float(o["short_initial"].sum()) + repl - float(o["filled_replacement"].sum())
-        return 1.0 - short / (initial + repl) if initial + repl > 0 else 1.0
-
-    def mean(self, system: str, measure: str) -> float | None:
-        """Mean over scenarios of one measure of TABLE_MEASURES (None for CNY without a unit cost)."""
-        o = self.baseline if system == "baseline" else self.pooled
-        if measure in ("avg_cny", "end_cny"):
-            return None if not self.unit_cost else float(o[measure[:3] + "_pieces"].mean()) * self.unit_cost
-        if measure == "short_pieces":
-            return float((o["short_initial"] + o["replacement"] - o["filled_replacement"]).mean())
-        if measure == "fill_rate":
-            return self.fill_rate(system, "all")
-        if measure == "replacement_fill_rate":
-            return self.fill_rate(system, "replacement")
-        return float(o[measure].mean())
-
-    def table(self) -> pl.DataFrame:
-        """One row per measure: baseline and pooled means (pieces, CNY, shares)."""
-        rows = [
-            {"measure": m, "baseline": self.mean("baseline", m), "pooled": self.mean("pooled", m)}
-            for m in TABLE_MEASURES
-        ]
-        return pl.DataFrame(rows, schema={"measure": pl.String, "baseline": pl.Float64, "pooled": pl.Float64})
 
 
 # -- the simulation ------------------------------------------------------------------------
@@ -256,7 +154,7 @@ def _season_stock(start, demand):
     return avg, start - filled, filled
 
 
-def _pool_layout(inp: SimInputs, schools_pooled: int):
+def pool_layout(inp: SimInputs, schools_pooled: int):
     """Permutation of cells grouping them by pool x garment x size, and the group starts."""
     k = schools_pooled or inp.n_schools
     pool = inp.school // max(k, 1)
@@ -312,7 +210,7 @@ def simulate(inputs: SimInputs, params: SimParams | None = None, draws: Draws | 
     )
     sg_of_cell = np.repeat(np.arange(sg_start.size), np.diff(np.r_[sg_start, C]))
     total_sg = np.add.reduceat(A, sg_start)
-    perm, pool_start = _pool_layout(inp, p.schools_pooled)
+    perm, pool_start = pool_layout(inp, p.schools_pooled)
     lam_pool = np.add.reduceat(p.replacement_rate * inp.qty[perm], pool_start)
     z_b = float(ndtri(p.service_level))
     sig_f = math.sqrt(math.log1p(p.forecast_cv**2))
@@ -399,98 +297,6 @@ def _size_buffer(r_pool: np.ndarray, lam_pool: np.ndarray, target: float) -> tup
         else:
             lo = mid
     return fill(hi)[1], hi
-
-
-# -- sensitivity ---------------------------------------------------------------------------
-
-SENSITIVITY_PARAMS = ("moq", "forecast_cv", "schools_pooled", "replacement_rate", "correlation")
-
-
-def default_ranges(inputs: SimInputs, moq_low: float = 50, moq_high: float = 2000) -> dict[str, tuple]:
-    """Low and high values each parameter is swung to in the tornado chart."""
-    return {
-        "moq": (float(moq_low), float(moq_high)),
-        "forecast_cv": (0.1, 0.4),
-        "schools_pooled": (1, inputs.n_schools),
-        "replacement_rate": (0.05, 0.20),
-        "correlation": (0.0, 0.8),
-    }
-
-
-def sensitivity(
-    inputs: SimInputs, params: SimParams, ranges: dict[str, tuple], measure: str = "avg_pieces"
-) -> pl.DataFrame:
-    """Pooled / baseline ratio when each parameter alone is set to its low and its high value.
-
-    Every run shares the same random draws where it can (common random numbers), so the
-    differences come from the parameter, not from the noise. Returns one row per
-    parameter, largest swing first, with the ratio at the current parameters.
-    """
-    base_draws = draw(inputs, params)
-    base = simulate(inputs, params, base_draws).ratio(measure)
-    rows = []
-    for name in SENSITIVITY_PARAMS:
-        if name not in ranges:
-            continue
-        low, high = ranges[name]
-        out = {}
-        for tag, value in (("low", low), ("high", high)):
-            value = int(value) if name == "schools_pooled" else float(value)
-            q = replace(params, **{name: value})
-            d = (
-                base_draws
-                if Draws.key_for(q) == base_draws.key
-                else draw(inputs, q, base_draws.forecast_noise)
-            )
-            res = simulate(inputs, q, d).ratio(measure)
-            out[tag] = res.mean if res else None
-        rows.append(
-            {
-                "parameter": name,
-                "low_value": float(low),
-                "high_value": float(high),
-                "ratio_low": out["low"],
-                "ratio_high": out["high"],
-                "base_ratio": base.mean if base else None,
-            }
-        )
-    frame = pl.DataFrame(
-        rows,
-        schema={
-            "parameter": pl.String,
-            "low_value": pl.Float64,
-            "high_value": pl.Float64,
-            "ratio_low": pl.Float64,
-            "ratio_high": pl.Float64,
-            "base_ratio": pl.Float64,
-        },
-    )
-    swing = (pl.col("ratio_high") - pl.col("ratio_low")).abs().fill_null(0)
-    return frame.with_columns(swing=swing).sort("swing", descending=True)
-
-
-def analytic_pooling(inputs: SimInputs, params: SimParams) -> PoolingSummary:
-    """Safety stock for replacement demand, every school on its own vs the current pools.
-
-    The formula of ``supply.inventory.pooling.pooled_safety_stock`` applied to the model's own
-    replacement demand, with no simulation: school i's demand for a garment x size has
-    mean l_i = rate x initial pieces, variance l_i + (cv x l_i)^2, and covariance
-    l_i * l_j * (exp(rho * s^2) - 1) with another school's (s^2 = log(1 + cv^2)). The
-    safety factor is z = Phi^-1(service level). Reductions use the separate total as base.
-    """
-    p = params
-    z = float(ndtri(p.service_level))
-    lam = p.replacement_rate * inputs.qty
-    rcv2 = p.replacement_cv**2
-    cov = math.expm1(p.correlation * math.log1p(rcv2))
-    var = lam + rcv2 * lam * lam
-    separate = z * float(np.sqrt(var).sum())
-    perm, starts = _pool_layout(inputs, p.schools_pooled)
-    lam_j = np.add.reduceat(lam[perm], starts)
-    var_j = np.add.reduceat(var[perm], starts) + cov * (lam_j**2 - np.add.reduceat(lam[perm] ** 2, starts))
-    pooled = z * float(np.sqrt(np.maximum(var_j, 0)).sum())
-    ratio = pooled / separate if separate > 0 else 1.0
-    return PoolingSummary(separate, pooled, ratio, 1.0 - ratio)
 
 
 def default_params(profile: dict, **overrides) -> SimParams:
