@@ -40,7 +40,6 @@ ALLOWED = {
         ("supply/engine/views.py", fn): "scoped view SQL declared from schema.TABLES column names and "
         "module constants; the viewer's values are $parameters, never formatted in"
         for fn in (
-            "empty_source_sql",
             "_per_factory",
             "_cells_from_rollup",
             "_suppressed_cells",
@@ -52,9 +51,18 @@ ALLOWED = {
     },  # fmt: skip
     (
         "supply/data/rollups.py",
+        "empty_source_sql",
+    ): "an empty typed relation: column names and types from schema.TABLES",
+    (
+        "supply/data/rollups.py",
         "register_sources",
     ): "rollup writer's private connection: src_ names from schema.TABLES, read_parquet of the "
     "snapshot's own files as quoted literals (quotes doubled)",
+    (
+        "supply/data/layout.py",
+        "sort_file",
+    ): "the store's private connection sorting a table file it just wrote: sort keys from the "
+    "SORT_KEYS constant, paths the snapshot's own, quoted (COPY ... TO takes no bound path)",
     (
         "supply/data/rollups.py",
         "build",

@@ -29,8 +29,9 @@ from pathlib import Path
 from typing import NamedTuple
 
 import duckdb
+import pyarrow.parquet as pq
 
-from supply.data import schema
+from supply.data import layout, schema
 
 ROLLUP_DIR = "rollups"
 
@@ -169,17 +170,28 @@ def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _empty_source(table: str) -> str:
-    from supply.engine.views import empty_source_sql  # the engine's typed empty relation
+_SQL_TYPES = {"String": "varchar", "Float64": "double", "Int64": "bigint", "Int32": "integer",
+              "Int16": "smallint", "Int8": "tinyint", "Boolean": "boolean", "Date": "date"}  # fmt: skip
 
-    return empty_source_sql(table)
+
+def sql_type(dtype) -> str:
+    """The SQL type of a schema dtype, e.g. List(String) -> varchar[]."""
+    if hasattr(dtype, "inner") and dtype.inner is not None:
+        return sql_type(dtype.inner) + "[]"
+    return _SQL_TYPES[str(dtype.base_type()).split("(")[0]]
+
+
+def empty_source_sql(table: str) -> str:
+    """A select with the table's columns and types and no row (a snapshot without that table)."""
+    cols = ", ".join(f"cast(null as {sql_type(t)}) as {c}" for c, t in schema.TABLES[table].items())
+    return f"select {cols} where false"
 
 
 def register_sources(con: duckdb.DuckDBPyConnection, files: dict[str, Path]) -> None:
     """Create ``src_<table>`` views on a DuckDB connection over the given Parquet files."""
     for table in schema.TABLES:
         path = files.get(table)
-        body = f"select * from read_parquet({_literal(str(path))})" if path else _empty_source(table)
+        body = f"select * from read_parquet({_literal(str(path))})" if path else empty_source_sql(table)
         con.execute(f"create or replace view src_{table} as {body}")
 
 
@@ -196,8 +208,6 @@ def _connection(spill_dir: Path) -> duckdb.DuckDBPyConnection:
 
 
 def _entry(directory: Path, file: str, inputs: dict) -> dict:
-    import pyarrow.parquet as pq
-
     dst = directory / file
     rows = pq.ParquetFile(dst).metadata.num_rows
     return {"file": file, "rows": rows, "sha256": _sha256(dst), "bytes": dst.stat().st_size, "inputs": inputs}
@@ -247,6 +257,30 @@ def build(directory: Path, entries: dict[str, dict], parent: dict | None = None)
     return built
 
 
+def finish(directory: Path, entries: dict[str, dict], parent_dir: Path | None = None) -> dict[str, dict]:
+    """The store's step between writing the tables and the manifest: layout, then rollups.
+
+    Tables (written or linked) that are not sorted in small row groups (supply/data/layout.py) are
+    rewritten sorted, their entries updated; then the rollups are built, the parent's carried
+    forward when their inputs are unchanged. Returns the manifest's ``"rollups"`` entries.
+    """
+    for table, entry in entries.items():
+        path = directory / entry["file"]
+        if layout.needs_sorting(path, table):
+            layout.sort_file(path, table)
+            _fsync(path)
+            entry.update(
+                rows=pq.ParquetFile(path).metadata.num_rows, sha256=_sha256(path), bytes=path.stat().st_size
+            )
+    parent = None
+    if parent_dir is not None and (parent_dir / "manifest.json").is_file():
+        parent = {
+            **json.loads((parent_dir / "manifest.json").read_text(encoding="utf-8")),
+            "path": str(parent_dir),
+        }
+    return build(directory, entries, parent)
+
+
 def rollup_path(snapshot, name: str) -> Path | None:
     """Path of a snapshot's rollup file, or None when the snapshot was written without it."""
     entry = (snapshot.manifest.get("rollups") or {}).get(name)
@@ -292,6 +326,8 @@ def rebuild(store, snapshot) -> dict[str, dict]:
     half one). A crash in between leaves unlisted files that readers ignore and the next
     run replaces. Runs under the store's writer lock.
     """
+    from supply.data.snapshot import seal  # the store's manifest format (digest of the table part)
+
     with store.lock():
         manifest_path = snapshot.path / "manifest.json"
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
@@ -309,9 +345,7 @@ def rebuild(store, snapshot) -> dict[str, dict]:
             os.rename(work / ROLLUP_DIR, final)
             manifest["rollups"] = built
             part = snapshot.path / "manifest.json.part"
-            part.write_text(
-                json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True), encoding="utf-8"
-            )
+            part.write_bytes(seal(manifest))
             _fsync(part)
             os.rename(part, manifest_path)
             _fsync(snapshot.path)
