@@ -1,0 +1,199 @@
+"""Rollups written with each snapshot (issue 12): a data contract against the base tables, atomic
+writes, carry-forward by hard link, in-place rebuild of old snapshots, and planners' views read
+from rollups equal to the same views computed from the tables."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+import polars as pl
+import pytest
+
+from supply.data import layout, rollups
+from supply.data.store import Store
+from supply.engine.db import Viewer, connect
+
+
+def _cells(frame: pl.DataFrame, keys: list[str], sums: dict[str, pl.Expr], distinct: bool = True):
+    aggs = [e.alias(n) for n, e in sums.items()]
+    if distinct:
+        aggs.append(pl.col("factory_id").drop_nulls().n_unique().cast(pl.Int64).alias("n_factories"))
+    aggs.append(pl.len().cast(pl.Int64).alias("n_lines"))
+    return frame.group_by(keys).agg(aggs)
+
+
+def _expected(store, snap) -> dict[str, pl.DataFrame]:
+    """Every rollup recomputed from the snapshot's base tables with Polars (not with the rollup SQL)."""
+    fac = store.read(snap.snapshot_id, "factories").select(
+        "factory_id",
+        "cluster_id",
+        "adcode",
+        "pooled_planning",
+        pl.col("association_member").fill_null(False),
+        pl.lit(True).alias("listed"),
+        pl.col("categories").list.contains("school_uniform").fill_null(False).alias("uniform_maker"),
+        pl.col("factory_id").alias("fid"),
+    )
+
+    def joined(table):
+        out = store.read(snap.snapshot_id, table).join(fac, on="factory_id", how="left")
+        return out.with_columns(
+            pl.col("listed").fill_null(False), pl.col("association_member").fill_null(False)
+        )
+
+    attrs = ["cluster_id", "adcode", "association_member", "listed"]
+    cap = joined("capacity")
+    orders = joined("orders").with_columns(due_week=pl.col("due_date").dt.truncate("1w"))
+    inv = joined("inventory")
+    value = (pl.col("qty") * pl.col("unit_price")).sum()
+    return {
+        "capacity_cells": _cells(
+            cap,
+            [*attrs, "pooled_planning", "category", "week_start"],
+            {
+                "capacity_pieces": pl.col("capacity_pieces").sum(),
+                "booked_pieces": pl.col("booked_pieces").sum(),
+            },
+        ),
+        "order_cells": _cells(
+            orders,
+            [*attrs, "category", "channel", "status", "buyer_type", "due_week"],
+            {"qty": pl.col("qty").sum(), "value": value},
+        ),
+        "factory_orders": _cells(
+            orders.filter(pl.col("factory_id").is_not_null()),
+            ["factory_id", "cluster_id", "association_member", "category", "channel", "status", "due_week"],
+            {"qty": pl.col("qty").sum(), "value": value},
+            distinct=False,
+        ),
+        "stock_cells": _cells(
+            inv.with_columns(pl.col("uniform_maker").fill_null(False)),
+            [*attrs, "uniform_maker", "as_of"],
+            {
+                "on_hand_pieces": pl.col("on_hand_pieces").sum(),
+                "value": (pl.col("on_hand_pieces") * pl.col("unit_cost")).sum(),
+            },
+        ),
+    }
+
+
+def _same(got: pl.DataFrame, want: pl.DataFrame, name: str) -> None:
+    cols = want.columns
+    assert sorted(got.columns) == sorted(cols), name
+    got, want = got.select(cols), want.select(cols)
+    keys = [c for c in cols if got.schema[c] != pl.Float64]
+    got, want = got.sort(keys, nulls_last=True), want.sort(keys, nulls_last=True)
+    assert got.height == want.height, name
+    for c in cols:
+        if want.schema[c] == pl.Float64:
+            assert ((got[c] - want[c]).abs() <= 1e-6 * want[c].abs().clip(lower_bound=1)).all(), (name, c)
+        else:
+            assert got[c].cast(want.schema[c]).equals(want[c], check_names=False), (name, c)
+
+
+def test_rollups_equal_the_aggregates_of_the_base_tables(tiny_store):
+    """The data contract: every rollup of every demo snapshot equals its recomputation."""
+    for snap in tiny_store.list():
+        assert rollups.verify(snap) == []
+        want = _expected(tiny_store, snap)
+        for name in rollups.BY_NAME:
+            got = pl.read_parquet(rollups.rollup_path(snap, name))
+            assert got.height > 0, name
+            _same(got, want[name], name)
+
+
+@pytest.fixture()
+def store(tmp_path, tiny_snapshot):
+    """A fresh store with one snapshot: the tiny demo's tables carried over."""
+    s = Store(tmp_path / "data")
+    tables = {t: tiny_snapshot.table_path(t) for t in tiny_snapshot.tables}
+    s.write("base", tables, as_of=tiny_snapshot.as_of)
+    return s
+
+
+def test_a_crash_while_writing_rollups_leaves_nothing(store, monkeypatch, tiny_snapshot):
+    real = rollups.build
+
+    def crash(directory, entries, parent=None):
+        real(directory, entries, parent)  # every rollup file is on disk ...
+        raise OSError("disk full while writing rollups")  # ... and then the writer dies
+
+    monkeypatch.setattr(rollups, "build", crash)
+    before = [s.snapshot_id for s in store.list()]
+    with pytest.raises(OSError, match="disk full"):
+        store.write("crashed", {"clusters": tiny_snapshot.table_path("clusters")}, as_of=tiny_snapshot.as_of)
+    assert [s.snapshot_id for s in store.list()] == before
+    assert not (store.root / "crashed").exists()
+    assert not [p for p in store.root.iterdir() if p.name.startswith(".tmp-")]
+
+
+def test_unchanged_rollups_are_hard_links_and_changed_ones_are_rebuilt(store):
+    base = store.latest()
+    demand = store.read(base.snapshot_id, "demand").head(10)
+    capacity = store.read(base.snapshot_id, "capacity").with_columns(pl.col("capacity_pieces") + 1)
+    snap = store.derive(base, {"demand": demand, "capacity": capacity}, as_of=base.as_of)
+    for name in ("order_cells", "factory_orders", "stock_cells"):
+        assert (
+            os.stat(rollups.rollup_path(snap, name)).st_ino == os.stat(rollups.rollup_path(base, name)).st_ino
+        )
+    assert (
+        os.stat(rollups.rollup_path(snap, "capacity_cells")).st_ino
+        != os.stat(rollups.rollup_path(base, "capacity_cells")).st_ino
+    )
+    want = _expected(store, snap)["capacity_cells"]
+    _same(pl.read_parquet(rollups.rollup_path(snap, "capacity_cells")), want, "capacity_cells")
+
+
+def test_an_old_snapshot_gets_its_rollups_in_place_and_planners_see_the_same(
+    store, monkeypatch, tiny_snapshot
+):
+    """A snapshot written without rollups: planners' views are computed from the tables; after
+    `rollup` they are read from the files, and they are the same."""
+    monkeypatch.setattr(rollups, "finish", lambda directory, entries, parent_dir=None: {})
+    tables = {t: tiny_snapshot.table_path(t) for t in tiny_snapshot.tables}
+    old = store.write("old", tables, as_of=tiny_snapshot.as_of)
+    monkeypatch.undo()
+    assert old.manifest.get("rollups") == {} and len(rollups.verify(old)) == len(rollups.ROLLUPS)
+    viewers = [Viewer("planner"), Viewer("admin"), Viewer("association", cluster_id="zhili")]
+    views = ("capacity", "orders", "inventory", "capacity_cells", "order_cells", "stock_cells")
+
+    def frames(snap):
+        out = {}
+        for v in viewers:
+            con = connect(snap, v).con
+            out[v.role] = {t: con.sql(f"select * from {t} order by all").pl() for t in views}
+        return out
+
+    computed = frames(old)
+    tables_before = {t: e["sha256"] for t, e in old.tables.items()}
+    rollups.rebuild(store, old)
+    new = store.get("old")
+    assert rollups.verify(new) == []
+    assert {t: e["sha256"] for t, e in new.tables.items()} == tables_before
+    read = frames(new)
+    for role in computed:
+        for t in views:
+            assert read[role][t].height > 0, (role, t)
+            assert read[role][t].equals(computed[role][t]), (role, t)
+    # the planner's connection now reads no file of the snapshot but the public ones
+    db = connect(new, Viewer("planner"))
+    assert all("rollups" not in f and "orders" not in f for f in db._readable_files)
+
+
+def test_written_tables_are_laid_out_for_pruning(store, tiny_snapshot):
+    shuffled = store.read(None, "capacity").sample(fraction=1.0, shuffle=True, seed=1)
+    chunks = [shuffled.slice(i, 500) for i in range(0, shuffled.height, 500)]
+    snap = store.write("shuffled", {"capacity": iter(chunks)}, as_of=tiny_snapshot.as_of)
+    path = snap.table_path("capacity")
+    assert not layout.needs_sorting(path, "capacity")
+    back = pl.read_parquet(path)
+    assert back.equals(back.sort(list(layout.SORT_KEYS["capacity"])))
+    assert back.sort(back.columns).equals(shuffled.sort(shuffled.columns))
+
+
+def test_a_new_snapshot_date_keeps_rollups_keyed_by_tables(store):
+    base = store.latest()
+    later = store.derive(base, {}, as_of=base.as_of + dt.timedelta(days=7))
+    assert later.manifest["rollups"].keys() == base.manifest["rollups"].keys()
+    assert rollups.verify(later) == []
