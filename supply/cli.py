@@ -105,7 +105,9 @@ def _verify(p):
         except SnapshotError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 1
-        problems = store.verify(snap.snapshot_id)
+        from supply.data import rollups
+
+        problems = store.verify(snap.snapshot_id) + rollups.verify(snap, require=False)
         for problem in problems:
             print(f"{snap.snapshot_id}: {problem}")
         print(f"{snap.snapshot_id}: {'OK' if not problems else 'BAD'}")
@@ -179,6 +181,7 @@ def _load_plugins() -> None:
         "supply.access.cli",
         "supply.export_cli",
         "supply.data.maintenance",
+        "supply.engine.cli",
     ):
         try:
             importlib.import_module(mod)
