@@ -142,6 +142,76 @@ def chest_for_height(height_cm: int) -> int:
 SIZES: tuple[str, ...] = tuple(f"{h}/{chest_for_height(h)}" for h in SIZE_HEIGHTS)
 
 
+# Allowed value ranges (inclusive) of the numeric columns, checked on ingest and on every
+# edit (``check_range``), so no upload can overflow a sum: 10 million pieces a week for one
+# factory and category is a third of what all of Zhili's 14,000 children's-wear firms make
+# in a week (about 1.5 billion pieces a year, DESIGN section 1), and a cluster's total over
+# years of weeks stays far inside Int64. Coordinates are checked separately (China's extent).
+RANGES: dict[str, dict[str, tuple[int | float, int | float]]] = {
+    "factories": {
+        "employees": (0, 1_000_000),
+        "established_year": (1900, 2100),
+        "moq_pieces": (0, 10_000_000),
+        "sample_days": (0, 365),
+        "bulk_lead_days": (0, 365),
+    },
+    "capacity": {"capacity_pieces": (0, 10_000_000), "booked_pieces": (0, 10_000_000)},
+    "orders": {"qty": (1, 10_000_000), "unit_price": (0, 1_000_000)},  # pieces; CNY a piece
+    "schools": {
+        "students": (0, 100_000),
+        "grade_min": (1, 12),
+        "grade_max": (1, 12),
+        "classes_per_grade": (1, 100),
+    },
+    "demand": {"grade": (1, 12), "qty": (1, 10_000)},  # one class, one garment and size
+    "inventory": {"on_hand_pieces": (0, 100_000_000), "unit_cost": (0, 1_000_000)},
+}
+
+
+def value_range(table: str, column: str) -> tuple[int | float, int | float] | None:
+    """The allowed (low, high) of a numeric column, or None when it has no range."""
+    return RANGES.get(table, {}).get(column)
+
+
+def range_text(table: str, column: str) -> str:
+    """The allowed range written for people, e.g. ``0–10,000,000``."""
+    lo, hi = RANGES[table][column]
+    return f"{lo:,}–{hi:,}"
+
+
+def check_range(table: str, column: str, value) -> tuple[str, str] | None:
+    """(reason, allowed range) when ``value`` is outside the column's range, else None.
+
+    The reason is ``below_min``, ``above_max`` or ``not_finite`` (NaN, inf), the codes the
+    ingest errors use (``ingest.reason.<code>`` in supply/i18n), e.g. for a calendar edit::
+
+        check_range("capacity", "capacity_pieces", 2**63)  # ('above_max', '0–10,000,000')
+    """
+    bounds = value_range(table, column)
+    if bounds is None or value is None:
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError, OverflowError):
+        return (
+            "above_max" if isinstance(value, int) and value > 0 else "not_number",
+            range_text(table, column),
+        )
+    if number != number or number in (float("inf"), float("-inf")):
+        return "not_finite", range_text(table, column)
+    if value < bounds[0]:
+        return "below_min", range_text(table, column)
+    if value > bounds[1]:
+        return "above_max", range_text(table, column)
+    return None
+
+
+def range_masks(table: str, column: str, values: pl.Series) -> tuple[pl.Series, pl.Series]:
+    """(below, above) boolean masks of a column's values against its range (nulls: False)."""
+    lo, hi = RANGES[table][column]
+    return (values < lo).fill_null(False), (values > hi).fill_null(False)
+
+
 def empty(table: str) -> pl.DataFrame:
     """An empty frame with the table's exact schema."""
     return pl.DataFrame(schema=TABLES[table])

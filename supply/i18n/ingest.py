@@ -33,6 +33,52 @@ STRINGS = {
         "第 {row} 行的 CSV 格式有误（{detail}），请检查引号是否成对。",
         "Row {row} is not valid CSV ({detail}); check that quotes are paired.",
     ),
+    "ingest.err.unclosed_quote": (
+        '第 {row} 行有一个引号（"）没有闭合，它之后的内容都被读成了同一个单元格。请在该行补上或删去这个引号后再上传。',
+        'Row {row} opens a quote (") that is never closed, so everything after it reads as one '
+        "cell. Close or remove that quote in this row and upload again.",
+    ),
+    "ingest.err.line_too_long": (
+        "第 {row} 行超过 {limit} 字节，不像一行表格数据（可能是一个超长单元格或一整行逗号）。请检查该行后再上传。",
+        "Line {row} is longer than {limit} bytes, which no table row needs (a huge cell or a "
+        "line of delimiters). Check that line and upload again.",
+    ),
+    "ingest.err.field_too_long": (
+        '第 {row} 行有一个单元格超过 {limit} 字节，常见原因是引号（"）没有闭合。请检查该行后再上传。',
+        'A cell in row {row} is longer than {limit} bytes, most often because a quote (") is '
+        "never closed. Check that row and upload again.",
+    ),
+    "ingest.err.too_many_columns": (
+        "表头有 {n} 列，上限 {limit} 列。请只保留需要上传的列（或检查分隔符）后再上传。",
+        "The header has {n} columns; the limit is {limit}. Keep only the columns to upload "
+        "(or check the delimiter) and upload again.",
+    ),
+    "ingest.err.macro_workbook": (
+        "{name} 含有宏（VBA）。系统不接收也不保存宏：请在 Excel 中“另存为”Excel 工作簿（.xlsx）或 CSV 后再上传。",
+        "{name} contains macros (VBA). Macros are refused, never stored: save it in Excel as "
+        "an Excel Workbook (.xlsx) or CSV and upload again.",
+    ),
+    "ingest.err.external_links": (
+        "{name} 引用了其他工作簿（{n} 个外部链接），其中的数值只是上次打开时的缓存，可能已过期，因此不予接收。"
+        "请先“复制 → 选择性粘贴 → 数值”，断开链接后另存为 .xlsx 或 CSV 再上传。",
+        "{name} links to other workbooks ({n} external links); their cells hold values cached "
+        "when the file was last opened, possibly out of date, so it is refused. Paste the "
+        "values (Copy > Paste Special > Values), break the links, save as .xlsx or CSV and upload again.",
+    ),
+    "ingest.err.worker_timeout": (
+        "读取和检查此文件超过了 {seconds} 秒的时限，已停止，未写入任何内容。请拆分文件后再上传。",
+        "Reading and checking this file took longer than the {seconds} s limit; it was "
+        "stopped and nothing was written. Split the file and upload the parts.",
+    ),
+    "ingest.err.worker_memory": (
+        "读取和检查此文件所需内存超过 {mb} MB 的上限，已停止，未写入任何内容。请拆分文件后再上传。",
+        "Reading and checking this file needed more than the {mb} MB memory limit; it was "
+        "stopped and nothing was written. Split the file and upload the parts.",
+    ),
+    "ingest.err.worker_failed": (
+        "读取此文件时出错（{detail}），未写入任何内容。",
+        "Reading this file failed ({detail}); nothing was written.",
+    ),
     "ingest.err.too_big": (
         "文件太大：{size} 字节，上限 {limit} 字节。",
         "The file is too big: {size} bytes, the limit is {limit}.",
@@ -129,8 +175,12 @@ STRINGS = {
     "ingest.reason.not_bool": ("应为 是/否。", "Must be yes/no (是/否)."),
     "ingest.reason.unknown_code": ("不是已知的取值。", "Not one of the known values."),
     "ingest.reason.required": ("必填项为空。", "Required value is empty."),
-    "ingest.reason.below_min": ("不能小于 {detail}。", "Must not be less than {detail}."),
-    "ingest.reason.above_max": ("不能大于 {detail}。", "Must not be more than {detail}."),
+    "ingest.reason.below_min": ("太小：允许范围是 {detail}。", "Too small: the allowed range is {detail}."),
+    "ingest.reason.above_max": ("太大：允许范围是 {detail}。", "Too large: the allowed range is {detail}."),
+    "ingest.reason.not_finite": (
+        "不是有限的数（NaN 或无穷大），请填写一个数字。",
+        "Not a finite number (NaN or infinity); write a number.",
+    ),
     "ingest.reason.swapped": (
         "经纬度似乎填反了（经度列是纬度）：请交换列映射 {detail}。",
         "Longitude and latitude look swapped (the longitude column holds latitudes): "
@@ -230,190 +280,6 @@ STRINGS = {
         "{n} rows use the category you chose.",
     ),
     "ingest.note.blank_rows": ("跳过了 {n} 个空行。", "Skipped {n} blank rows."),
-    # command line and page, shared
-    "upload.encoding": ("编码/工作表：", "encoding/sheet:"),
-    "upload.mapping_used": ("列映射：", "Column mapping:"),
-    "upload.row": ("第几行", "row"),
-    "upload.more_errors": (
-        "……另有 {n} 条错误（用 --errors-out 导出全部）",
-        "… and {n} more errors (use --errors-out for all)",
-    ),
-    "upload.errors_written": ("全部错误已写入 {path}", "All errors written to {path}"),
-    "upload.left_out": ("有 {n} 行因错误未提交。", "{n} rows with errors were left out."),
-    "upload.committed": (
-        "已提交为新快照 {sid}（{rows} 行）",
-        "Committed as new snapshot {sid} ({rows} rows)",
-    ),
-    # upload page: column labels of every uploadable table
-    "upload.col.factory_id": ("工厂编号", "Factory ID"),
-    "upload.col.name": ("名称", "Name"),
-    "upload.col.cluster_id": ("产业带", "Cluster"),
-    "upload.col.adcode": ("区县代码", "County code"),
-    "upload.col.town": ("镇/街道", "Town"),
-    "upload.col.address": ("地址", "Address"),
-    "upload.col.lon": ("经度", "Longitude"),
-    "upload.col.lat": ("纬度", "Latitude"),
-    "upload.col.categories": ("主营品类", "Categories"),
-    "upload.col.employees": ("员工人数", "Employees"),
-    "upload.col.established_year": ("成立年份", "Year established"),
-    "upload.col.association_member": ("协会会员", "Association member"),
-    "upload.col.pooled_planning": ("参与拼单", "In pooled planning"),
-    "upload.col.certifications": ("认证", "Certifications"),
-    "upload.col.moq_pieces": ("起订量（件）", "MOQ (pcs)"),
-    "upload.col.sample_days": ("打样天数", "Sample days"),
-    "upload.col.bulk_lead_days": ("大货天数", "Bulk lead days"),
-    "upload.col.week_start": ("周（周一）", "Week (Monday)"),
-    "upload.col.category": ("品类", "Category"),
-    "upload.col.capacity_pieces": ("产能（件）", "Capacity (pcs)"),
-    "upload.col.booked_pieces": ("已接单（件）", "Booked (pcs)"),
-    "upload.col.order_id": ("订单号", "Order ID"),
-    "upload.col.buyer_id": ("买家", "Buyer"),
-    "upload.col.buyer_type": ("买家类型", "Buyer type"),
-    "upload.col.channel": ("渠道", "Channel"),
-    "upload.col.sku": ("款号", "SKU"),
-    "upload.col.size": ("尺码", "Size"),
-    "upload.col.qty": ("数量（件）", "Quantity (pcs)"),
-    "upload.col.unit_price": ("单价（元）", "Unit price (CNY)"),
-    "upload.col.order_date": ("下单日期", "Order date"),
-    "upload.col.due_date": ("交货日期", "Due date"),
-    "upload.col.status": ("状态", "Status"),
-    "upload.col.school_id": ("学校编号", "School ID"),
-    "upload.col.students": ("学生数", "Students"),
-    "upload.col.stage": ("学段", "Stage"),
-    "upload.col.grade_min": ("最低年级", "Lowest grade"),
-    "upload.col.grade_max": ("最高年级", "Highest grade"),
-    "upload.col.classes_per_grade": ("每年级班数", "Classes per grade"),
-    "upload.col.request_id": ("需求编号", "Request ID"),
-    "upload.col.grade": ("年级", "Grade"),
-    "upload.col.class_name": ("班级", "Class"),
-    "upload.col.garment": ("校服款式", "Garment"),
-    "upload.col.deadline": ("截止日期", "Deadline"),
-    "upload.col.collected_at": ("采集日期", "Collected on"),
-    "upload.col.as_of": ("盘点日期", "Counted on"),
-    "upload.col.on_hand_pieces": ("库存（件）", "On hand (pcs)"),
-    "upload.col.unit_cost": ("单位成本（元）", "Unit cost (CNY)"),
-    "upload.col.name_zh": ("中文名称", "Chinese name"),
-    "upload.col.name_en": ("英文名称", "English name"),
-    "upload.col.adcodes": ("区县代码（多个）", "County codes"),
-    "upload.col.main_category": ("主导品类", "Main category"),
-    "upload.col.association_name": ("协会名称", "Association"),
-    "upload.col.source": ("来源", "Source"),
-    # upload page
-    "upload.table": ("要更新的表", "Table to update"),
-    "upload.table.clusters": ("产业带", "Clusters"),
-    "upload.table.factories": ("工厂名录", "Factories"),
-    "upload.table.capacity": ("周产能", "Weekly capacity"),
-    "upload.table.orders": ("订单", "Orders"),
-    "upload.table.schools": ("学校", "Schools"),
-    "upload.table.demand": ("校服需求（按班级）", "Uniform demand (by class)"),
-    "upload.table.inventory": ("库存", "Inventory"),
-    "upload.intro": (
-        "上传 CSV 或 Excel（.xlsx）文件：读取 → 对应列 → 校验 → 提交为新快照。已提交的数据不会丢失：每次提交都生成新快照，"
-        "按主键新增或更新行，文件中留空的单元格保留原值。",
-        "Upload a CSV or Excel (.xlsx) file: read → map columns → validate → commit as a new snapshot. "
-        "Nothing committed is lost: each commit writes a new snapshot, inserting or updating rows by key; "
-        "cells the file leaves empty keep their committed values.",
-    ),
-    "upload.scope.admin": ("管理员：可上传所有表。", "Administrator: you may upload every table."),
-    "upload.scope.association": (
-        "协会：可上传本产业带会员工厂的数据。",
-        "Association: you may upload your member factories' data.",
-    ),
-    "upload.scope.factory": (
-        "工厂主：只能上传本厂的产能和订单，其他工厂的行会被标为错误。",
-        "Factory owner: you may upload only your own capacity and orders; rows for other factories are errors.",
-    ),
-    "upload.file": ("选择文件（CSV 或 XLSX）", "Choose a file (CSV or XLSX)"),
-    "upload.hint": (
-        "CSV 可以是 UTF-8（带或不带 BOM）或 GBK/GB18030 编码；表头可以是中文或英文。",
-        "CSV may be UTF-8 (with or without BOM) or GBK/GB18030; headers may be Chinese or English.",
-    ),
-    "upload.sheet": ("工作表", "Sheet"),
-    "upload.read_info": (
-        "已读取：{rows} 行 × {cols} 列 · 编码：{enc}",
-        "Read: {rows} rows × {cols} columns · encoding: {enc}",
-    ),
-    "upload.read_info_xlsx": (
-        "已读取：{rows} 行 × {cols} 列 · 工作表：{sheet}",
-        "Read: {rows} rows × {cols} columns · sheet: {sheet}",
-    ),
-    "upload.preview": ("文件预览（前 20 行）", "File preview (first 20 rows)"),
-    "upload.step_map": ("1. 对应列", "1. Map the columns"),
-    "upload.map_help": (
-        "为每个字段选择文件中的列（* 为必填）。已自动匹配中英文表头；确认后会为同样表头的文件记住此映射。",
-        "Pick the file's column for each field (* = required). Chinese and English headers are matched "
-        "automatically; once you commit, the mapping is remembered for files with the same headers.",
-    ),
-    "upload.remembered": (
-        "已套用上次为同样表头保存的映射。",
-        "Applied the mapping saved last time for these headers.",
-    ),
-    "upload.not_mapped": ("（不导入）", "(not imported)"),
-    "upload.missing": (
-        "缺少必填字段：{cols}。文件中的表头：{headers}",
-        "Required fields not mapped: {cols}. Headers in the file: {headers}",
-    ),
-    "upload.crs": ("坐标系", "Coordinate system"),
-    "upload.crs.wgs84": ("WGS-84（GPS）", "WGS-84 (GPS)"),
-    "upload.crs.gcj02": ("GCJ-02（高德/腾讯）", "GCJ-02 (Amap/Tencent)"),
-    "upload.crs.bd09": ("BD-09（百度）", "BD-09 (Baidu)"),
-    "upload.step_choose": ("2. 补充缺少的信息", "2. Fill in what the file lacks"),
-    "upload.default_cluster": (
-        "所在区县不属于任何产业带的工厂，归入：",
-        "Factories whose county is in no cluster go to:",
-    ),
-    "upload.default_categories": (
-        "没有品类（且产业带也推不出）的工厂，品类为：",
-        "Factories with no category (none from their cluster either):",
-    ),
-    "upload.default_category": (
-        "文件没有品类列，所有行的品类为：",
-        "The file has no category column; category for every row:",
-    ),
-    "upload.no_choice": ("（不指定：这些行报错）", "(none: such rows are errors)"),
-    "upload.as_of": ("数据日期", "Data date"),
-    "upload.as_of_help": (
-        "截止日期不得早于此日期；新快照以此为数据日期（不早于当前最新快照）。",
-        "Deadlines may not be earlier; the new snapshot is dated this day (never before the newest snapshot).",
-    ),
-    "upload.step_validate": ("3. 校验", "3. Validate"),
-    "upload.validate": ("校验", "Validate"),
-    "upload.validating": ("正在校验…", "Validating…"),
-    "upload.stale": ("设置已更改，请重新校验。", "The settings changed; validate again."),
-    "upload.rows_in": ("读取行数", "Rows read"),
-    "upload.rows_ok": ("有效行", "Valid rows"),
-    "upload.rows_bad": ("有错误的行", "Rows with errors"),
-    "upload.new_updated": (
-        "有效行中：新增 {new} 行，更新 {updated} 行。",
-        "Of the valid rows: {new} new, {updated} updating existing rows.",
-    ),
-    "upload.errors": (
-        "错误明细（第几行按文件计，表头为第 1 行）",
-        "Errors (row numbers as in the file; the header is row 1)",
-    ),
-    "upload.errors_download": ("下载错误明细（CSV）", "Download the errors (CSV)"),
-    "upload.err_row": ("行", "Row"),
-    "upload.err_column": ("列", "Column"),
-    "upload.err_value": ("值", "Value"),
-    "upload.err_reason": ("原因", "Reason"),
-    "upload.valid_preview": ("有效行预览", "Valid rows (preview)"),
-    "upload.step_commit": ("4. 提交", "4. Commit"),
-    "upload.allow_partial": (
-        "只提交有效行（略去 {bad} 行有错误的行）",
-        "Commit only the valid rows (leave out the {bad} rows with errors)",
-    ),
-    "upload.commit": ("提交为新快照", "Commit as a new snapshot"),
-    "upload.commit_blocked": (
-        "有错误的行时不会提交；请修正文件，或勾选“只提交有效行”。",
-        'Nothing is committed while rows have errors: fix the file, or tick "commit only the valid rows".',
-    ),
-    "upload.done": ("已提交：新快照 {sid}，{rows} 行。", "Committed: new snapshot {sid}, {rows} rows."),
-    "upload.done_left_out": ("{n} 行有错误的行未提交。", "{n} rows with errors were left out."),
-    "upload.base": ("将合并到最新快照 {sid}。", "Will be merged into the newest snapshot, {sid}."),
-    "upload.no_base": (
-        "还没有快照：提交会生成第一个快照。",
-        "There is no snapshot yet: the commit writes the first one.",
-    ),
     # history page
     "history.title": ("快照历史", "Snapshot history"),
     "history.intro": (

@@ -16,6 +16,7 @@ import polars as pl
 
 from supply.data import schema
 from supply.data.store import Snapshot
+from supply.ingest.checks_place import cluster_and_category, coordinates
 from supply.ingest.parse import parse_column
 from supply.ingest.spec import SPECS
 from supply.maps import geo
@@ -27,8 +28,6 @@ ERROR_SCHEMA = {
     "reason": pl.String,
     "detail": pl.String,
 }
-# China's rough extent: a point outside is either swapped or abroad.
-LON_RANGE, LAT_RANGE = (73.0, 135.5), (3.0, 54.0)
 # Values for columns an upload leaves empty, for rows that are new (existing rows keep theirs).
 NEW_ROW_DEFAULTS = {
     "capacity": {"booked_pieces": 0},
@@ -135,6 +134,9 @@ def _parse(batch: Batch) -> None:
             cols[target] = pl.Series(target, [None] * batch.raw.height, dtype=dtype)
             continue
         values, errs = parse_column(batch.raw[src], spec.kind, target)
+        if schema.value_range(batch.table, target):  # before the cast to a narrower type
+            below, above = schema.range_masks(batch.table, target, values)
+            errs = errs.set(below & errs.is_null(), "below_min").set(above & errs.is_null(), "above_max")
         cols[target] = values.cast(dtype, strict=False).alias(target)
         parse_errors.append((target, errs))
     for target, dtype in schema.TABLES[batch.table].items():  # columns no upload sets (coord_source)
@@ -147,6 +149,8 @@ def _parse(batch: Batch) -> None:
             detail = None
             if code == "not_monday":
                 detail = batch.frame[target].dt.truncate("1w").cast(pl.String)
+            elif code in ("below_min", "above_max", "not_finite") and schema.value_range(batch.table, target):
+                detail = schema.range_text(batch.table, target)
             batch.add(mask, target, code, detail)
     # a value that failed to parse must not be filled from the base or a default later
     failed = {t: e.is_not_null() for t, e in parse_errors}
@@ -195,102 +199,18 @@ def _fill(batch: Batch, base: Base, defaults: dict, as_of: dt.date, crs: str) ->
 
 
 def _required_and_ranges(batch: Batch) -> None:
+    """Required values present; filled values (defaults, base rows) inside the schema's ranges."""
     frame = batch.frame
+    ok = ~frame["_parse_failed"]
     for target, spec in SPECS[batch.table].items():
         col = frame[target]
         if spec.required or target in schema.KEYS[batch.table]:
-            batch.add(col.is_null() & ~frame["_parse_failed"], target, "required")
-        if spec.kind in ("int", "float"):
-            if spec.lo is not None:
-                batch.add(
-                    col < spec.lo, target, "below_min", str(spec.lo if spec.kind == "float" else int(spec.lo))
-                )
-            if spec.hi is not None:
-                batch.add(
-                    col > spec.hi, target, "above_max", str(spec.hi if spec.kind == "float" else int(spec.hi))
-                )
-
-
-def _coordinates(batch: Batch, crs: str) -> None:
-    """Swapped or foreign coordinates; conversion to WGS-84; county from the point."""
-    f = batch.frame
-    lon, lat = f["lon"].to_numpy().astype(float), f["lat"].to_numpy().astype(float)
-    have = np.isfinite(lon) & np.isfinite(lat)
-    in_lon = (lon >= LON_RANGE[0]) & (lon <= LON_RANGE[1])
-    in_lat = (lat >= LAT_RANGE[0]) & (lat <= LAT_RANGE[1])
-    box = have & in_lon & in_lat
-    swapped = (
-        have
-        & ~box
-        & (lat >= LON_RANGE[0])
-        & (lat <= LON_RANGE[1])
-        & (lon >= LAT_RANGE[0])
-        & (lon <= LAT_RANGE[1])
-    )
-    pair = f["lon"].cast(pl.String).fill_null("") + ", " + f["lat"].cast(pl.String).fill_null("")
-    batch.add(swapped, "lon", "swapped", f"{batch.header('lon')} ⇄ {batch.header('lat')}", value=pair)
-    batch.add(have & ~box & ~swapped, "lon", "outside_china", None, value=pair)
-    wlon, wlat = np.full(lon.shape, np.nan), np.full(lat.shape, np.nan)
-    if box.any():
-        wlon[box], wlat[box] = geo.to_wgs84(lon[box], lat[box], crs)
-    county = geo.county_of(wlon, wlat)
-    nowhere = box & np.array([c is None for c in county], dtype=bool)
-    batch.add(nowhere, "lon", "no_county", None, value=pair)
-    ok = box & ~nowhere
-    adcode = f["adcode"]
-    known = set(geo.county_names())
-    batch.add(adcode.is_not_null() & ~adcode.is_in(list(known)), "adcode", "unknown_adcode")
-    derived = pl.Series("adcode", county, dtype=pl.String)
-    batch.note("adcode_from_point", int((adcode.is_null().to_numpy() & ok).sum()))
-    batch.frame = f.with_columns(
-        lon=pl.Series(np.round(np.where(ok, wlon, np.nan), 6)).fill_nan(None),
-        lat=pl.Series(np.round(np.where(ok, wlat, np.nan), 6)).fill_nan(None),
-        adcode=pl.coalesce(adcode, derived),
-        coord_source=pl.lit(crs),
-    )
-
-
-def _cluster_and_category(batch: Batch, base: Base, defaults: dict) -> None:
-    """Cluster and categories of factories: given, kept, from the county, or the user's choice."""
-    f = batch.frame
-    by_county = base.county_cluster()
-    known = base.clusters["cluster_id"].to_list()
-    given = f["cluster_id"]
-    batch.add(given.is_not_null() & ~given.is_in(known), "cluster_id", "unknown_cluster")
-    from_county = f["adcode"].replace_strict(by_county, default=None, return_dtype=pl.String)
-    need = given.is_null()
-    batch.note("cluster_from_county", int((need & from_county.is_not_null()).sum()))
-    cluster = pl.select(pl.coalesce(given, from_county)).to_series().alias("cluster_id")
-    chosen = defaults.get("cluster_id")
-    if chosen:
-        batch.note("cluster_from_choice", int(cluster.is_null().sum()))
-        cluster = cluster.fill_null(chosen)
-    batch.frame = f = f.with_columns(cluster_id=cluster)
-    batch.add(cluster.is_null() & f["lon"].is_not_null(), "cluster_id", "no_cluster", value=f["adcode"])
-    main = dict(zip(base.clusters["cluster_id"], base.clusters["main_category"]))
-    cats = f["categories"]
-    empty = cats.is_null() | (cats.list.len() == 0)
-    from_cluster = cluster.replace_strict(main, default=None, return_dtype=pl.String)
-    batch.note("category_from_county", int((empty & from_cluster.is_not_null()).sum()))
-    derived = pl.Series([[c] if c else None for c in from_cluster], dtype=pl.List(pl.String))
-    cats = pl.Series(
-        "categories",
-        [c if (c is not None and len(c)) else d for c, d in zip(cats, derived)],
-        dtype=pl.List(pl.String),
-    )
-    if defaults.get("categories"):
-        chosen_cats = list(defaults["categories"])
-        batch.note("category_from_choice", int(cats.is_null().sum()))
-        cats = pl.Series(
-            "categories", [c if c is not None else chosen_cats for c in cats], dtype=pl.List(pl.String)
-        )
-    batch.frame = f = f.with_columns(categories=cats)
-    batch.add(
-        cats.is_null() & cluster.is_not_null() & ~f["_parse_failed"],
-        "categories",
-        "no_category",
-        value=f["cluster_id"],
-    )
+            batch.add(col.is_null() & ok, target, "required")
+        if schema.value_range(batch.table, target):
+            below, above = schema.range_masks(batch.table, target, col)
+            text = schema.range_text(batch.table, target)
+            batch.add(below & ok, target, "below_min", text)
+            batch.add(above & ok, target, "above_max", text)
 
 
 def _foreign_keys(batch: Batch, base: Base, as_of: dt.date) -> None:
@@ -324,9 +244,16 @@ def _foreign_keys(batch: Batch, base: Base, as_of: dt.date) -> None:
     if table == "orders":
         batch.add(f["due_date"] < f["order_date"], "due_date", "due_before_order", f["order_date"])
     if table == "factories":
-        batch.add(f["established_year"] > as_of.year, "established_year", "above_max", str(as_of.year))
+        lo = schema.value_range("factories", "established_year")[0]
+        batch.add(f["established_year"] > as_of.year, "established_year", "above_max", f"{lo}–{as_of.year}")
     if table == "schools":
-        batch.add(f["grade_min"] > f["grade_max"], "grade_min", "above_max", f["grade_max"])
+        lo = schema.value_range("schools", "grade_min")[0]
+        batch.add(
+            f["grade_min"] > f["grade_max"],
+            "grade_min",
+            "above_max",
+            f"{lo}–" + f["grade_max"].cast(pl.String),
+        )
     if table == "clusters":
         known = set(geo.county_names())
         bad = pl.Series([any(c not in known for c in (v or [])) for v in f["adcodes"]], dtype=pl.Boolean)
@@ -395,9 +322,9 @@ def check_batch(
     _fill(batch, base, defaults, as_of, crs)
     _required_and_ranges(batch)
     if table in ("factories", "schools"):
-        _coordinates(batch, crs)
+        coordinates(batch, crs)
     if table == "factories":
-        _cluster_and_category(batch, base, defaults)
+        cluster_and_category(batch, base, defaults)
     _foreign_keys(batch, base, as_of)
     _scope(batch, base, viewer)
     return batch

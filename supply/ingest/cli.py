@@ -1,6 +1,7 @@
 """`python -m supply ingest TABLE FILE`: the Data page's upload path on the command line.
 
-Reads the file (CSV in batches, so large files stay in bounded memory), maps columns
+Reads the file in a worker process with a time and memory limit (CSV in batches, so
+large files stay in bounded memory; ``supply.ingest.worker``), maps columns
 (remembered mapping, then automatic matching, then ``--mapping``), checks every row,
 prints the error report and commits a new snapshot. Exit codes: 0 committed, 1 nothing
 committed (errors in the data), 2 the file or the arguments cannot be used.
@@ -79,12 +80,25 @@ def _ingest(p: argparse.ArgumentParser):
     p.add_argument("--lang", choices=("zh", "en"), default="zh")
     p.add_argument("--errors-out", type=Path, metavar="CSV", help="write every error to this CSV (UTF-8 BOM)")
     p.add_argument("--batch-rows", type=int, default=100_000, help=argparse.SUPPRESS)
+    p.add_argument(
+        "--time-limit",
+        type=float,
+        metavar="SECONDS",
+        help="stop the worker after this long (default $SUPPLY_INGEST_SECONDS or 900)",
+    )
+    p.add_argument(
+        "--memory-limit",
+        type=int,
+        metavar="MB",
+        help="stop the worker past this resident memory (default $SUPPLY_INGEST_MB or 3072)",
+    )
 
     def run(args) -> int:
         from supply.data.export import to_csv_bytes
         from supply.data.store import Store
         from supply.i18n import t
-        from supply.ingest.pipeline import IngestError, explain, ingest_file
+        from supply.ingest import worker
+        from supply.ingest.pipeline import IngestError, explain
 
         lang = args.lang
         if not args.file.is_file():
@@ -101,7 +115,7 @@ def _ingest(p: argparse.ArgumentParser):
                 print(f"  [{frac:4.0%}] {msg}", file=sys.stderr, flush=True)
 
         try:
-            result = ingest_file(
+            result = worker.ingest_file(
                 store,
                 args.table,
                 args.file,
@@ -113,6 +127,8 @@ def _ingest(p: argparse.ArgumentParser):
                 progress=progress,
                 sheet=args.sheet,
                 batch_rows=args.batch_rows,
+                seconds=args.time_limit,
+                mb=args.memory_limit,
             )
         except IngestError as exc:
             print(f"error: {exc.message(lang)}", file=sys.stderr)

@@ -31,6 +31,9 @@ _DATE_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _WEEK = re.compile(r"^(\d{4})-?W(\d{1,2})$", re.IGNORECASE)
 _WEEK_ZH = re.compile(r"^(\d{4})年?第?(\d{1,2})周$")
 _LIST_SPLIT = re.compile(r"[;；,，、|]")
+# Whole numbers beyond 2^53 are not exact as floats and beyond 2^63 do not fit Int64: such a
+# value is reported as too large (the column's own range is far below) instead of overflowing.
+INT_LIMIT = 2**53
 _TRUE = {"1", "true", "t", "yes", "y", "是", "√", "✓", "对", "会员", "参与"}
 _FALSE = {"0", "false", "f", "no", "n", "否", "×", "✗", "不是", "非会员", "不参与"}
 
@@ -96,10 +99,16 @@ def parse_number(text: str, integer: bool):
         s, scale = s[:-1], 10_000
     if _GROUPED.match(s):
         s = s.replace(",", "")
+    if s.lower().lstrip("+-") in ("inf", "infinity", "nan"):
+        return None, "not_finite"
     if not _NUMBER.match(s):
         return None, "not_number"
     value = float(s) * scale
+    if value != value or abs(value) == float("inf"):  # 1e400 overflows to inf
+        return None, "not_finite"
     if integer:
+        if abs(value) > INT_LIMIT:
+            return None, "above_max" if value > 0 else "below_min"
         if not value.is_integer():
             return None, "not_integer"
         return int(value), None
@@ -193,6 +202,8 @@ def parse_column(col: pl.Series, kind: str, column: str) -> tuple[pl.Series, pl.
     if kind in ("int", "float"):
         dtype = pl.Int64 if kind == "int" else pl.Float64
         fast = col.cast(dtype, strict=False)
+        if kind == "float":  # the cast reads 'inf' and 'NaN': those go the slow way, as errors
+            fast = fast.set(~fast.is_finite().fill_null(True), None)
         slow = col.is_not_null() & fast.is_null()
         if not slow.any():
             return fast, pl.Series([None] * len(col), dtype=pl.String)

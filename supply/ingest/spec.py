@@ -1,4 +1,4 @@
-"""What an upload of each table may contain: column kinds, required columns, ranges and
+"""What an upload of each table may contain: column kinds, required columns and
 the header variants (Chinese and English) that map to each column automatically."""
 
 from __future__ import annotations
@@ -10,13 +10,14 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Field:
-    """One uploadable column: how to parse it, whether it must be present, its range."""
+    """One uploadable column: how to parse it, whether it must be present, its header variants.
+
+    Numeric ranges live in ``supply.data.schema.RANGES`` (checked on ingest and on edits).
+    """
 
     kind: str  # id | text | int | float | date | week | bool | code | codes | list
     required: bool = False
     aliases: tuple[str, ...] = ()
-    lo: float | None = None
-    hi: float | None = None
 
 
 _FACTORY_ID = (
@@ -72,15 +73,11 @@ SPECS: dict[str, dict[str, Field]] = {
             "int",
             False,
             ("员工数", "员工人数", "职工人数", "从业人数", "人数", "employees", "staff", "headcount"),
-            0,
-            1_000_000,
         ),
         "established_year": Field(
             "int",
             False,
             ("成立年份", "成立时间", "成立年", "founded", "established", "establishedyear", "yearfounded"),
-            1900,
-            2100,
         ),
         "association_member": Field(
             "bool", False, ("协会会员", "是否会员", "会员", "member", "associationmember")
@@ -89,16 +86,12 @@ SPECS: dict[str, dict[str, Field]] = {
         "certifications": Field(
             "list", False, ("认证", "资质认证", "证书", "certifications", "certificates")
         ),
-        "moq_pieces": Field(
-            "int", False, ("起订量", "最小起订量", "moq", "moqpieces", "minimumorder"), 0, 10_000_000
-        ),
-        "sample_days": Field("int", False, ("打样天数", "打样周期", "打样", "sampledays", "sample"), 0, 365),
+        "moq_pieces": Field("int", False, ("起订量", "最小起订量", "moq", "moqpieces", "minimumorder")),
+        "sample_days": Field("int", False, ("打样天数", "打样周期", "打样", "sampledays", "sample")),
         "bulk_lead_days": Field(
             "int",
             False,
             ("大货周期", "大货天数", "交期天数", "生产周期", "bulkleaddays", "leadtime", "leaddays"),
-            0,
-            365,
         ),
     },
     "capacity": {
@@ -113,15 +106,11 @@ SPECS: dict[str, dict[str, Field]] = {
             "int",
             True,
             ("产能", "周产能", "产量", "可用产能", "capacity", "capacitypieces", "weeklycapacity"),
-            0,
-            None,
         ),
         "booked_pieces": Field(
             "int",
             False,
             ("已接单", "已排产", "已订", "已占用", "占用产能", "booked", "bookedpieces"),
-            0,
-            None,
         ),
     },
     "orders": {
@@ -135,8 +124,8 @@ SPECS: dict[str, dict[str, Field]] = {
         "category": Field("code", True, _CATEGORY),
         "sku": Field("text", False, _SKU),
         "size": Field("text", False, _SIZE),
-        "qty": Field("int", True, ("数量", "件数", "订单数量", "qty", "quantity", "pieces"), 1, None),
-        "unit_price": Field("float", False, ("单价", "价格", "unitprice", "price"), 0, None),
+        "qty": Field("int", True, ("数量", "件数", "订单数量", "qty", "quantity", "pieces")),
+        "unit_price": Field("float", False, ("单价", "价格", "unitprice", "price")),
         "order_date": Field("date", True, ("下单日期", "订单日期", "下单时间", "orderdate")),
         "due_date": Field(
             "date", True, ("交货日期", "交付日期", "交期", "到期日", "duedate", "deliverydate")
@@ -149,20 +138,20 @@ SPECS: dict[str, dict[str, Field]] = {
         "adcode": Field("id", False, _ADCODE),
         "lon": Field("float", True, _LON),
         "lat": Field("float", True, _LAT),
-        "students": Field("int", False, ("学生数", "学生人数", "在校生", "在校生数", "students"), 0, 100_000),
+        "students": Field("int", False, ("学生数", "学生人数", "在校生", "在校生数", "students")),
         "stage": Field("code", False, ("学段", "stage")),
-        "grade_min": Field("int", False, ("最低年级", "起始年级", "grademin", "gradefrom"), 1, 12),
-        "grade_max": Field("int", False, ("最高年级", "结束年级", "grademax", "gradeto"), 1, 12),
-        "classes_per_grade": Field("int", False, ("每年级班数", "班数", "classespergrade"), 1, 100),
+        "grade_min": Field("int", False, ("最低年级", "起始年级", "grademin", "gradefrom")),
+        "grade_max": Field("int", False, ("最高年级", "结束年级", "grademax", "gradeto")),
+        "classes_per_grade": Field("int", False, ("每年级班数", "班数", "classespergrade")),
     },
     "demand": {
         "request_id": Field("id", True, ("需求编号", "登记编号", "编号", "requestid", "id")),
         "school_id": Field("id", True, _SCHOOL_ID),
-        "grade": Field("int", True, ("年级", "grade"), 1, 12),
+        "grade": Field("int", True, ("年级", "grade")),
         "class_name": Field("text", True, ("班级", "班级名称", "班", "class", "classname")),
         "garment": Field("code", True, ("服装", "校服款式", "款式", "品种", "校服", "garment")),
         "size": Field("text", True, _SIZE),
-        "qty": Field("int", True, ("数量", "件数", "qty", "quantity"), 1, None),
+        "qty": Field("int", True, ("数量", "件数", "qty", "quantity")),
         "deadline": Field("date", True, ("截止日期", "交付期限", "到货日期", "交货日期", "deadline")),
         "collected_at": Field("date", False, ("采集日期", "登记日期", "collectedat", "collected")),
     },
@@ -172,9 +161,9 @@ SPECS: dict[str, dict[str, Field]] = {
         "size": Field("text", True, _SIZE),
         "as_of": Field("date", False, ("盘点日期", "截至日期", "日期", "asof", "date")),
         "on_hand_pieces": Field(
-            "int", True, ("库存", "库存数量", "在库", "现有库存", "onhand", "onhandpieces", "stock"), 0, None
+            "int", True, ("库存", "库存数量", "在库", "现有库存", "onhand", "onhandpieces", "stock")
         ),
-        "unit_cost": Field("float", False, ("单位成本", "成本", "成本价", "unitcost", "cost"), 0, None),
+        "unit_cost": Field("float", False, ("单位成本", "成本", "成本价", "unitcost", "cost")),
     },
     "clusters": {
         "cluster_id": Field("id", True, ("产业带编号", "编号", "clusterid", "id")),
