@@ -1,0 +1,57 @@
+"""Strings of the pooled-planning steps (demand, plan, check, publish, what-if) and scenario words."""
+
+STRINGS = {
+    "plansteps.tab.demand": ("① 需求", "① Demand"),
+    "plansteps.tab.plan": ("② 方案", "② Plan"),
+    "plansteps.tab.check": ("③ 核对", "③ Check"),
+    "plansteps.tab.publish": ("④ 发布", "④ Publish"),
+    "plansteps.tab.whatif": ("情景模拟", "What-if"),
+    "plansteps.demand_intro": (
+        "参与排产的需求：各校各款式的件数。班级明细和收集进度在“学校需求”页。",
+        "The demand to plan: pieces per school and garment. Class-level detail and collection "
+        "progress are on the School demand page.",
+    ),
+    "plansteps.solve": ("计算方案", "Compute the plan"),
+    "plansteps.solve_again": ("按当前设置重新计算", "Compute again with these settings"),
+    "plansteps.solve_help": (
+        "求解最优方案和贪心基准，通常需要几秒到十几秒。结果会保存，下次打开本页直接显示。",
+        "Solves the optimal plan and the greedy baseline, usually in a few seconds. The result "
+        "is kept and shown the next time you open this page.",
+    ),
+    "plansteps.no_plan": (
+        "这些设置下还没有计算过方案。点击“计算方案”开始。",
+        "No plan has been computed for these settings yet. Press “Compute the plan” to start.",
+    ),
+    "plansteps.cached": (
+        "显示的是 {time} 按相同数据和设置计算的方案。",
+        "Showing the plan computed at {time} from the same data and settings.",
+    ),
+    "plansteps.published_state": (
+        "本快照已发布方案：{lines} 行工单，总成本 {cost}，未满足 {unmet} 件。",
+        "Published for this snapshot: {lines} work-order lines, total cost {cost}, {unmet} pieces unmet.",
+    ),
+    "plansteps.not_published": ("本快照还没有发布方案。", "No plan is published for this snapshot yet."),
+    "plansteps.need_plan": (
+        "先在“② 方案”中计算方案。",
+        "Compute a plan under “② Plan” first.",
+    ),
+    "plansteps.published_orders": ("已发布的工单", "Published work orders"),
+    "plansteps.progress": ("正在求解…… {pct}", "Solving… {pct}"),
+    "plansteps.unmet_columns_note": (
+        "“缺口最大的日期”“届时可交付产能”“同期到期需求”和“缺口”只用于原因为“产能不足”的行，其他行显示“—”。",
+        "Shortest on, capacity by then, demand due by then and short by apply only to rows whose "
+        "reason is capacity short; other rows show —.",
+    ),
+    "plansteps.col.changes": ("改动", "Changes"),
+    "plansteps.change.none": ("无改动", "no changes"),
+    "plansteps.change.remove": ("去掉 {names}", "without {names}"),
+    "plansteps.change.scale": ("产能 ×{x}", "capacity ×{x}"),
+    "plansteps.change.scale_some": ("{names} 的产能 ×{x}", "capacity of {names} ×{x}"),
+    "plansteps.change.later": ("截止日期推迟 {d} 天", "deadlines {d} days later"),
+    "plansteps.change.earlier": ("截止日期提前 {d} 天", "deadlines {d} days earlier"),
+    "plansteps.change.some_schools": ("（{names}）", " ({names})"),
+    "plansteps.change.add": ("新增 {name}（每周 {weekly} 件）", "adding {name} ({weekly} pieces a week)"),
+    "plansteps.and_more": ("{names} 等 {n} 家", "{names} and {more} more"),
+    "plansteps.sep": ("；", "; "),
+    "plansteps.list_sep": ("、", ", "),
+}
