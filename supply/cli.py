@@ -10,6 +10,7 @@ import datetime as dt
 import json
 import sys
 import time
+from pathlib import Path
 
 COMMANDS: dict[str, tuple] = {}
 
@@ -202,4 +203,11 @@ def main(argv: list[str] | None = None) -> int:
         if not any(a.dest == "data" for a in p._actions):
             _add_data(p)
     args = parser.parse_args(argv)
+    data = getattr(args, "data", None)
+    if data and args.command != "demo" and not Path(data).expanduser().is_dir():  # a typo is not a new dir
+        print(
+            f"error: data directory {data} does not exist; check --data (only `demo` creates one)",
+            file=sys.stderr,
+        )
+        return 2
     return runners[args.command](args)

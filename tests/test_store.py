@@ -16,6 +16,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from supply.data import files
 from supply.data.store import MANIFEST, SnapshotError, SnapshotExists, Store
 from supply.demo import generate as demo
 
@@ -86,10 +87,10 @@ def test_a_writer_that_fails_leaves_nothing_behind(tmp_path):
 def test_writing_over_an_existing_id_is_refused(tmp_path):
     store = Store(tmp_path)
     first = store.write("s1", tiny_tables(seed=0), as_of=DAY)
-    before = {p.name: p.read_bytes() for p in first.path.iterdir()}
+    before = {p.name: p.read_bytes() for p in first.path.rglob("*") if p.is_file()}
     with pytest.raises(SnapshotExists, match="immutable"):
         store.write("s1", tiny_tables(seed=99), as_of=DAY)
-    assert {p.name: p.read_bytes() for p in first.path.iterdir()} == before
+    assert {p.name: p.read_bytes() for p in first.path.rglob("*") if p.is_file()} == before
     assert store.verify("s1") == []
     assert tmp_dirs(store) == []
 
@@ -150,22 +151,23 @@ def test_verify_catches_a_flipped_byte(tmp_path):
     assert len(problems) == 1 and "capacity" in problems[0] and "sha256" in problems[0]
 
 
-def test_list_is_ordered_by_as_of_then_created_at_then_id(tmp_path):
+def test_list_is_ordered_by_as_of_then_the_write_sequence_not_the_clock(tmp_path):
     store = Store(tmp_path)
     t = tiny_tables()
     store.write("c-late", t, as_of=DAY + dt.timedelta(days=7), created_at="2026-01-01T00:00:00+00:00")
-    store.write("b-same-day-later", t, as_of=DAY, created_at="2026-06-23T00:00:00+00:00")
-    store.write("a-same-day-earlier", t, as_of=DAY, created_at="2026-06-22T00:00:00+00:00")
-    store.write("z-tie", t, as_of=DAY, created_at="2026-06-22T00:00:00+00:00")
+    store.write("b-same-day-first", t, as_of=DAY, created_at="2026-06-23T00:00:00+00:00")
+    store.write("a-same-day-second", t, as_of=DAY, created_at="2026-06-22T00:00:00+00:00")
+    store.write("z-same-day-third", t, as_of=DAY, created_at="2026-06-22T00:00:00+00:00")
     assert [s.snapshot_id for s in store.list()] == [
-        "a-same-day-earlier",
-        "z-tie",
-        "b-same-day-later",
+        "b-same-day-first",
+        "a-same-day-second",
+        "z-same-day-third",
         "c-late",
     ]
+    assert [s.seq for s in store.list()] == [2, 3, 4, 1]
     assert store.latest().snapshot_id == "c-late"
-    assert store.previous("c-late").snapshot_id == "b-same-day-later"
-    assert store.previous("a-same-day-earlier") is None
+    assert store.previous("c-late").snapshot_id == "z-same-day-third"
+    assert store.previous("b-same-day-first") is None
 
 
 def test_derive_carries_unchanged_tables_forward_by_hard_link(tmp_path):
@@ -189,7 +191,6 @@ _DERIVE_SCRIPT = textwrap.dedent("""
     import polars as pl
     from supply.data.store import Store
     store = Store(sys.argv[1])
-    base = store.get("base")
     start = float(sys.argv[2])
     time.sleep(max(0, start - time.time()))  # start together
     def slow():
@@ -197,8 +198,9 @@ _DERIVE_SCRIPT = textwrap.dedent("""
             time.sleep(0.05)
             yield pl.DataFrame({"factory_id": [f"F{i:07d}"], "week_start": [dt.date(2026, 6, 22)],
                                 "category": ["shoes"], "capacity_pieces": [10], "booked_pieces": [1]})
-    snap = store.derive(base, {"capacity": slow()}, as_of=dt.date(2026, 6, 29))
-    print(snap.snapshot_id)
+    with store.writing() as base:  # base = the newest, read again under the one writer lock
+        snap = store.derive(base, {"capacity": slow()}, as_of=dt.date(2026, 6, 29))
+    print(snap.snapshot_id, snap.manifest["parent"])
 """)
 
 
@@ -219,10 +221,13 @@ def test_concurrent_writers_are_serialised_and_none_is_lost(tmp_path):
     ]
     results = [p.communicate(timeout=120) for p in procs]
     assert [p.returncode for p in procs] == [0, 0, 0], [err for _, err in results]
-    ids = sorted(out.strip() for out, _ in results)
+    pairs = [out.split() for out, _ in results]
+    ids = sorted(sid for sid, _ in pairs)
     assert len(set(ids)) == 3, ids  # each writer got its own id: none overwrote another
-    assert ids == ["2026-06-29", "2026-06-29-2", "2026-06-29-3"]
-    assert sorted(s.snapshot_id for s in store.list()) == sorted(["base", *ids])
+    assert ids == ["2026-06-29-2", "2026-06-29-3", "2026-06-29-4"]  # date + write sequence
+    # one after the other, each on the one before: the chain is linear, none merged into a stale base
+    assert sorted(parent for _, parent in pairs) == ["2026-06-29-2", "2026-06-29-3", "base"]
+    assert [s.snapshot_id for s in store.list()] == ["base", *ids]
     assert all(store.verify(i) == [] for i in ids)
     assert tmp_dirs(store) == []
     assert not any(p.name.startswith(".reserve-") for p in store.root.iterdir())
@@ -289,10 +294,46 @@ def test_a_writer_killed_half_way_leaves_no_partial_snapshot(tmp_path):
     assert [s.snapshot_id for s in store.list()] == ["prev"]
 
 
-def test_clean_tmp_leaves_a_live_writers_directory_alone(tmp_path):
+def test_clean_tmp_leaves_a_live_writers_scratch_alone_and_removes_the_dead_ones(tmp_path):
     store = Store(tmp_path)
     store.root.mkdir(parents=True)
-    live = store.root / f".tmp-x-{os.getpid()}-abcdef12"
-    live.mkdir()
-    assert store.clean_tmp() == []
-    assert live.exists()
+    live = files.new_scratch(store.data_dir, "ingest-stage")  # owned (locked) by this process
+    dead = subprocess.run(  # a scratch directory whose owner has exited without removing it
+        [
+            sys.executable,
+            "-c",
+            "import os, sys; from pathlib import Path; from supply.data import files;"
+            " p = files.new_scratch(Path(sys.argv[1]), 'ingest-read'); print(p.name); os._exit(0)",
+            str(store.data_dir),
+        ],
+        env=dict(os.environ, PYTHONPATH=str(ROOT)),
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    (store.root / ".tmp-foo").mkdir()  # no pid in the name: the old clean_tmp crashed on it
+    (store.root / ".reserve-2026-06-29").touch()
+    (store.root / ".reserve-2026-06-29-7").mkdir()
+    (store.data_dir / ".ingest-abc123").mkdir()  # old code's scratch: no owner, no pid ...
+    os.utime(store.data_dir / ".ingest-abc123", (1, 1))  # ... and long untouched
+    removed = store.clean_tmp()
+    assert sorted(removed) == sorted(
+        [".tmp-foo", ".reserve-2026-06-29", ".reserve-2026-06-29-7", dead, ".ingest-abc123"]
+    )
+    assert live.exists() and not (store.data_dir / dead).exists()
+    files.drop_scratch(live)
+
+
+def test_a_new_process_cleans_dead_writers_debris_on_start(tmp_path):
+    store = Store(tmp_path)
+    store.write("s1", tiny_tables(), as_of=DAY)
+    (store.root / ".tmp-s2-999999-abcdef12").mkdir()
+    (store.root / ".trash-s0-999999-abcdef12").mkdir()
+    script = "import sys; from supply.data.store import Store; Store(sys.argv[1]); print('ok')"
+    subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path)],
+        env=dict(os.environ, PYTHONPATH=str(ROOT)),
+        check=True,
+        capture_output=True,
+    )
+    assert sorted(p.name for p in store.root.iterdir() if p.name.startswith(".t")) == []

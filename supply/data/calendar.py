@@ -1,24 +1,24 @@
 """The factory owner's page logic (DESIGN.md section 5.6): capacity edits and display tables.
 
-``save_capacity`` applies an owner's edits of future weeks to the newest snapshot and
-writes a new snapshot in which only the capacity table changes (``Store.derive``). Edits
+``save_capacity`` applies an owner's edits of future weeks to the newest snapshot, read
+again under the store's one writer lock, and writes a new snapshot in which only the
+capacity table changes (``Store.derive``). An edit made on a snapshot that is no longer the
+newest is checked again, and refused where a row it edits changed in between. Edits
 are checked row by row; every problem names the row, the column and the fix. Nothing here
 imports streamlit.
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import fcntl
 import math
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 import polars as pl
 
+from supply.data.files import LockTimeout
+from supply.data.store import Snapshot, SnapshotError, Store
 from supply.i18n import label, t
-from supply.data.store import Snapshot, Store
 
 # A weekly capacity above this is almost surely a typing slip (extra digits). The largest
 # demo factory makes a few tens of thousands of pieces a week.
@@ -96,25 +96,61 @@ def check_edits(edits: pl.DataFrame, current: pl.DataFrame, as_of: dt.date, lang
         elif value < 0:
             errors.append(t("my_factory.err_negative", lang, value=value, **where))
         elif value > MAX_WEEKLY_PIECES:
-            errors.append(t("my_factory.err_too_large", lang, value=value, limit=f"{MAX_WEEKLY_PIECES:,}", **where))
+            errors.append(
+                t("my_factory.err_too_large", lang, value=value, limit=f"{MAX_WEEKLY_PIECES:,}", **where)
+            )
         elif value < booked[(week, cat)]:
-            errors.append(t("my_factory.err_below_booked", lang, value=value, booked=booked[(week, cat)], **where))
+            errors.append(
+                t("my_factory.err_below_booked", lang, value=value, booked=booked[(week, cat)], **where)
+            )
     return errors
 
 
-@contextlib.contextmanager
-def edit_lock(store: Store) -> Iterator[None]:
-    """Serialise read-modify-write edits of the newest snapshot (not Store.lock, which derive takes)."""
-    store.root.mkdir(parents=True, exist_ok=True)
-    with open(store.root / ".edit.lock", "a+") as fh:
-        fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+def edit_lock(store: Store):
+    """The store's one writer lock (the old name of the calendar's lock, kept for callers)."""
+    return store.lock()
 
 
-def save_capacity(store: Store, factory_id: str, edits: pl.DataFrame, user: str, lang: str) -> SaveResult:
+def _changed_since(
+    store: Store, seen: Snapshot, own: pl.DataFrame, edits: pl.DataFrame, lang: str
+) -> list[str]:
+    """Edited rows whose capacity or booked pieces differ between ``seen`` and ``own`` (the newest)."""
+    before = store.read(seen.snapshot_id, "capacity").filter(pl.col("factory_id") == own["factory_id"][0])
+    cols = ["capacity_pieces", "booked_pieces"]
+    joined = (
+        edits.select(*KEY)
+        .join(before.select(*KEY, *cols), on=list(KEY), how="left")
+        .join(own.select(*KEY, *cols), on=list(KEY), how="left", suffix="_now")
+    )
+    out = []
+    for i, row in enumerate(joined.iter_rows(named=True), start=1):
+        for col in cols:
+            if row[col] != row[f"{col}_now"]:
+                out.append(
+                    t(
+                        "my_factory.err_changed",
+                        lang,
+                        row=i,
+                        week=str(row["week_start"]),
+                        category=label("category", row["category"], lang),
+                        column=t(f"my_factory.col.{col}", lang),
+                        old=row[col],
+                        new=row[f"{col}_now"],
+                    )
+                )
+    return out
+
+
+def save_capacity(
+    store: Store,
+    factory_id: str,
+    edits: pl.DataFrame,
+    user: str,
+    lang: str,
+    *,
+    based_on: str | None = None,
+    timeout: float | None = 120,
+) -> SaveResult:
     """Apply one factory's capacity edits to the newest snapshot and write a new snapshot.
 
     Parameters
@@ -124,6 +160,10 @@ def save_capacity(store: Store, factory_id: str, edits: pl.DataFrame, user: str,
     edits : columns week_start, category, capacity_pieces (only future weeks may change).
     user : who saves (recorded in the manifest's source).
     lang : language of the error messages.
+    based_on : the snapshot the owner saw when editing. If another writer landed since, the
+        edits are checked again against the newest snapshot, and refused (naming each row
+        and value that changed) when a row they edit was changed meanwhile.
+    timeout : seconds to wait for another writer (then ``files.LockTimeout``).
 
     Returns
     -------
@@ -134,8 +174,14 @@ def save_capacity(store: Store, factory_id: str, edits: pl.DataFrame, user: str,
     >>> save_capacity(store, "F0000001", edited, "wang", "en").changed  # doctest: +SKIP
     3
     """
-    with edit_lock(store):
-        base = store.latest()
+    try:
+        return _save(store, factory_id, edits, user, lang, based_on, timeout)
+    except LockTimeout:
+        return SaveResult(None, 0, [t("my_factory.err_busy", lang)])
+
+
+def _save(store, factory_id, edits, user, lang, based_on, timeout) -> SaveResult:
+    with store.writing(timeout) as base:  # the one writer lock; base = the newest snapshot
         if base is None:
             return SaveResult(None, 0, [t("app.no_snapshot", lang)])
         capacity = store.read(base.snapshot_id, "capacity")
@@ -144,18 +190,41 @@ def save_capacity(store: Store, factory_id: str, edits: pl.DataFrame, user: str,
         errors = check_edits(edits, own, base.as_of, lang)
         if errors:
             return SaveResult(None, 0, errors)
-        new_values = (edits.with_columns(pl.col("capacity_pieces").map_elements(_as_int, return_dtype=pl.Int64)
-                                         .alias("new_capacity"))
-                      .select(*KEY, "new_capacity")
-                      .join(own.select(*KEY, "capacity_pieces"), on=list(KEY))
-                      .filter(pl.col("new_capacity") != pl.col("capacity_pieces"))
-                      .select(*KEY, "new_capacity", factory_id=pl.lit(factory_id)))
+        if based_on is not None and based_on != base.snapshot_id and own.height:
+            try:
+                changed = _changed_since(store, store.get(based_on), own, edits, lang)
+            except SnapshotError:  # the snapshot seen was pruned: every edited row is compared anew
+                changed = [t("my_factory.err_base_gone", lang, sid=based_on, new=base.snapshot_id)]
+            if changed:
+                return SaveResult(None, 0, changed)
+        new_values = (
+            edits.with_columns(
+                pl.col("capacity_pieces").map_elements(_as_int, return_dtype=pl.Int64).alias("new_capacity")
+            )
+            .select(*KEY, "new_capacity")
+            .join(own.select(*KEY, "capacity_pieces"), on=list(KEY))
+            .filter(pl.col("new_capacity") != pl.col("capacity_pieces"))
+            .select(*KEY, "new_capacity", factory_id=pl.lit(factory_id))
+        )
         if new_values.height == 0:
             return SaveResult(None, 0, [])
-        updated = (capacity.join(new_values, on=["factory_id", *KEY], how="left", maintain_order="left")
-                   .with_columns(pl.coalesce("new_capacity", "capacity_pieces").alias("capacity_pieces"))
-                   .select(capacity.columns))
-        snap = store.derive(base, {"capacity": updated}, as_of=base.as_of, source={
-            "kind": "capacity_edit", "user": user, "factory_id": factory_id,
-            "rows_changed": new_values.height, "based_on": base.snapshot_id})
+        updated = (
+            capacity.join(new_values, on=["factory_id", *KEY], how="left", maintain_order="left")
+            .with_columns(pl.coalesce("new_capacity", "capacity_pieces").alias("capacity_pieces"))
+            .select(capacity.columns)
+        )
+        snap = store.derive(
+            base,
+            {"capacity": updated},
+            as_of=base.as_of,
+            prefix="edit",
+            source={
+                "kind": "capacity_edit",
+                "user": user,
+                "factory_id": factory_id,
+                "rows_changed": new_values.height,
+                "based_on": based_on or base.snapshot_id,
+                "applied_to": base.snapshot_id,
+            },
+        )
         return SaveResult(snap, new_values.height, [])

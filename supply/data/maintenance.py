@@ -25,6 +25,7 @@ def prune_plan(store: Store, keep: int) -> list[Snapshot]:
 def prune(store: Store, keep: int) -> list[str]:
     """Remove all but the ``keep`` newest snapshots; return the removed ids."""
     from supply.ingest.pipeline import ingest_lock
+
     removed = []
     with ingest_lock(store):  # no upload is merging from a snapshot while it goes
         for snap in prune_plan(store, keep):
@@ -35,7 +36,9 @@ def prune(store: Store, keep: int) -> list[str]:
 
 @command("prune", "remove old snapshots, keeping the N newest (lists only, unless --yes)")
 def _prune(p: argparse.ArgumentParser):
-    p.add_argument("--keep", type=int, required=True, metavar="N", help="how many of the newest snapshots to keep (>= 1)")
+    p.add_argument(
+        "--keep", type=int, required=True, metavar="N", help="how many of the newest snapshots to keep (>= 1)"
+    )
     p.add_argument("--yes", action="store_true", help="really delete (without it, only list)")
 
     def run(args) -> int:
@@ -50,12 +53,15 @@ def _prune(p: argparse.ArgumentParser):
             print(f"nothing to remove: {kept} snapshot(s), keeping {args.keep}")
             return 0
         for snap in plan:
-            print(f"{'removing' if args.yes else 'would remove'} {snap.snapshot_id}\tas_of {snap.as_of}"
-                  f"\tcreated {snap.created_at}")
+            print(
+                f"{'removing' if args.yes else 'would remove'} {snap.snapshot_id}\tas_of {snap.as_of}"
+                f"\tcreated {snap.created_at}"
+            )
         if not args.yes:
             print(f"dry run: {len(plan)} snapshot(s) would be removed, {kept} kept; add --yes to remove them")
             return 0
         removed = prune(store, args.keep)
         print(f"removed {len(removed)} snapshot(s); {len(store.list())} kept")
         return 0
+
     return run

@@ -2,7 +2,8 @@
 
 * ``duplicate_keys``: the rows whose key repeats, found over every batch's keys at once.
 * ``merge``: base table minus the uploaded keys, plus the uploaded rows, written to one
-  Parquet file with the table's exact schema.
+  Parquet file with the table's exact schema; it also counts the uploaded rows that are not
+  already in the base exactly as uploaded (0 means the upload changes nothing).
 
 Both read Parquet files that ``supply.ingest.pipeline`` staged in a scratch directory inside the
 data directory, so memory stays bounded however large the upload is.
@@ -30,10 +31,8 @@ def _connect(scratch: Path) -> duckdb.DuckDBPyConnection:
 
 
 def _quote(path: Path | str) -> str:
-    text = str(path)
-    if "'" in text:
-        raise ValueError(f"unsupported character in path {text!r}")
-    return f"'{text}'"
+    """A path as an SQL string literal (a quote in a directory name is doubled, as SQL escapes it)."""
+    return "'" + str(path).replace("'", "''") + "'"
 
 
 def duplicate_keys(key_glob: str, table: str, scratch: Path) -> pl.DataFrame:
@@ -54,8 +53,8 @@ def duplicate_keys(key_glob: str, table: str, scratch: Path) -> pl.DataFrame:
 
 def merge(
     base_path: Path | None, staged_glob: str, drop_rows: list[int], table: str, out: Path, scratch: Path
-) -> int:
-    """Write base-minus-uploaded-keys plus the uploaded rows to ``out``; return its row count."""
+) -> tuple[int, int]:
+    """Write base-minus-uploaded-keys plus the uploaded rows to ``out``; return (rows, rows changed)."""
     cols = schema.TABLES[table]
     keys = ", ".join(schema.KEYS[table])
     typed = ", ".join(f"cast({c} as {_duck_type(t)}) as {c}" for c, t in cols.items())
@@ -83,6 +82,18 @@ def merge(
         """,
             {"drop": [int(r) for r in drop_rows]} if drop_rows else None,
         )
-        return con.sql(f"select count(*) as n from read_parquet({_quote(out)})").fetchall()[0][0]
+        rows = con.sql(f"select count(*) as n from read_parquet({_quote(out)})").fetchall()[0][0]
+        changed = con.execute(
+            f"""
+            select count(*) from (
+                select {typed} from read_parquet({_quote(staged_glob)})
+                {"where not list_contains($drop, _row)" if drop_rows else ""}
+                except
+                select {typed} from {base_sql}
+            )
+        """,
+            {"drop": [int(r) for r in drop_rows]} if drop_rows else None,
+        ).fetchall()[0][0]
+        return rows, changed
     finally:
         con.close()
