@@ -113,21 +113,53 @@ def test_wrong_password_and_unknown_user_get_the_same_answer(tmp_path):
     assert access.sign_in(users, " WANG ", PASSWORD, "1.2.3.4", limiter).user.username == "wang"
 
 
-def test_failed_sign_ins_are_rate_limited_per_user_and_client(tmp_path):
+def test_failed_sign_ins_back_off_per_name_growing_and_capped(tmp_path):
+    # finding 9: a hard lock keyed on name + client let anyone behind a proxy lock a user out
     users = access.load_users(write_users(tmp_path / "u.toml", OWNER))
     clock = FakeClock()
-    limiter = access.RateLimiter(max_failures=3, window=600, clock=clock)
+    limiter = access.RateLimiter(free=3, base=2, cap=60, rate=100, burst=100, clock=clock)
     for _ in range(3):
         assert access.sign_in(users, "wang", "nope", "1.2.3.4", limiter).error == "access.bad_credentials"
-    blocked = access.sign_in(users, "wang", PASSWORD, "1.2.3.4", limiter)
-    assert blocked.user is None and blocked.error == "access.too_many" and blocked.minutes == 10
-    # another client is not blocked, and an unknown name is limited exactly like a known one
+    waits = []
+    for _ in range(8):  # each failure beyond the free ones doubles the wait, up to the cap
+        blocked = access.sign_in(users, "wang", PASSWORD, "5.6.7.8", limiter)  # any client: same name
+        assert blocked.user is None and blocked.error == "access.too_many"
+        waits.append(blocked.seconds)
+        clock.now += blocked.seconds
+        access.sign_in(users, "wang", "nope", "1.2.3.4", limiter)
+    assert waits == [2, 4, 8, 16, 32, 60, 60, 60]
+    clock.now += 60  # never locked out for longer than the cap: the owner gets in
     assert access.sign_in(users, "wang", PASSWORD, "5.6.7.8", limiter).user is not None
-    for _ in range(3):
+    assert limiter.retry_after("wang") == 0  # and the count starts afresh
+    for _ in range(3):  # an unknown name is limited exactly like a known one
         access.sign_in(users, "ghost", "nope", "1.2.3.4", limiter)
     assert access.sign_in(users, "ghost", "nope", "1.2.3.4", limiter).error == "access.too_many"
-    clock.now += 601
-    assert access.sign_in(users, "wang", PASSWORD, "1.2.3.4", limiter).user is not None
+
+
+def test_password_checks_have_a_global_rate(tmp_path):
+    # finding 9: new names were never limited and each try cost 0.7 s of argon2 in the server
+    users = access.load_users(write_users(tmp_path / "u.toml", OWNER))
+    clock = FakeClock()
+    limiter = access.RateLimiter(rate=1.0, burst=5, clock=clock)
+    answers = [access.sign_in(users, f"spray{i}", "nope", None, limiter).error for i in range(8)]
+    assert answers == ["access.bad_credentials"] * 5 + ["access.busy"] * 3  # new names, one budget
+    clock.now += 1.0
+    assert access.sign_in(users, "wang", PASSWORD, None, limiter).user is not None
+
+
+def test_the_limiter_survives_a_restart_and_is_shared_by_processes(tmp_path):
+    users = access.load_users(write_users(tmp_path / "u.toml", OWNER))
+    clock = FakeClock()
+    state = tmp_path / "signin_limits.json"
+    first = access.RateLimiter(state, clock=clock)
+    for _ in range(5):
+        access.sign_in(users, "wang", "nope", None, first)
+    wait = first.retry_after("wang")
+    assert wait > 0
+    restarted = access.RateLimiter(state, clock=clock)  # a new server process
+    assert restarted.retry_after("wang") == wait
+    assert access.sign_in(users, "wang", PASSWORD, None, restarted).error == "access.too_many"
+    assert stat.S_IMODE(os.stat(state).st_mode) == 0o600
 
 
 def test_idle_expiry_rule(monkeypatch):
@@ -137,6 +169,21 @@ def test_idle_expiry_rule(monkeypatch):
     assert not access.session_expired(None, 10_000, idle)
     assert not access.session_expired(10_000 - 599, 10_000, idle)
     assert access.session_expired(10_000 - 601, 10_000, idle)
+
+
+@pytest.mark.parametrize("value", ["abc", "0", "-5", "nan", "inf"])
+def test_a_bad_idle_setting_is_a_clear_error(monkeypatch, value):
+    # finding 10: SUPPLY_IDLE_MINUTES=abc silently meant 30
+    monkeypatch.setenv("SUPPLY_IDLE_MINUTES", value)
+    with pytest.raises(access.SettingError, match=rf"SUPPLY_IDLE_MINUTES='{value}'.*SUPPLY_IDLE_MINUTES=30"):
+        access.idle_seconds()
+
+
+def test_a_bad_idle_setting_stops_the_app(app_env, monkeypatch):
+    monkeypatch.setenv("SUPPLY_IDLE_MINUTES", "abc")
+    at = new_app("en")
+    at.run()
+    assert "SUPPLY_IDLE_MINUTES='abc'" in at.error[0].value and "_ctx" not in at.session_state
 
 
 def test_oidc_identity_maps_by_email_only(tmp_path):
@@ -225,6 +272,48 @@ def test_a_broken_or_missing_users_file_stops_the_app(app_env, tmp_path, monkeyp
         assert "line 3" in at.error[0].value
     assert not any("Demo mode" in w.value for w in at.sidebar.warning)
     assert "_ctx" not in at.session_state
+
+
+@pytest.fixture()
+def own_users_file(app_env, tmp_path, monkeypatch):
+    """A private copy of the data with users.toml inside it (no $SUPPLY_USERS): the plain set-up."""
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(app_env, data)
+    monkeypatch.setenv("SUPPLY_DATA", str(data))
+    monkeypatch.delenv("SUPPLY_USERS", raising=False)
+    monkeypatch.delenv("SUPPLY_DEMO", raising=False)
+    route_like_the_server(monkeypatch)
+    return write_users(data / "users.toml", OWNER, ASSOC, ADMIN)
+
+
+def test_a_users_file_moved_away_while_running_never_opens_demo_mode(own_users_file):
+    # finding 3: moving users.toml away put the running server in demo mode (admin "view as")
+    at = new_app("en")
+    at.run()
+    assert at.title[0].value == "Sign in"
+    own_users_file.rename(own_users_file.with_name("users.toml.bak"))
+    for app in (at, new_app("en")):  # the running session, and a new visitor
+        app.run()
+        assert not any("Demo mode" in w.value for w in app.sidebar.warning)
+        assert not any((s.key or "").startswith("view_as") for s in app.sidebar.selectbox)
+        assert "_ctx" not in app.session_state and not app.metric
+        assert str(own_users_file) in app.error[0].value and "SUPPLY_DEMO=1" in app.error[0].value
+
+
+def test_demo_mode_needs_no_configuration_or_says_it_was_asked_for(own_users_file, monkeypatch):
+    own_users_file.unlink()
+    monkeypatch.setenv("SUPPLY_DEMO", "1")  # explicit: the banner says why anyone may view as any role
+    at = new_app("en")
+    at.run()
+    assert not at.exception and any("SUPPLY_DEMO=1" in w.value for w in at.sidebar.warning)
+    assert access.demo_reason() == "explicit"
+    monkeypatch.delenv("SUPPLY_DEMO")
+    never = own_users_file.parent.parent / "never-configured"  # no users file was ever there
+    assert access.sign_in_mode(never, oidc=False) == "demo" and access.demo_reason() == "unconfigured"
+    with pytest.raises(access.UsersFileError, match="SUPPLY_DEMO=1"):  # but this one had one
+        access.sign_in_mode(own_users_file.parent, oidc=False)
 
 
 OIDC_SECRETS = {

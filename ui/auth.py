@@ -1,7 +1,9 @@
 """Who is looking: demo "view as", users-file sign-in, or OIDC (``st.login``).
 
-The mode is chosen on the server (supply/access/users.py): OIDC when ``[auth]`` is in the
-secrets, a users file when one exists (or ``$SUPPLY_USERS`` names one), otherwise demo.
+The mode is chosen on the server (supply/access/signin.py): OIDC when ``[auth]`` is in the
+secrets, a users file when one exists (or ``$SUPPLY_USERS`` names one), demo only with
+``SUPPLY_DEMO=1`` or when nothing was ever configured: a deployment that had a users file
+stops with an error when it goes missing, instead of opening up in demo mode.
 The session keeps only the signed-in user name; role and scope are read from the users
 file on every run, so removing or changing a user takes effect at once.
 """
@@ -25,9 +27,9 @@ _KEEP_ON_SIGN_OUT = ("lang", _NOTICE_KEY)
 
 
 @st.cache_resource(show_spinner=False)
-def _limiter() -> access.RateLimiter:
-    """One failed-sign-in counter for the whole server process."""
-    return access.RateLimiter()
+def _limiter(data_dir: str) -> access.RateLimiter:
+    """One sign-in limiter for the whole server process, its counters kept in the data directory."""
+    return access.RateLimiter(access.limiter_path(data_dir))
 
 
 def _auth_secrets() -> dict | None:
@@ -39,12 +41,8 @@ def _auth_secrets() -> dict | None:
 
 
 def mode(data_dir) -> str:
-    """demo, users or oidc. Raises UsersFileError when a users file is named but missing."""
-    if _auth_secrets() is not None:
-        return OIDC
-    if access.users_path(data=data_dir).exists() or access.users_path_is_explicit():
-        return USERS
-    return DEMO
+    """demo, users or oidc. Raises UsersFileError when a configured deployment lost its users file."""
+    return access.sign_in_mode(data_dir, oidc=_auth_secrets() is not None)
 
 
 def _client() -> str:
@@ -84,8 +82,14 @@ def identify(lang: str, data_dir) -> access.User | None:
     """The signed-in user (users file / OIDC), None in demo mode; draws sign-in and stops otherwise.
 
     Raises UsersFileError when the users file is broken: the caller shows it and stops.
+    A setting that is not valid ($SUPPLY_IDLE_MINUTES, $SUPPLY_DEMO) is shown here and stops.
     """
-    current = mode(data_dir)
+    try:
+        access.idle_seconds()
+        current = mode(data_dir)
+    except access.SettingError as exc:
+        st.error(t("access.setting_error", lang, msg=str(exc)))
+        st.stop()
     if current == DEMO:
         return None
     path = access.users_path(data=data_dir)
@@ -96,10 +100,10 @@ def identify(lang: str, data_dir) -> access.User | None:
             "--email ADDRESS --no-password`."
         )
     users = access.load_users(path)
-    return _oidc_user(lang, users) if current == OIDC else _password_user(lang, users)
+    return _oidc_user(lang, users) if current == OIDC else _password_user(lang, users, str(data_dir))
 
 
-def _password_user(lang: str, users: dict[str, access.User]) -> access.User:
+def _password_user(lang: str, users: dict[str, access.User], data_dir: str) -> access.User:
     name = st.session_state.get(_USER_KEY)
     if name:
         user = users.get(name.lower())
@@ -107,7 +111,7 @@ def _password_user(lang: str, users: dict[str, access.User]) -> access.User:
             _clear_session("access.account_gone")
         elif _still_active(lang):
             return user
-    _sign_in_page(lang, lambda: _sign_in_form(lang, users))
+    _sign_in_page(lang, lambda: _sign_in_form(lang, users, data_dir))
 
 
 def _sign_in_page(lang: str, draw) -> None:
@@ -124,7 +128,7 @@ def _sign_in_page(lang: str, draw) -> None:
     st.stop()
 
 
-def _sign_in_form(lang: str, users: dict[str, access.User]) -> None:
+def _sign_in_form(lang: str, users: dict[str, access.User], data_dir: str) -> None:
     st.title(t("access.sign_in_title", lang))
     _show_notice(lang)
     st.caption(t("access.sign_in_intro", lang))
@@ -135,13 +139,13 @@ def _sign_in_form(lang: str, users: dict[str, access.User]) -> None:
         )
         submitted = st.form_submit_button(t("access.sign_in", lang))
     if submitted:
-        result = access.sign_in(users, username, password, _client(), _limiter())
+        result = access.sign_in(users, username, password, _client(), _limiter(data_dir))
         if result.user is not None:
             _clear_session()
             st.session_state[_USER_KEY] = result.user.username
             st.session_state[_SEEN_KEY] = time.time()
             st.rerun()
-        st.error(t(result.error, lang, minutes=result.minutes))
+        st.error(t(result.error, lang, seconds=result.seconds))
 
 
 def _providers() -> list[str | None]:
@@ -217,7 +221,9 @@ def signed_in_box(lang: str, user: access.User, factory_names: dict[str, str], o
 
 def demo_role(lang: str, factories: pl.DataFrame) -> tuple[str, str | None]:
     """The demo-mode banner and "view as" pickers; returns (role, factory_id)."""
-    st.sidebar.warning(t("app.demo_banner", lang))
+    st.sidebar.warning(
+        t("app.demo_banner", lang) + " " + t(f"access.demo_reason.{access.demo_reason()}", lang)
+    )
     role = localized_selectbox(
         st.sidebar,
         t("app.view_as", lang),

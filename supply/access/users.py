@@ -2,7 +2,8 @@
 
 The app signs people in one of three ways, chosen on the server, never by the browser:
 
-* **demo** - no users file exists: a visible "view as" picker (ui/auth.py).
+* **demo** - ``SUPPLY_DEMO=1``, or nothing configured at all: a visible "view as" picker
+  (ui/auth.py). A deployment once configured never falls back to it (signin.py).
 * **users file** - a TOML file of users with argon2id password hashes, roles and scopes
   (``$SUPPLY_USERS``, else ``<data dir>/users.toml``); sign-in is required.
 * **OIDC** - ``[auth]`` is configured in Streamlit's secrets: ``st.login`` proves who the
@@ -31,9 +32,8 @@ import json
 import os
 import re
 import threading
-import time
 import tomllib
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,10 +44,6 @@ from supply.data.config import data_dir as resolve_data_dir
 from supply.engine.db import ROLES, Viewer
 
 USERS_ENV = "SUPPLY_USERS"
-IDLE_ENV = "SUPPLY_IDLE_MINUTES"
-DEFAULT_IDLE_MINUTES = 30
-MAX_FAILURES = 5  # failed sign-ins per user name and client ...
-FAILURE_WINDOW_SECONDS = 15 * 60  # ... within this window, then wait until it passes
 MIN_PASSWORD_LENGTH = 8
 
 _USERNAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@+-]{0,63}$")
@@ -270,6 +266,9 @@ def save_users(path: str | os.PathLike, users: Mapping[str, User]) -> None:
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
+    from supply.access.signin import mark_configured
+
+    mark_configured(path.resolve())  # from now on a missing file is an error, never demo mode
 
 
 # -- passwords and sign-in -----------------------------------------------------------------
@@ -290,85 +289,6 @@ def check_password(password_hash: str | None, password: str) -> bool:
         return False
 
 
-class RateLimiter:
-    """Counts failed sign-ins per (user name, client) and refuses more once the limit is hit.
-
-    In-process and thread-safe: one Streamlit server is one process. The key is the name
-    as typed, so an unknown name is limited exactly like a known one.
-    """
-
-    def __init__(
-        self,
-        max_failures: int = MAX_FAILURES,
-        window: float = FAILURE_WINDOW_SECONDS,
-        clock: Callable[[], float] = time.monotonic,
-    ):
-        self.max_failures, self.window, self.clock = max_failures, window, clock
-        self._failures: dict[tuple[str, str], list[float]] = {}
-        self._lock = threading.Lock()
-
-    @staticmethod
-    def key(username: str, client: str | None) -> tuple[str, str]:
-        """The counter key: normalised user name and client address."""
-        return (username.strip().lower()[:128], client or "unknown")
-
-    def _recent(self, key: tuple[str, str]) -> list[float]:
-        now = self.clock()
-        times = [t for t in self._failures.get(key, []) if now - t < self.window]
-        if times:
-            self._failures[key] = times
-        else:
-            self._failures.pop(key, None)
-        return times
-
-    def retry_after(self, username: str, client: str | None) -> float:
-        """Seconds until this user name may try again from this client (0 = now)."""
-        key = self.key(username, client)
-        with self._lock:
-            times = self._recent(key)
-            if len(times) < self.max_failures:
-                return 0.0
-            return max(0.0, self.window - (self.clock() - times[-self.max_failures]))
-
-    def failed(self, username: str, client: str | None) -> None:
-        """Record one failed sign-in."""
-        key = self.key(username, client)
-        with self._lock:
-            self._recent(key)
-            self._failures.setdefault(key, []).append(self.clock())
-
-    def succeeded(self, username: str, client: str | None) -> None:
-        """Forget the failures of this user name and client."""
-        with self._lock:
-            self._failures.pop(self.key(username, client), None)
-
-
-@dataclass(frozen=True)
-class SignIn:
-    """The outcome of a sign-in attempt: the user, or an error key and its parameters."""
-
-    user: User | None
-    error: str | None = None
-    minutes: int = 0
-
-
-def sign_in(
-    users: Mapping[str, User], username: str, password: str, client: str | None, limiter: RateLimiter
-) -> SignIn:
-    """Check a user name and password. A wrong password and an unknown user give the same answer."""
-    username = (username or "").strip()
-    wait = limiter.retry_after(username, client)
-    if wait > 0:
-        return SignIn(None, "access.too_many", minutes=max(1, -(-int(wait) // 60)))
-    user = users.get(username.lower())
-    ok = check_password(user.password_hash if user else None, password or "")
-    if not ok or user is None:
-        limiter.failed(username, client)
-        return SignIn(None, "access.bad_credentials")
-    limiter.succeeded(username, client)
-    return SignIn(user)
-
-
 def user_for_email(
     users: Mapping[str, User], email: str | None, email_verified: bool | None = None
 ) -> User | None:
@@ -382,16 +302,27 @@ def user_for_email(
     return None
 
 
-def idle_seconds() -> float:
-    """Idle time after which a session must sign in again ($SUPPLY_IDLE_MINUTES, default 30)."""
-    raw = os.environ.get(IDLE_ENV, "")
-    try:
-        minutes = float(raw) if raw else DEFAULT_IDLE_MINUTES
-    except ValueError:
-        minutes = DEFAULT_IDLE_MINUTES
-    return max(minutes, 0.1) * 60
+# Sign-in limits, the sign-in mode and session settings live in signin.py; their names are
+# also offered here (looked up on first use, as signin.py imports this module).
+_FROM_SIGNIN = (
+    "DEMO_ENV",
+    "IDLE_ENV",
+    "RateLimiter",
+    "SettingError",
+    "SignIn",
+    "demo_reason",
+    "idle_seconds",
+    "limiter_path",
+    "session_expired",
+    "sign_in",
+    "sign_in_mode",
+)
 
 
-def session_expired(last_seen: float | None, now: float, idle: float) -> bool:
-    """True when a session last active at ``last_seen`` has been idle longer than ``idle`` seconds."""
-    return last_seen is not None and now - last_seen > idle
+def __getattr__(name: str):
+    """Names of supply.access.signin, offered by this module too."""
+    if name in _FROM_SIGNIN:
+        from supply.access import signin
+
+        return getattr(signin, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

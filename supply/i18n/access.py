@@ -14,8 +14,25 @@ STRINGS = {
     "access.sign_out": ("退出登录", "Sign out"),
     "access.bad_credentials": ("用户名或密码不正确。", "Wrong user name or password."),
     "access.too_many": (
-        "登录失败次数过多，请 {minutes} 分钟后再试。",
-        "Too many failed sign-ins. Try again in {minutes} minutes.",
+        "该用户名登录失败次数较多，请 {seconds} 秒后再试（每次失败后等待时间加倍，最长 5 分钟）。",
+        "Several failed sign-ins for this user name. Try again in {seconds} seconds (the wait "
+        "doubles with each failure, up to 5 minutes).",
+    ),
+    "access.busy": (
+        "服务器正在处理较多登录请求，请 {seconds} 秒后再试。",
+        "The server is checking many sign-ins right now. Try again in {seconds} seconds.",
+    ),
+    "access.setting_error": (
+        "服务器设置有误，看板无法启动：{msg}",
+        "A server setting is not valid, so the dashboard cannot start: {msg}",
+    ),
+    "access.demo_reason.explicit": (
+        "（演示模式由 SUPPLY_DEMO=1 开启：任何访问者都可以切换角色查看。）",
+        "(Demo mode is on because SUPPLY_DEMO=1 is set: any visitor can view as any role.)",
+    ),
+    "access.demo_reason.unconfigured": (
+        "（尚未配置登录：没有用户文件，也没有 OIDC；任何访问者都可以切换角色查看。）",
+        "(No sign-in is configured: no users file and no OIDC, so any visitor can view as any role.)",
     ),
     "access.expired": (
         "会话因长时间未操作已过期，请重新登录。",
