@@ -219,7 +219,7 @@ CASES: list[Case] = [
             )
         ),
         2,
-        "csv_syntax",
+        "unclosed_quote",
         3,
     ),
     Case(
