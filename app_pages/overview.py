@@ -1,20 +1,27 @@
-"""Overview (DESIGN §5.1): the selected cluster at a glance, against the previous snapshot."""
+"""Overview (DESIGN §5.1): the selected cluster at a glance, against the previous snapshot.
+
+Two rows, never mixed: the viewer's own scope (ui/scope.py: members, your factory, totals
+with small cells withheld, or everything for an administrator) and the public directory of
+the cluster. A factory owner's first row is about their factory only.
+"""
 
 import datetime as dt
 
+import polars as pl
 import streamlit as st
 
 from supply.capacity.overview_charts import capacity_weeks_figure
-from supply.i18n import fmt_delta, fmt_int, fmt_pct
 from ui import context, data
+from ui import scope as scopes
+from ui.figures import Figure, chart, metric_row
+from ui.snapshots import label as snapshot_label
 
 ctx = context.get()
 snap = ctx.require_snapshot()
+role = ctx.viewer.role
 st.title(ctx.t("overview.title"))
-st.caption(ctx.t("app.snapshot_caption", sid=snap.snapshot_id, as_of=snap.as_of.isoformat()))
-if snap.synthetic:
-    st.caption("⚠️ " + ctx.t("app.synthetic"))
-st.write(ctx.t("overview.intro"))
+ctx.snapshot_caption()
+st.write(ctx.t(f"overview.intro.{role}"))
 
 
 def kpis(s):
@@ -30,59 +37,94 @@ def kpis(s):
     return frame.row(0, named=True)
 
 
+def directory(s):
+    counts = data.run(
+        ctx,
+        "county_factory_totals",
+        snapshot_id=s.snapshot_id,
+        category=None,
+        emp_min=None,
+        emp_max=None,
+        member=None,
+    )
+    if ctx.cluster_id:
+        counts = counts.filter(pl.col("cluster_ids").list.contains(ctx.cluster_id))
+    return {"factories": counts["factories"].sum(), "members": counts["members"].sum()}
+
+
 now = kpis(snap)
 before = kpis(ctx.previous) if ctx.previous else None
 if before:
-    st.caption(ctx.t("overview.compared_with", sid=ctx.previous.snapshot_id))
+    st.caption(ctx.t("overview.compared_with", sid=snapshot_label(ctx.previous, ctx.lang)))
 else:
     st.caption(ctx.t("overview.no_previous"))
 
 
-def delta(key, pct=False):
+def change(key):
     if not before or now[key] is None or before[key] is None:
         return None
-    d = now[key] - before[key]
-    return f"{d * 100:+.1f} pp" if pct else fmt_delta(d, ctx.lang)
+    return now[key] - before[key]
 
 
-cols = st.columns(6)
-cols[0].metric(ctx.t("overview.factories"), fmt_int(now["factories"], ctx.lang), delta("factories"))
-cols[1].metric(
-    ctx.t("overview.capacity"),
-    fmt_int(now["capacity_pieces"], ctx.lang),
-    delta("capacity_pieces"),
-    help=ctx.t("overview.help.capacity"),
+scoped = [
+    Figure(
+        ctx.t("overview.capacity"),
+        now["capacity_pieces"],
+        "number",
+        change("capacity_pieces"),
+        ctx.t("overview.help.capacity"),
+        missing=ctx.t("overview.missing"),
+    ),
+    Figure(
+        ctx.t("overview.utilisation"),
+        now["utilisation"],
+        "pct",
+        change("utilisation"),
+        ctx.t("overview.help.utilisation"),
+        missing=ctx.t("overview.missing"),
+    ),
+    Figure(
+        ctx.t("overview.open_orders"),
+        now["open_order_pieces"],
+        "number",
+        change("open_order_pieces"),
+        ctx.t("overview.help.open_orders"),
+        missing=ctx.t("overview.missing"),
+    ),
+]
+if role == "factory":
+    scoped.append(
+        Figure(
+            ctx.t("overview.in_pool"), bool(now["pooled_share"]), "bool", help=ctx.t("overview.help.in_pool")
+        )
+    )
+else:
+    scoped.append(
+        Figure(
+            ctx.t("overview.pooled_share"),
+            now["pooled_share"],
+            "pct",
+            change("pooled_share"),
+            ctx.t("overview.help.pooled_share"),
+            missing=ctx.t("overview.missing"),
+        )
+    )
+scoped.append(
+    Figure(
+        ctx.t("overview.inventory"),
+        now["inventory_pieces"],
+        "number",
+        change("inventory_pieces"),
+        ctx.t("overview.help.inventory"),
+        inverse=True,
+        missing=ctx.t("overview.missing"),
+    )
 )
-cols[2].metric(
-    ctx.t("overview.utilisation"),
-    fmt_pct(now["utilisation"]),
-    delta("utilisation", True),
-    help=ctx.t("overview.help.utilisation"),
-)
-cols[3].metric(
-    ctx.t("overview.open_orders"),
-    fmt_int(now["open_order_pieces"], ctx.lang),
-    delta("open_order_pieces"),
-    help=ctx.t("overview.help.open_orders"),
-)
-cols[4].metric(
-    ctx.t("overview.pooled_share"),
-    fmt_pct(now["pooled_share"]),
-    delta("pooled_share", True),
-    help=ctx.t("overview.help.pooled_share"),
-)
-cols[5].metric(
-    ctx.t("overview.inventory"),
-    fmt_int(now["inventory_pieces"], ctx.lang),
-    delta("inventory_pieces"),
-    delta_color="inverse",
-    help=ctx.t("overview.help.inventory"),
-)
+st.subheader(ctx.t(f"overview.scoped.{role}"))
+metric_row(ctx, scoped, scopes.of(ctx))
 if now["suppressed_cells"]:
     st.caption(ctx.t("overview.suppressed", n=now["suppressed_cells"]))
-st.caption(ctx.t("overview.zhili_note"))
 
-st.subheader(ctx.t("overview.weekly_chart"))
 start = snap.as_of - dt.timedelta(days=snap.as_of.weekday())
 weekly = data.run(
     ctx,
@@ -91,4 +133,33 @@ weekly = data.run(
     week_from=start,
     week_to=start + dt.timedelta(weeks=12),
 )
-st.plotly_chart(capacity_weeks_figure(weekly, ctx.lang), key="overview_weekly_chart")
+st.markdown("**" + ctx.t("overview.weekly_chart") + "**")
+if weekly.height:
+    chart(ctx, capacity_weeks_figure(weekly, ctx.lang), "overview_weekly_chart", scopes.of(ctx))
+else:
+    st.info(ctx.t("overview.no_capacity"))
+
+st.subheader(ctx.t("overview.public"))
+pub_now = directory(snap)
+pub_before = directory(ctx.previous) if ctx.previous else None
+metric_row(
+    ctx,
+    [
+        Figure(
+            ctx.t("overview.factories"),
+            pub_now["factories"],
+            "count",
+            pub_now["factories"] - pub_before["factories"] if pub_before else None,
+            ctx.t("overview.help.factories"),
+        ),
+        Figure(
+            ctx.t("overview.members"),
+            pub_now["members"],
+            "count",
+            pub_now["members"] - pub_before["members"] if pub_before else None,
+            ctx.t("overview.help.members"),
+        ),
+    ],
+    scopes.of(ctx, public=True),
+)
+st.caption(ctx.t("overview.zhili_note"))

@@ -38,9 +38,11 @@ def test_overview_in_both_languages(app_env, lang):
     at = open_app(lang)
     assert_no_exception(at, "overview")
     titles = [m.label for m in at.metric]
-    assert len(titles) == 6
+    assert len(titles) == 7  # five figures in the viewer's scope, two from the public directory
     expected = "工厂数" if lang == "zh" else "Factories"
     assert expected in titles
+    scopes = [c.value for c in at.caption if "filter_alt" in c.value]
+    assert len(scopes) >= 2 and any(("公开名录" if lang == "zh" else "public directory") in s for s in scopes)
     assert at.title[0].value == ("总览" if lang == "zh" else "Overview")
 
 

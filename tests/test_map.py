@@ -481,7 +481,7 @@ def test_map_page_widgets_switch_layers_and_sort(app_env):
     at.toggle(key="map_desc").set_value(False).run()
     assert_no_exception(at, "sorted")
     table = next(d.value for d in at.dataframe if "County" in d.value.columns)
-    lqs = [v for v in table["LQ"].tolist() if v == v and v is not None]
+    lqs = [float(v) for v in table["LQ"].tolist() if v != "—"]  # missing LQ shows "—", never None/nan
     assert lqs == sorted(lqs) and len(lqs) > 0
     assert at.get("download_button")
 
@@ -502,4 +502,4 @@ def test_map_page_lists_bad_coordinates_and_suppressed_counties(edge_data, monke
     counties = next(d.value for d in at.dataframe if "County" in d.value.columns)
     jinjiang = counties[counties["County"] == "晋江市"].iloc[0]
     assert jinjiang["Data"] == "suppressed (<3 factories)"
-    assert jinjiang["Weekly capacity (pcs)"] is None or math.isnan(jinjiang["Weekly capacity (pcs)"])  # not 0
+    assert jinjiang["Weekly capacity (pcs)"] == "—"  # withheld, shown as "—" (not 0, not None)

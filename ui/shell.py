@@ -117,11 +117,11 @@ def sidebar() -> Context:
         viewer = Viewer(role, factory_id=factory_id or "-", user=name)
     else:
         viewer = Viewer(role, user=name)
-    names = dict(zip(factories["factory_id"], factories["name"]))
+    factory_names = dict(zip(factories["factory_id"], factories["name"]))
     cluster_names = dict(zip(clusters["cluster_id"], clusters["name_zh" if lang == "zh" else "name_en"]))
     return Context(
         cluster_name=cluster_names.get(cluster_id) if cluster_id else None,
-        factory_name=names.get(factory_id) if factory_id else None,
+        factory_name=factory_names.get(factory_id) if factory_id else None,
         lang=lang,
         viewer=viewer,
         store=store,

@@ -79,11 +79,13 @@ def screen_frame(frame: pl.DataFrame, cols: list[Col], lang: str) -> tuple[pl.Da
         dtype = frame.schema[c.name]
         kind = _kind(dtype, c.kind)
         series = frame[c.name]
-        numeric = dtype.is_numeric() and kind in ("count", "number", "pct", "money", "decimal")
+        numeric = dtype.is_numeric() and kind in ("count", "number", "pct", "money", "decimal", "ratio")
         if numeric and series.null_count() == 0 and not (dtype.is_float() and series.is_nan().any()):
             exprs.append(pl.col(c.name).alias(head))
             config[head] = st.column_config.NumberColumn(
-                format={"pct": "percent", "money": "¥%,.0f", "decimal": "%,.1f"}.get(kind, "%,.0f")
+                format={"pct": "percent", "money": "¥%,.0f", "decimal": "%,.1f", "ratio": "%.2f"}.get(
+                    kind, "%,.0f"
+                )
             )
             continue
         if c.codes or isinstance(dtype, pl.List):

@@ -65,7 +65,7 @@ def _safe_strings(frame: pl.DataFrame) -> pl.DataFrame:
 
 # Decimals kept per value kind (supply/i18n/format.py KINDS): shares to 0.01 of a percent,
 # money to the fen, other measured values to 0.01; counts are integers already.
-_DECIMALS = {"pct": 4, "pp": 4, "money": 2, "decimal": 2, "number": 2}
+_DECIMALS = {"pct": 4, "pp": 4, "money": 2, "decimal": 2, "number": 2, "ratio": 3}
 
 
 def _rounded(frame: pl.DataFrame, kinds: dict[str, str] | None) -> pl.DataFrame:

@@ -74,11 +74,52 @@ STRINGS = {
     "status.cancelled": ("已取消", "Cancelled"),
     # overview
     "overview.title": ("总览", "Overview"),
-    "overview.intro": (
-        "所选产业带的概况；每项指标与上一个快照比较。未来 4 周指从快照日期所在周起的 4 周。",
-        "The selected cluster at a glance; every figure is compared with the previous "
-        "snapshot. The next 4 weeks start with the week of the snapshot date.",
+    "overview.intro.planner": (
+        "所选产业带的概况：产能、订单和库存是全部工厂按县和品类的汇总；每项与上一个快照比较。"
+        "未来 4 周指从快照日期所在周起的 4 周。",
+        "The selected cluster at a glance: capacity, orders and stock are totals over every factory by "
+        "county and category, each compared with the previous snapshot. The next 4 weeks start with the "
+        "week of the snapshot date.",
     ),
+    "overview.intro.association": (
+        "所选产业带中协会会员工厂的概况；每项与上一个快照比较。未来 4 周指从快照日期所在周起的 4 周。",
+        "The association's member factories in the selected cluster at a glance, each compared with the "
+        "previous snapshot. The next 4 weeks start with the week of the snapshot date.",
+    ),
+    "overview.intro.factory": (
+        "上面是你自己工厂的数字，下面是产业带的公开数字（工厂名录）；两者分开显示，不可相比。",
+        "Above: your own factory's figures. Below: the cluster's public figures (the factory "
+        "directory). They are shown apart and do not compare.",
+    ),
+    "overview.intro.admin": (
+        "所选产业带全部工厂的概况（管理员看到全部数据）；每项与上一个快照比较。",
+        "Every factory of the selected cluster at a glance (administrators see all data), each "
+        "compared with the previous snapshot.",
+    ),
+    "overview.scoped.planner": ("产能、订单与库存（汇总）", "Capacity, orders and stock (totals)"),
+    "overview.scoped.association": ("会员工厂的产能、订单与库存", "Members' capacity, orders and stock"),
+    "overview.scoped.factory": ("你的工厂", "Your factory"),
+    "overview.scoped.admin": ("全部工厂的产能、订单与库存", "Capacity, orders and stock of every factory"),
+    "overview.public": ("产业带公开数字", "The cluster's public figures"),
+    "overview.members": ("协会会员工厂数", "Association members"),
+    "overview.help.factories": (
+        "工厂名录中属于本产业带的工厂数（公开信息）。",
+        "Factories of this cluster in the public directory.",
+    ),
+    "overview.help.members": (
+        "工厂名录中标为行业协会会员的工厂数（公开信息）。",
+        "Factories of this cluster marked as association members in the public directory.",
+    ),
+    "overview.in_pool": ("参与拼单计划", "In pooled planning"),
+    "overview.help.in_pool": (
+        "你的工厂是否参与协会的拼单生产计划。",
+        "Whether your factory takes part in the association's pooled planning.",
+    ),
+    "overview.missing": (
+        "这个范围内没有可用的数据（或单元格因少于 3 家工厂而隐藏）",
+        "there is no data in this scope (or the cells are withheld as built from fewer than 3 factories)",
+    ),
+    "overview.no_capacity": ("这 12 周没有产能数据。", "There is no capacity data for these 12 weeks."),
     "overview.factories": ("工厂数", "Factories"),
     "overview.capacity": ("4 周产能（件）", "Capacity, 4 wks"),
     "overview.utilisation": ("产能利用率", "Utilisation"),

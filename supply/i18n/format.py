@@ -18,7 +18,20 @@ from zoneinfo import ZoneInfo
 
 TZ = ZoneInfo("Asia/Shanghai")
 MISSING = "—"
-KINDS = ("count", "number", "pct", "pp", "money", "date", "week", "datetime", "bool", "text", "decimal")
+KINDS = (
+    "count",
+    "number",
+    "pct",
+    "pp",
+    "money",
+    "date",
+    "week",
+    "datetime",
+    "bool",
+    "text",
+    "decimal",
+    "ratio",
+)
 
 STRINGS = {
     "fmt.yes": ("是", "Yes"),
@@ -192,6 +205,7 @@ def cell(value, kind: str, lang: str = "zh") -> str:
         "datetime": datetime,
         "bool": boolean,
         "decimal": decimal,
+        "ratio": lambda v, lang: decimal(v, lang, 2),
     }.get(kind)
     if fn is None:
         return str(value) if str(value) not in ("None", "nan", "NaN") else MISSING

@@ -4,9 +4,9 @@ STRINGS = {
     # page
     "map.title": ("产业带地图", "Cluster map"),
     "map.intro": (
-        "工厂分布、生产品类与各县产能。工厂位置和员工数是公开信息；各县产能为汇总数据。",
+        "工厂分布、生产品类与各县产能。工厂位置和员工数是公开信息；每个图表上方注明其数字覆盖的范围。",
         "Where the factories are, what they make and how much capacity each county holds. "
-        "Factory locations and employee counts are public; county capacity is aggregated.",
+        "Factory locations and employee counts are public; each figure says above it what it covers.",
     ),
     "map.week_window": (
         "产能按 {start} 起 {weeks} 周的周均值计算。",
@@ -69,6 +69,23 @@ STRINGS = {
     ),
     # legend
     "map.legend": ("图例", "Legend"),
+    "map.legend.single": (
+        "{value}（只有 {n} 个县有数据，无法分档比较）",
+        "{value} (only {n} county with data: nothing to compare)",
+    ),
+    "map.one_county": (
+        "当前范围内只有一个县有产能数据：区位商比较各县的专业化程度，只有一个县时没有意义，因此默认按工厂数着色。",
+        "Only one county has capacity data in this scope: the location quotient compares counties, "
+        "so with one county it says nothing; the map is shaded by factory count instead.",
+    ),
+    "map.hhi_note_own": (
+        "你只能看到自己工厂的产能，因此集中度按员工数（公开信息）计算。",
+        "You see only your own factory's capacity, so concentration uses employees (public).",
+    ),
+    "map.filters_note_scoped": (
+        "企业规模和会员筛选作用于工厂图层和工厂数（公开名录）。",
+        "The size-band and member filters apply to the factory layer and factory counts (public directory).",
+    ),
     "map.legend.categories": ("工厂颜色 = 主要品类", "Factory colour = main category"),
     "map.legend.size_capacity": ("圆点面积 ∝ 周产能", "Dot area ∝ weekly capacity"),
     "map.legend.size_employees": (
@@ -156,12 +173,13 @@ STRINGS = {
     "map.col.top_category": ("专业品类", "Specialisation"),
     "map.col.top_lq": ("最高 LQ", "Highest LQ"),
     "map.col.status": ("数据状态", "Data"),
+    "map.no_hhi": ("没有可计算的集中度", "no concentration can be computed"),
     "map.status.suppressed": ("已隐藏（少于 3 家）", "suppressed (<3 factories)"),
     "map.lq_matrix": ("各县各品类区位商", "LQ by county and category"),
     # help
     "map.help": ("如何阅读本页", "How to read this page"),
     "map.help.lq": (
-        "**区位商（LQ）**，按美国集群地图项目（U.S. Cluster Mapping Project）的方法计算：",
+        "**区位商（LQ）**，按美国“集群地图项目”（哈佛商学院）的方法计算：",
         "**Location quotient (LQ)**, computed as the U.S. Cluster Mapping Project does:",
     ),
     "map.help.lq_formula": (

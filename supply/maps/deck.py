@@ -13,18 +13,29 @@ so tests inspect the layers and their data directly.
 
 from __future__ import annotations
 
-import html
 import json
 import math
-from dataclasses import dataclass, field
 
 import numpy as np
 import polars as pl
 import pydeck as pdk
 from pydeck.bindings.json_tools import default_serialize
 
-from supply.i18n import fmt_int, fmt_pct, label, t
+from supply.i18n import fmt_int, label, t
 from supply.maps import geo
+from supply.maps.deck_context import context_layers, outline_layer
+from supply.maps.legend import (  # noqa: F401  (re-exported: pages and tests read them from deck)
+    Legend,
+    LegendItem,
+    _bin_labels,
+    _fmt,
+    _nice,
+    _ramp,
+    bin_index,
+    legend_html,
+    metric_title,
+    quantile_breaks,
+)
 
 # Okabe-Ito based, distinguishable for colour-blind readers.
 CATEGORY_COLOURS: dict[str, tuple[int, int, int]] = {
@@ -60,29 +71,6 @@ _KM_PER_DEG_LAT = 110.574
 _KM_PER_DEG_LON = 111.320
 
 
-@dataclass
-class LegendItem:
-    """One swatch: its label and RGB colour."""
-
-    label: str
-    colour: tuple[int, int, int]
-
-
-@dataclass
-class Legend:
-    """What the page draws next to the map."""
-
-    title: str
-    categories_title: str | None = None
-    categories: list[LegendItem] = field(default_factory=list)
-    size_note: str | None = None
-    density_title: str | None = None
-    density: list[LegendItem] = field(default_factory=list)
-    choropleth_title: str | None = None
-    choropleth: list[LegendItem] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-
-
 class Deck(pdk.Deck):
     """A pydeck Deck with compact JSON. pydeck indents its JSON and escapes every Chinese
     character as \\uXXXX, which triples the bytes of boundaries and tooltips sent to the browser."""
@@ -92,69 +80,6 @@ class Deck(pdk.Deck):
         return json.dumps(
             self, sort_keys=True, default=default_serialize, separators=(",", ":"), ensure_ascii=False
         )
-
-
-# -- small helpers -----------------------------------------------------------------------
-
-
-def _nice(x: float) -> float:
-    """Round to two significant digits (bin edges people can read)."""
-    if x <= 0 or not math.isfinite(x):
-        return 0.0
-    digits = 1 - int(math.floor(math.log10(x)))
-    return round(x, digits)
-
-
-def quantile_breaks(values, k: int = 5) -> list[float]:
-    """Up to ``k - 1`` rounded, distinct inner bin edges at the quantiles of ``values``."""
-    v = np.asarray([x for x in values if x is not None and np.isfinite(x)], dtype=float)
-    if v.size == 0:
-        return []
-    qs = np.quantile(v, np.linspace(0, 1, k + 1)[1:-1])
-    breaks = sorted({_nice(q) for q in qs if q > v.min()})
-    return breaks
-
-
-def bin_index(values, breaks: list[float]) -> np.ndarray:
-    """Index of the bin of each value (edges are lower-inclusive); -1 for null."""
-    v = np.array([np.nan if x is None else x for x in values], dtype=float)
-    idx = np.searchsorted(np.asarray(breaks, dtype=float), v, side="right")
-    return np.where(np.isnan(v), -1, idx)
-
-
-def _ramp(colours: list[tuple[int, int, int]], n: int) -> list[tuple[int, int, int]]:
-    """``n`` colours spread over a ramp (keeps the darkest for the top bin)."""
-    if n >= len(colours):
-        return list(colours)
-    picks = np.linspace(0, len(colours) - 1, n).round().astype(int)
-    return [colours[i] for i in picks]
-
-
-def _fmt(metric: str, value, lang: str) -> str:
-    if value is None or (isinstance(value, float) and not math.isfinite(value)):
-        return "—"
-    if metric == "utilisation":
-        return fmt_pct(value, 0)
-    if metric in ("lq", "top_lq"):
-        return f"{value:.2f}"
-    return fmt_int(value, lang)
-
-
-def _bin_labels(metric: str, breaks: list[float], lang: str) -> list[str]:
-    edges = [_fmt(metric, b, lang) for b in breaks]
-    if not edges:
-        return ["—"]
-    labels = [f"< {edges[0]}"]
-    labels += [f"{a} – {b}" for a, b in zip(edges, edges[1:])]
-    labels.append(f"≥ {edges[-1]}")
-    return labels
-
-
-def metric_title(metric: str, lang: str, lq_category: str | None = None) -> str:
-    """The label of a choropleth metric in the chosen language."""
-    if metric == "lq":
-        return t("map.metric.lq", lang, category=label("category", lq_category, lang))
-    return t(f"map.metric.{metric}", lang)
 
 
 def view_state(
@@ -327,6 +252,10 @@ def choropleth_layer(
         breaks = quantile_breaks(values)
         colours = _ramp(SEQUENTIAL, len(breaks) + 1)
     idx = bin_index(values, breaks)
+    shown_values = {v for v, sup in zip(values, suppressed) if v is not None and not sup}
+    single = len(shown_values) == 1 and metric not in ("lq", "top_lq", "utilisation")
+    if single:  # one county (or all equal): one colour, and a legend that says why, not a one-bin ramp
+        colours, idx = [SEQUENTIAL[2]], np.where(idx < 0, -1, 0)
     title = metric_title(metric, lang, lq_category)
     props = {}
     for r, i, sup in zip(counties.iter_rows(named=True), idx, suppressed):
@@ -356,6 +285,9 @@ def choropleth_layer(
         }
     data = geo.counties_geojson(list(props), tolerance=tolerance, properties=props)
     legend = [LegendItem(lab, c) for lab, c in zip(_bin_labels(metric, breaks, lang), colours)]
+    if single:
+        value = _fmt(metric, next(iter(shown_values)), lang)
+        legend = [LegendItem(t("map.legend.single", lang, value=value, n=len(props)), colours[0])]
     if any(suppressed):
         legend.append(LegendItem(t("map.legend.suppressed", lang), SUPPRESSED_COLOUR))
     layer = pdk.Layer(
@@ -371,85 +303,6 @@ def choropleth_layer(
         auto_highlight=True,
     )
     return layer, legend
-
-
-def outline_layer(
-    clusters: dict[str, list[str]],
-    lang: str,
-    cluster_names: dict[str, str] | None = None,
-    tolerance: float = 0.002,
-) -> pdk.Layer:
-    """The outline of each cluster (the union of its counties) as a thick line."""
-    cluster_names = cluster_names or {}
-    props = {}
-    for cid, codes in clusters.items():
-        names = [geo.place_names(c)["county"] or c for c in codes]
-        props[cid] = {
-            "tip_title": cluster_names.get(cid, cid),
-            "tip_1": t(
-                "map.tip.cluster_counties",
-                lang,
-                counties="、".join(names) if lang == "zh" else ", ".join(names),
-            ),
-            "tip_2": "",
-            "tip_3": "",
-        }
-    data = geo.outlines_geojson(clusters, tolerance=tolerance, properties=props)
-    return pdk.Layer(
-        "GeoJsonLayer",
-        data=data,
-        id="cluster-outline",
-        stroked=True,
-        filled=False,
-        get_line_color=[40, 40, 40, 255],
-        line_width_min_pixels=2.5,
-        pickable=True,
-    )
-
-
-def context_layers(
-    adcodes, extent: tuple[float, float, float, float] | None = None, filled: bool = True
-) -> list[pdk.Layer]:
-    """Background drawn from local boundaries: provinces, and the counties around the clusters.
-
-    Provinces are simplified in proportion to the view and clipped to three times its box,
-    so a county-level view gets fine coastlines without sending all of China.
-    """
-    if extent is None:
-        tolerance, bbox = 0.03, None
-    else:
-        min_lon, max_lon, min_lat, max_lat = extent
-        span = max(max_lon - min_lon, max_lat - min_lat, 0.05)
-        tolerance = _nice(min(0.03, max(0.001, span / 300)))
-        bbox = (min_lon - span, min_lat - span, max_lon + span, max_lat + span)
-    layers = [
-        pdk.Layer(
-            "GeoJsonLayer",
-            data=geo.provinces_geojson(tolerance, bbox),
-            id="provinces",
-            stroked=True,
-            filled=filled,
-            get_fill_color=[246, 244, 238, 255],
-            get_line_color=[150, 150, 150, 255],
-            line_width_min_pixels=0.8,
-            pickable=False,
-        )
-    ]
-    around = geo.neighbour_counties(adcodes)
-    if around:
-        layers.append(
-            pdk.Layer(
-                "GeoJsonLayer",
-                data=geo.counties_geojson(around, tolerance=0.003),
-                id="counties",
-                stroked=True,
-                filled=False,
-                get_line_color=[185, 185, 185, 255],
-                line_width_min_pixels=0.6,
-                pickable=False,
-            )
-        )
-    return layers
 
 
 # -- the whole map -----------------------------------------------------------------------
@@ -544,33 +397,3 @@ def build_map(
         **provider,
     )
     return deck, legend
-
-
-def legend_html(legend: Legend) -> str:
-    """The legend as a small HTML block (labels escaped)."""
-
-    def swatch(item: LegendItem, round_: bool = False) -> str:
-        r, g, b = item.colour
-        radius = "50%" if round_ else "2px"
-        return (
-            f'<span style="display:inline-block;width:12px;height:12px;margin:0 6px 0 0;'
-            f"vertical-align:middle;border-radius:{radius};background:rgb({r},{g},{b});"
-            f'border:1px solid #999"></span>{html.escape(item.label)}'
-        )
-
-    parts = [f"<div style='font-size:0.85rem;line-height:1.7'><b>{html.escape(legend.title)}</b><br/>"]
-    if legend.categories:
-        parts.append(f"<b>{html.escape(legend.categories_title or '')}</b><br/>")
-        parts.append("<br/>".join(swatch(i, True) for i in legend.categories) + "<br/>")
-    if legend.size_note:
-        parts.append(f"<i>{html.escape(legend.size_note)}</i><br/>")
-    if legend.density:
-        parts.append(f"<b>{html.escape(legend.density_title or '')}</b><br/>")
-        parts.append("<br/>".join(swatch(i) for i in legend.density) + "<br/>")
-    if legend.choropleth:
-        parts.append(f"<b>{html.escape(legend.choropleth_title or '')}</b><br/>")
-        parts.append("<br/>".join(swatch(i) for i in legend.choropleth) + "<br/>")
-    for note in legend.notes:
-        parts.append(f"<i>{html.escape(note)}</i><br/>")
-    parts.append("</div>")
-    return "".join(parts)
