@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re as _re
 import signal
 import socket
 import subprocess
@@ -293,8 +294,6 @@ __all__ = [
 
 
 # -- language checks shared by the AppTest and browser walks (issue 15) ------------------------
-import re as _re
-
 # ASCII words a Chinese page may show: units, standard names, file formats and map terms.
 ZH_ALLOWED = frozenset(
     """LQ HHI CSV XLSX Excel HTML UTF BOM GB WGS GCJ BD km kg cm ID OIDC CNY PDF ERP Amap Baidu
