@@ -427,22 +427,6 @@ def test_published_plan_is_what_a_factory_owner_reads(tiny_store, tmp_path, swap
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_planning_page_shows_both_plans_and_runs_a_scenario(app_env, lang):
-    at = open_app(lang, role="association", page="app_pages/pooled_planning.py")
-    assert_no_exception(at, f"planning {lang}")
-    labels = [m.label for m in at.metric]
-    assert ("总成本（含罚金）" if lang == "zh" else "Total cost (incl. penalty)") in labels
-    assert at.dataframe[0].value.shape[0] == 2  # optimal and greedy side by side
-    at.text_input(key="planning_scenario_name").set_value("half")
-    at.slider(key="planning_scale").set_value(0.5)
-    form_submit = [b for b in at.button if b.label in ("运行情景", "Run scenario")][0]
-    form_submit.click().run()
-    assert_no_exception(at, f"planning scenario {lang}")
-    table = at.dataframe[-1].value  # the scenario comparison is the page's last table
-    assert table.shape[0] == 2 and "half" in table.iloc[:, 0].tolist()
-
-
-@pytest.mark.parametrize("lang", ["zh", "en"])
 def test_demand_page_runs_in_both_languages(app_env, lang):
     at = open_app(lang, role="association", page="app_pages/school_demand.py")
     assert_no_exception(at, f"demand {lang}")
