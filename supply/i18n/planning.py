@@ -282,4 +282,18 @@ STRINGS = {
     "planning.col.first_delivery": ("首次送达", "First delivery"),
     "planning.col.last_delivery": ("最后送达", "Last delivery"),
     "planning.col.on_time": ("按时", "On time"),
+    "planning.quality.proven": (
+        "总成本 {cost}；任何方案都不可能低于 {bound}（差距 {gap}）：已证明最优。",
+        "Total cost {cost}; no plan can cost less than {bound} (gap {gap}): proven optimal.",
+    ),
+    "planning.quality.gap": (
+        "总成本 {cost}；任何方案都不可能低于 {bound}，本方案最多高出 {gap}（未证明最优）。",
+        "Total cost {cost}; no plan can cost less than {bound}, so this one is at most {gap} above the best (not proven optimal).",
+    ),
+    "planning.quality.no_bound": (
+        "总成本 {cost}；求解在得到下界之前停止，无法说明与最优方案的差距。",
+        "Total cost {cost}; the solve stopped before a lower bound was found, so the distance to the best plan is unknown.",
+    ),
+    "planning.col.lower_bound": ("成本下界", "Lower bound"),
+    "planning.col.gap": ("与下界差距", "Gap to bound"),
 }
