@@ -231,7 +231,7 @@ def test_admins_read_the_export_log_and_may_open_any_factory(own_data, monkeypat
     at = _open_page("admin")
     assert "Export log" in [t.label for t in at.tabs]
     log = next(d.value for d in at.dataframe if "User" in d.value.columns)
-    assert list(log["User"]) == ["wang"] and list(log["What"]) == ["inventory"]
+    assert list(log["User"]) == ["wang"] and list(log["What"]) == ["Factory stock"]  # a label, not a code
     assert at.selectbox(key="my_factory_admin_factory").value
 
 
@@ -262,3 +262,44 @@ def test_work_orders_come_from_the_published_plan_and_only_this_factorys(own_dat
     work = next(t for t in tables if "Pieces" in t.columns)
     assert list(work["Pieces"]) == [120] and "F0000002" not in work.to_string()
     assert any("production plan" in c.value for c in at.caption)
+
+
+def _upload_capacity(store: Store, rows: list[list]) -> None:
+    """Commit a capacity upload (another writer) against the newest snapshot."""
+    from supply.ingest import pipeline as ingest
+    from tests.ingest_helpers import AS_OF, csv_bytes
+
+    data = csv_bytes([["工厂编号", "周", "品类", "产能", "已接单"], *rows])
+    read = ingest.read_upload("other.csv", data)
+    check = ingest.validate(
+        "capacity",
+        read,
+        ingest.suggest_mapping("capacity", read.headers),
+        base_snapshot=store.latest(),
+        as_of=AS_OF,
+    )
+    ingest.commit(
+        store, "capacity", check, base_snapshot=store.latest(), source_name="other.csv", source_bytes=data
+    )
+
+
+def test_an_edit_made_before_an_upload_is_rechecked_and_refused_naming_what_changed(own_data):
+    # issue 16 finding 1: an edit racing an upload was merged into the snapshot it had read
+    store = Store(own_data)
+    seen = store.latest()
+    rows = _future(store).sort("week_start", "category").head(2)
+    (w1, c1, b1), (w2, c2, b2) = rows.select("week_start", "category", "booked_pieces").rows()
+    cat = {"childrens_wear": "童装", "school_uniform": "校服"}
+    # someone else uploads a new figure for the first row while the owner edits both
+    _upload_capacity(store, [[FID, w1.isoformat(), cat.get(c1, c1), b1 + 777, b1]])
+    edits = rows.select("week_start", "category", (pl.col("booked_pieces") + 5).alias("capacity_pieces"))
+    result = my_factory.save_capacity(store, FID, edits, "wang", "en", based_on=seen.snapshot_id)
+    assert result.snapshot is None and len(result.errors) == 1
+    assert result.errors[0].startswith(f"Row 1 ({w1}") and f"to {b1 + 777}" in result.errors[0]
+    # an edit of the row nobody else touched is applied to the newest snapshot: both changes are kept
+    ok = my_factory.save_capacity(store, FID, edits.tail(1), "wang", "en", based_on=seen.snapshot_id)
+    assert ok.errors == [] and ok.changed == 1
+    cap = store.read(ok.snapshot.snapshot_id, "capacity").filter(pl.col("factory_id") == FID)
+    got = dict(zip(zip(cap["week_start"], cap["category"]), cap["capacity_pieces"]))
+    assert got[(w1, c1)] == b1 + 777 and got[(w2, c2)] == b2 + 5
+    assert ok.snapshot.manifest["source"]["based_on"] == seen.snapshot_id

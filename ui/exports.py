@@ -66,7 +66,7 @@ def table_downloads(
     download(
         ctx,
         ctx.t("dl.csv"),
-        export.to_csv_bytes(out, kinds),
+        export.to_csv_bytes(export.rounded(out, kinds)),
         report,
         "csv",
         "text/csv",

@@ -68,7 +68,7 @@ def _safe_strings(frame: pl.DataFrame) -> pl.DataFrame:
 _DECIMALS = {"pct": 4, "pp": 4, "money": 2, "decimal": 2, "number": 2, "ratio": 3}
 
 
-def _rounded(frame: pl.DataFrame, kinds: dict[str, str] | None) -> pl.DataFrame:
+def rounded(frame: pl.DataFrame, kinds: dict[str, str] | None) -> pl.DataFrame:
     """Float columns rounded for people (0.43863636363636366 -> 0.4386); NaN/inf left empty."""
     exprs = []
     for name, dtype in frame.schema.items():
@@ -81,7 +81,7 @@ def _rounded(frame: pl.DataFrame, kinds: dict[str, str] | None) -> pl.DataFrame:
 
 def to_csv_bytes(frame, kinds: dict[str, str] | None = None) -> bytes:
     """CSV bytes: UTF-8 with BOM, formula-safe strings, numbers numeric (floats rounded by kind)."""
-    safe = _safe_strings(_rounded(_to_polars(frame), kinds))
+    safe = _safe_strings(rounded(_to_polars(frame), kinds))
     return BOM + safe.write_csv().encode("utf-8")
 
 
