@@ -6,6 +6,16 @@ ingest alone: read in batches, check every row, merge by key, write the snapshot
 Memory should stay bounded as the file grows (compare the row counts).
 
     .venv/bin/python bench/bench_ingest.py --scale 1 --rows 1000000
+
+``--upload-mb 195 --old-code DIR`` instead measures one large upload (issue 16, finding 6)
+the way the Data page handles it (read + validate in the calling process, which is the
+Streamlit server there), the way the worker does it (``worker.read_file``: the calling
+process only receives the result) and through the CLI, for the code in DIR (a checkout
+from before) and for this tree. The calling process's own peak RSS is reported apart
+from its children's (the worker)::
+
+    git archive HEAD~5 | tar -x -C /tmp/old
+    .venv/bin/python bench/bench_ingest.py --scale 0.05 --upload-mb 195 --old-code /tmp/old
 """
 
 from __future__ import annotations
@@ -32,7 +42,7 @@ import json, resource, sys, time
 from supply.cli import main
 t0 = time.perf_counter()
 code = main(sys.argv[1:])
-print(json.dumps({"code": code, "seconds": time.perf_counter() - t0,
+print(json.dumps({"code": code, "seconds": time.perf_counter() - t0, "children_peak_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
                   "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}), file=sys.stderr)
 """
 
@@ -90,12 +100,109 @@ def run_case(store_dir: Path, csv_path: Path, batch_rows: int) -> dict:
         }
 
 
+UPLOAD_CHILD = """
+import json, resource, sys, time
+from pathlib import Path
+mode, table, path, data_dir = sys.argv[1:5]
+t0 = time.perf_counter()
+out = {}
+try:
+    from supply.data.store import Store
+    from supply.ingest import pipeline as ingest
+    store = Store(data_dir)
+    if mode == "page":
+        read = ingest.read_upload(Path(path).name, Path(path).read_bytes())
+    else:
+        from supply.ingest import worker
+        read = worker.read_file(Path(path).name, Path(path))
+    mapping = ingest.suggest_mapping(table, read.headers)
+    v = ingest.validate(table, read, mapping, base_snapshot=store.latest())
+    out = {"rows_in": v.rows_in, "rows_ok": v.rows_ok, "rows_bad": v.rows_bad}
+except Exception as exc:
+    out = {"error": f"{type(exc).__name__}: {exc}"[:200]}
+ru = resource.getrusage
+out.update(seconds=round(time.perf_counter() - t0, 1),
+           self_peak_mb=round(ru(resource.RUSAGE_SELF).ru_maxrss / 1024),
+           children_peak_mb=round(ru(resource.RUSAGE_CHILDREN).ru_maxrss / 1024))
+print(json.dumps(out), file=sys.stderr)
+"""
+
+
+def run_upload(mode: str, code_dir: Path, store_dir: Path, csv_path: Path, timeout: float) -> dict:
+    """One large upload in a fresh process (``mode`` page / worker / cli) with the code in ``code_dir``."""
+    with tempfile.TemporaryDirectory(prefix="bench-upload-", dir=store_dir.parent) as tmp:
+        data = Path(tmp) / "data"
+        shutil.copytree(store_dir, data)
+        if mode == "cli":
+            args = [CHILD, "ingest", "capacity", str(csv_path), "--data", str(data), "--lang", "en"]
+        else:
+            args = [UPLOAD_CHILD, mode, "capacity", str(csv_path), str(data)]
+        env = {**os.environ, "PYTHONPATH": str(code_dir)}
+        t0 = time.perf_counter()
+        try:
+            proc = subprocess.run(
+                [sys.executable, "-c", *args],
+                cwd=tmp,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=timeout,
+            )
+        except subprocess.TimeoutExpired:
+            return {"error": f"timeout after {timeout:.0f} s"}
+        wall = round(time.perf_counter() - t0, 1)
+        lines = [x for x in proc.stderr.strip().splitlines() if x.startswith("{")]
+        stats = json.loads(lines[-1]) if lines else {"error": proc.stderr[-300:]}
+        if mode == "cli":
+            stats = {
+                "exit": stats["code"],
+                "self_peak_mb": round(stats["peak_rss_mb"]),
+                "children_peak_mb": round(stats.get("children_peak_mb", 0)),
+            }
+        return {"wall_s": wall, **stats}
+
+
+def upload_bench(args) -> None:
+    """Issue 16 finding 6: one ~``--upload-mb`` MB CSV, old code vs this tree, page path vs worker."""
+    store = demo_store(args.scale)
+    base = store.latest()
+    factory_ids = store.read(base.snapshot_id, "factories")["factory_id"].to_list()
+    start = base.as_of - dt.timedelta(days=base.as_of.weekday())
+    rows = int(args.upload_mb * 1e6 / 47)  # ~47 bytes a row with these headers and ids
+    results = []
+    with tempfile.TemporaryDirectory(prefix="bench-upload-csv-") as tmp:
+        path = Path(tmp) / "capacity-large.csv"
+        write_capacity_csv(path, factory_ids, rows, start)
+        size_mb = round(path.stat().st_size / 1e6, 1)
+        print(f"  {rows:,} rows, {size_mb} MB; load {os.getloadavg()}", flush=True)
+        trees = [("before", Path(args.old_code))] if args.old_code else []
+        trees.append(("after", ROOT))
+        for label, code in trees:
+            for mode in ("page", "worker", "cli"):
+                if label == "before" and mode == "worker":
+                    continue  # no worker in the old code
+                case = run_upload(mode, code, store.data_dir, path, args.timeout)
+                print(f"  {label} {mode}: {case}", flush=True)
+                results.append({"code": label, "path": mode, "file_mb": size_mb, "rows": rows, **case})
+    report(
+        "ingest_upload",
+        results,
+        meta={"scale": args.scale, "loadavg_end": os.getloadavg(), "old_code": args.old_code},
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=1.0, help="demo scale of the store ingested into")
     parser.add_argument("--rows", type=int, nargs="+", default=[100_000, 1_000_000])
     parser.add_argument("--batch-rows", type=int, default=100_000)
+    parser.add_argument("--upload-mb", type=float, help="measure one upload of this size (issue 16)")
+    parser.add_argument("--old-code", help="a checkout of the code before, for --upload-mb")
+    parser.add_argument("--timeout", type=float, default=900)
     args = parser.parse_args()
+    if args.upload_mb:
+        upload_bench(args)
+        return
     store = demo_store(args.scale)
     base = store.latest()
     factory_ids = store.read(base.snapshot_id, "factories")["factory_id"].to_list()

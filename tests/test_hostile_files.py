@@ -176,3 +176,16 @@ def test_worker_limits_from_the_environment_are_checked(env, value, monkeypatch)
     monkeypatch.setenv(env, value)
     with pytest.raises(ValueError, match=env):
         worker.limits()
+
+
+def test_large_upload_bytes_are_read_in_the_worker(monkeypatch):
+    """Above IN_PROCESS_BYTES the page's read goes through a child; its answer is the same."""
+    monkeypatch.setattr(worker, "IN_PROCESS_BYTES", 1024)
+    rows = "".join(f"F{i:07d},2026-07-06,童装,{i % 900 + 100}\n" for i in range(200))
+    data = ("工厂编号,周,品类,产能\n" + rows).encode()
+    here = ingest.read_upload("c.csv", data)
+    there = worker.read_upload("c.csv", data)
+    assert there.frame.equals(here.frame) and there.encoding == here.encoding == "utf-8"
+    monkeypatch.setattr(worker, "run", lambda *a, **k: pytest.fail("a small upload started a worker"))
+    monkeypatch.setattr(worker, "IN_PROCESS_BYTES", 1 << 20)
+    assert worker.read_upload("c.csv", data).frame.height == 200

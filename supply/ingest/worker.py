@@ -165,3 +165,28 @@ def ingest_file(store, table: str, path, **options):
 def read_file(filename: str, path, sheet: str | None = None, seconds: float | None = None, mb=None):
     """``read_upload`` of a file on disk, in a worker: the ReadResult, or a named IngestError."""
     return run("supply.ingest.read:read_upload", filename, Path(path), sheet, seconds=seconds, mb=mb)
+
+
+IN_PROCESS_BYTES = 4 * 1024 * 1024  # smaller uploads are read in the caller: no process start
+
+
+def read_upload(filename: str, data, sheet: str | None = None, seconds: float | None = None, mb=None):
+    """``read_upload`` with the parsing of anything but a small upload done in a worker.
+
+    Bytes above ``IN_PROCESS_BYTES`` are written to a private temporary file (in blocks)
+    and read there by a child process under the time and memory limits, so a hostile or
+    huge file costs the caller (the Streamlit server) only the resulting text frame.
+    """
+    import tempfile
+
+    from supply.ingest.read import read_upload as read_here
+
+    if isinstance(data, (bytes, bytearray, memoryview)):
+        if len(data) <= IN_PROCESS_BYTES:
+            return read_here(filename, bytes(data), sheet)
+        with tempfile.TemporaryDirectory(prefix="supply-upload-") as tmp:
+            import io
+
+            path = save_upload(io.BytesIO(data), Path(tmp), "upload" + Path(filename).suffix)
+            return read_file(filename, path, sheet, seconds, mb)
+    return read_file(filename, Path(data), sheet, seconds, mb)
