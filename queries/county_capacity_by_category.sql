@@ -1,25 +1,14 @@
 -- Mean weekly capacity and booked pieces per county and category over the weeks
--- [$week_from, $week_to), for county comparison and location quotients. A county-category
--- is suppressed when any cell behind it is (planner views hide cells of < 3 factories);
--- its sums then leave those cells out and must not be read as complete.
+-- [$week_from, $week_to), for county comparison and location quotients, from the capacity
+-- cells. A county-category is suppressed when any cell behind it is (planner views hide
+-- cells of < 3 factories); its sums then leave those cells out and must not be read as complete.
+-- uses: cells_in_window
 with
-capacity_in_window as (
-    select c.*
-    from capacity as c
-    where c.week_start >= $week_from
-      and c.week_start < $week_to
-),
-
-weekly as (
-    select
-        c.adcode,
-        c.category,
-        c.week_start,
-        sum(c.capacity_pieces) as capacity_pieces,
-        sum(c.booked_pieces) as booked_pieces,
-        sum(c.n_factories) as n_factories,
-        bool_or(c.suppressed) as suppressed
-    from capacity_in_window as c
+county_weeks as (
+    select c.adcode, c.category, c.week_start, sum(c.capacity_pieces) as capacity_pieces,
+           sum(c.booked_pieces) as booked_pieces, sum(c.n_factories) as n_factories,
+           bool_or(c.suppressed) as suppressed
+    from cells_in_window as c
     group by c.adcode, c.category, c.week_start
 )
 
@@ -30,6 +19,6 @@ select
     sum(w.booked_pieces) / date_diff('week', $week_from::date, $week_to::date) as booked_pieces,
     max(w.n_factories) as n_factories,
     bool_or(w.suppressed) as suppressed
-from weekly as w
+from county_weeks as w
 group by w.adcode, w.category
 order by w.adcode, w.category

@@ -1,25 +1,16 @@
 -- Capacity and booked pieces by county and category in the weeks [$week_from, $week_to)
--- of one cluster ($cluster_id; null = every cluster), to compare two snapshots.
--- A planner's suppressed cells have null measures and are counted, not summed.
+-- of one cluster ($cluster_id; null = every cluster), to compare two snapshots, from the
+-- capacity cells. A planner's suppressed cells have null measures and are counted, not summed.
+-- uses: cluster_cells_in_window
 with
-capacity_in_window as (
-    select c.cluster_id, c.adcode, c.category, c.capacity_pieces, c.booked_pieces, c.suppressed
-    from capacity as c
-    where ($cluster_id is null or c.cluster_id = $cluster_id)
-      and c.week_start >= $week_from
-      and c.week_start < $week_to
-),
-
 by_county_category as (
     select
-        w.cluster_id,
-        w.adcode,
-        w.category,
-        sum(w.capacity_pieces) as capacity_pieces,
-        sum(w.booked_pieces) as booked_pieces,
-        count(*) filter (where w.suppressed) as suppressed_cells
-    from capacity_in_window as w
-    group by w.cluster_id, w.adcode, w.category
+        c.cluster_id, c.adcode, c.category,
+        sum(c.capacity_pieces) as capacity_pieces,
+        sum(c.booked_pieces) as booked_pieces,
+        count(*) filter (where c.suppressed) as suppressed_cells
+    from cluster_cells_in_window as c
+    group by c.cluster_id, c.adcode, c.category
 )
 
 select b.*

@@ -1,7 +1,7 @@
 -- What the inventory simulation needs besides demand, for one cluster ($cluster_id; null =
 -- every cluster): the MOQ of its school-uniform makers, and a unit value for stock in CNY,
--- the unit cost of the makers' stock where the viewer sees it per factory (planners do
--- not), else the average price of pooled school-uniform orders.
+-- the unit cost of the makers' stock where the viewer's cells split it out (planners' do
+-- not), else the average price of pooled school-uniform orders. Read from the cells.
 with
 uniform_makers as (
     select f.factory_id, f.moq_pieces, f.pooled_planning
@@ -21,17 +21,18 @@ moq as (
 ),
 
 makers_stock as (
-    -- the latest stock count of the makers (rows without a factory never match)
-    select sum(i.on_hand_pieces * i.unit_cost) / nullif(sum(i.on_hand_pieces), 0) as stock_unit_cost
-    from inventory as i
-    join uniform_makers as m on m.factory_id = i.factory_id
-    where i.as_of = (select max(i2.as_of) from inventory as i2)
+    -- the latest stock count of the makers
+    select sum(i.value) / nullif(sum(i.on_hand_pieces), 0) as stock_unit_cost
+    from stock_cells as i
+    where i.uniform_maker
+      and ($cluster_id is null or i.cluster_id = $cluster_id)
+      and i.as_of = (select max(i2.as_of) from stock_cells as i2)
 ),
 
 pooled_price as (
     -- unallocated pooled orders have no cluster yet; they count for every cluster
-    select sum(o.qty * o.unit_price) / nullif(sum(o.qty), 0) as pooled_unit_price
-    from orders as o
+    select sum(o.value) / nullif(sum(o.qty), 0) as pooled_unit_price
+    from order_cells as o
     where o.category = 'school_uniform'
       and o.channel = 'pooled'
       and o.status <> 'cancelled'

@@ -2,26 +2,15 @@
 -- points to draw one by one. Same filters as map_factory_points. Cells are pointy-top
 -- hexagons of circumradius $cell_km on an equirectangular plane around latitude $lat0;
 -- the page draws each cell from its centre (lon, lat).
+-- uses: map_factories
 with
-filtered_factories as (
-    select f.factory_id, f.lon, f.lat, f.employees, f.association_member
-    from factories as f
-    where ($cluster_id is null or f.cluster_id = $cluster_id)
-      and ($category is null or list_contains(f.categories, $category))
-      and ($emp_min is null or f.employees >= $emp_min)
-      and ($emp_max is null or f.employees <= $emp_max)
-      and ($member is null or f.association_member = $member)
-      and isfinite(f.lon) and isfinite(f.lat)
-      and not list_contains($exclude_ids::varchar[], f.factory_id)
-),
-
 fractional_axial as (
     -- plane in km, then fractional axial hex coordinates (q, r) and the third cube axis s
     select
         f.*,
         (sqrt(3) / 3 * (f.lon * 111.320 * cos(radians($lat0))) - (f.lat * 110.574) / 3) / $cell_km as qf,
         (2.0 / 3 * (f.lat * 110.574)) / $cell_km as rf
-    from filtered_factories as f
+    from map_factories as f
 ),
 
 rounded as (

@@ -2,21 +2,8 @@
 -- filters ($cluster_id, $category, $emp_min, $emp_max, $member; null = any), minus the ids
 -- in $exclude_ids (bad coordinates, which the page lists instead), with the mean weekly
 -- capacity in [$week_from, $week_to) wherever the viewer may see capacity per factory.
+-- uses: map_factories
 with
-filtered_factories as (
-    select
-        f.factory_id, f.name, f.cluster_id, f.adcode, f.town, f.lon, f.lat,
-        f.categories, f.employees, f.association_member
-    from factories as f
-    where ($cluster_id is null or f.cluster_id = $cluster_id)
-      and ($category is null or list_contains(f.categories, $category))
-      and ($emp_min is null or f.employees >= $emp_min)
-      and ($emp_max is null or f.employees <= $emp_max)
-      and ($member is null or f.association_member = $member)
-      and isfinite(f.lon) and isfinite(f.lat)
-      and not list_contains($exclude_ids::varchar[], f.factory_id)
-),
-
 weekly_capacity as (
     -- per-factory rows exist only inside the viewer's scope (never for planners)
     select
@@ -44,6 +31,6 @@ select
     f.association_member,
     w.capacity_pieces as weekly_capacity,
     w.utilisation
-from filtered_factories as f
+from map_factories as f
 left join weekly_capacity as w on w.factory_id = f.factory_id
 order by f.factory_id

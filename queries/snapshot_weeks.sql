@@ -1,8 +1,8 @@
--- The weeks the snapshot's capacity covers, with how many rows each has.
+-- The weeks the snapshot's capacity covers, with how many rows each has (from the cells).
 with
 weeks as (
     select c.week_start, sum(c.n_lines) as rows
-    from capacity as c
+    from capacity_cells as c
     group by c.week_start
 )
 

@@ -44,7 +44,19 @@ def _expected(store, snap) -> dict[str, pl.DataFrame]:
 
     attrs = ["cluster_id", "adcode", "association_member", "listed"]
     cap = joined("capacity")
-    orders = joined("orders").with_columns(due_week=pl.col("due_date").dt.truncate("1w"))
+    cities = store.read(snap.snapshot_id, "schools").select(
+        pl.col("school_id").alias("buyer_id"), pl.col("adcode").str.slice(0, 4).alias("school_city")
+    )
+    orders = (
+        joined("orders")
+        .join(cities, on="buyer_id", how="left")
+        .with_columns(
+            due_week=pl.col("due_date").dt.truncate("1w"),
+            buyer_city=pl.when(pl.col("factory_id").is_null() & (pl.col("channel") == "pooled")).then(
+                pl.col("school_city")
+            ),
+        )
+    )
     inv = joined("inventory")
     value = (pl.col("qty") * pl.col("unit_price")).sum()
     return {
@@ -58,7 +70,7 @@ def _expected(store, snap) -> dict[str, pl.DataFrame]:
         ),
         "order_cells": _cells(
             orders,
-            [*attrs, "category", "channel", "status", "buyer_type", "due_week"],
+            [*attrs, "buyer_city", "category", "channel", "status", "buyer_type", "due_week"],
             {"qty": pl.col("qty").sum(), "value": value},
         ),
         "factory_orders": _cells(

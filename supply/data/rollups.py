@@ -69,13 +69,14 @@ group by f.cluster_id, f.adcode, coalesce(f.association_member, false), f.factor
     ),
     Rollup(
         "order_cells",
-        ("orders", "factories"),
+        ("orders", "factories", "schools"),
         """
 select
         f.cluster_id,
         f.adcode,
         coalesce(f.association_member, false) as association_member,
         f.factory_id is not null as listed,
+        case when s.factory_id is null and s.channel = 'pooled' then left(b.adcode, 4) end as buyer_city,
         s.category,
         s.channel,
         s.status,
@@ -87,7 +88,9 @@ select
         cast(count(*) as bigint) as n_lines
 from src_orders as s
 left join src_factories as f on f.factory_id = s.factory_id
+left join src_schools as b on b.school_id = s.buyer_id
 group by f.cluster_id, f.adcode, coalesce(f.association_member, false), f.factory_id is not null,
+         case when s.factory_id is null and s.channel = 'pooled' then left(b.adcode, 4) end,
          s.category, s.channel, s.status, s.buyer_type, cast(date_trunc('week', s.due_date) as date)
 """,
     ),

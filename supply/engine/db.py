@@ -116,13 +116,53 @@ def query_params(name: str) -> list[str]:
 
 
 def load_query(name: str) -> str:
-    """Text of queries/<name>.sql; QueryError naming it when there is no such query."""
+    """Text of queries/<name>.sql with its shared steps in front; QueryError naming it when unknown."""
     if not isinstance(name, str) or not _NAME_RE.match(name):
         raise QueryError(f"invalid query name {name!r}")
     path = QUERIES_DIR / f"{name}.sql"
     if not path.is_file():
         raise QueryError(f"unknown query {name!r}; known queries: {', '.join(query_names())}")
-    return path.read_text(encoding="utf-8")
+    return compose(path.read_text(encoding="utf-8"), name)
+
+
+_USES_RE = re.compile(r"^-- uses: ([a-z0-9_, ]+)$", re.MULTILINE)
+_WITH_RE = re.compile(r"^with\s*$", re.MULTILINE | re.IGNORECASE)
+
+
+def _steps(text: str, name: str, order: list[str], stack: tuple[str, ...] = ()) -> None:
+    """Add the steps a text uses (after the steps they use) to ``order``."""
+    match = _USES_RE.search(text)
+    for step in [s.strip() for s in match.group(1).split(",")] if match else []:
+        if step in order:
+            continue
+        if step in stack or not _NAME_RE.match(step):
+            raise QueryError(f"query {name!r}: step {step!r} is not a valid step (or uses itself)")
+        path = QUERIES_DIR / "steps" / f"{step}.sql"
+        if not path.is_file():
+            raise QueryError(f"query {name!r} uses step {step!r}, but queries/steps/{step}.sql does not exist")
+        _steps(path.read_text(encoding="utf-8"), name, order, (*stack, step))
+        order.append(step)
+
+
+def compose(text: str, name: str = "query") -> str:
+    """A query with the shared steps it names (``-- uses: a, b``) put in front as its first CTEs.
+
+    A step is ``queries/steps/<step>.sql``: one select over the views, with $parameters, that
+    may itself use other steps. The query must start its own CTE list with a line ``with``.
+    """
+    order: list[str] = []
+    _steps(text, name, order)
+    if not order:
+        return text
+    start = _WITH_RE.search(text)
+    if start is None:
+        raise QueryError(f"query {name!r} uses steps, so its own SQL must begin with a line 'with'")
+    ctes = []
+    for step in order:
+        body = (QUERIES_DIR / "steps" / f"{step}.sql").read_text(encoding="utf-8")
+        body = "\n".join(line for line in body.splitlines() if not line.startswith("--")).strip()
+        ctes.append(f"{step} as (\n{body}\n),\n")
+    return text[: start.end()] + "\n" + "".join(ctes) + text[start.end() :].lstrip("\n")
 
 
 def _literal(text: str) -> str:

@@ -71,21 +71,8 @@ class ViewDef(NamedTuple):
     materialise: bool
 
 
-_SQL_TYPES = {"String": "varchar", "Float64": "double", "Int64": "bigint", "Int32": "integer",
-              "Int16": "smallint", "Int8": "tinyint", "Boolean": "boolean", "Date": "date"}  # fmt: skip
-
-
-def sql_type(dtype) -> str:
-    """The SQL type of a schema dtype, e.g. List(String) -> varchar[]."""
-    if hasattr(dtype, "inner") and dtype.inner is not None:
-        return sql_type(dtype.inner) + "[]"
-    return _SQL_TYPES[str(dtype.base_type()).split("(")[0]]
-
-
-def empty_source_sql(table: str) -> str:
-    """A select with the table's columns and types and no row (a snapshot without that table)."""
-    cols = ", ".join(f"cast(null as {sql_type(t)}) as {c}" for c, t in schema.TABLES[table].items())
-    return f"select {cols} where false"
+sql_type = rollups.sql_type
+empty_source_sql = rollups.empty_source_sql
 
 
 # -- select lists, declared per table --------------------------------------------------------
@@ -218,6 +205,8 @@ def _association(viewer) -> list[ViewDef]:
     member = "s.factory_id in (select m.factory_id from scope_members as m)"
     pooled = "case when s.channel = 'pooled' then s.{} end"
     in_scope = "cluster_id = (select v.cluster_id from scope_viewer as v) and association_member"
+    # unallocated pooled orders of schools in the association's cities are theirs too
+    unallocated = "buyer_city in (select c.city from scope_cities as c)"
     return [
         ViewDef(
             "scope_members",
@@ -260,7 +249,15 @@ def _association(viewer) -> list[ViewDef]:
             {},
             False,
         ),
-        *[ViewDef(v, _cells_from_rollup(v, in_scope), {}, False) for v in CELL_COLUMNS],
+        *[
+            ViewDef(
+                v,
+                _cells_from_rollup(v, f"({in_scope}) or ({unallocated})" if v == "order_cells" else in_scope),
+                {},
+                False,
+            )
+            for v in CELL_COLUMNS
+        ],
     ]
 
 
