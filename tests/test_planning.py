@@ -433,3 +433,35 @@ def test_demand_page_runs_in_both_languages(app_env, lang):
     labels = [m.label for m in at.metric]
     assert ("应交班级" if lang == "zh" else "Classes expected") in labels
     assert at.dataframe[0].value.shape[0] > 0  # collection by school
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_quality_sentence_and_cli_json_say_how_good_the_plan_is(swap_instance, lang):
+    plan = planning.solve(swap_instance, "optimal")
+    text = planning.quality_sentence(plan, lang)
+    assert plan.proven_optimal and plan.gap is not None and plan.gap <= 1e-4
+    assert ("已证明最优" if lang == "zh" else "proven optimal") in text
+    greedy = planning.solve(swap_instance, "greedy")
+    assert ("无法说明" if lang == "zh" else "unknown") in planning.quality_sentence(greedy, lang)
+
+
+def test_a_what_if_re_solves_from_the_previous_potentials(swap_instance):
+    base = planning.solve(swap_instance, "optimal")
+    assert base.warm is not None and len(base.warm["potentials"]) > 0
+    removed = planning_whatif.apply(
+        swap_instance, planning_whatif.Scenario("no F1", remove_factories=("F1",))
+    )
+    cold, warm = planning.solve(removed, "optimal"), planning.solve(removed, "optimal", warm=base)
+    assert warm.total_cost == pytest.approx(cold.total_cost) and warm.lower_bound == pytest.approx(
+        cold.lower_bound
+    )
+    assert_plan_ok(warm, removed)
+
+
+def test_cli_json_has_bound_gap_and_sentence(tiny_data, capsys):
+    from supply.cli import main
+
+    assert main(["plan", "--data", str(tiny_data), "--json", "--lang", "en", "--time-limit", "120"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert {"lower_bound", "gap", "proven_optimal", "quality"} <= set(out)
+    assert out["lower_bound"] <= out["total_cost"] + 0.01 and out["quality"].startswith("Total cost")

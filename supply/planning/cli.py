@@ -3,7 +3,8 @@
 Reads the snapshot's demand, schools, factories and capacity (and orders, for unit
 prices) as an administrator, solves, checks the plan, and prints a summary or, with
 ``--json``, one JSON object: total_cost, unmet_pieces, assignments, method,
-solve_seconds and extras (status, proven_optimal, lower_bound, costs, lines, unmet).
+solve_seconds and extras (status, proven_optimal, lower_bound, gap, quality: one sentence
+on cost, bound and gap; costs, lines, unmet).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ def _plan(p):
     p.add_argument("--snapshot", help="snapshot id (default: latest)")
     p.add_argument("--method", choices=("optimal", "greedy"), default="optimal")
     p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--lang", choices=("zh", "en"), default="en", help="language of the quality sentence")
     p.add_argument("--time-limit", type=float, default=60.0, metavar="S", help="solver time limit in seconds")
     p.add_argument("--cluster", default=None, help="only factories of this cluster (default: every cluster)")
     p.add_argument(
@@ -85,6 +87,8 @@ def _plan(p):
                 print(f"published {plan.work_orders.height:,} work orders to {path}", file=sys.stderr)
         if args.json:
             out = planning.to_json(plan)
+            out["gap"] = plan.gap
+            out["quality"] = planning.quality_sentence(plan, args.lang)
             out["check_problems"] = problems
             out["notes"] = inputs.notes
             print(json.dumps(out, ensure_ascii=False))
@@ -102,8 +106,7 @@ def _plan(p):
                 f"total cost {plan.total_cost:,.2f} CNY = production {plan.production_cost:,.2f} + transport "
                 f"{plan.transport_cost:,.2f} + unmet penalty {plan.penalty_cost:,.2f}"
             )
-            if plan.gap is not None and not plan.proven_optimal:
-                print(f"within {plan.gap:.3%} of the lower bound {plan.lower_bound:,.2f}")
+            print(planning.quality_sentence(plan, args.lang))
             print(
                 f"pieces: demand {plan.demand_pieces:,}, planned {s['planned_pieces']:,}, unmet {plan.unmet_pieces:,}"
             )

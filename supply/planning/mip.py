@@ -16,7 +16,7 @@ import numpy as np
 
 from supply.planning.instance import Instance, Pairs, objective_of
 
-MIP_NODES = 2_000  # work budget of one MIP (branch-and-bound nodes), not seconds
+MIP_NODES = 500  # work budget of one MIP (branch-and-bound nodes), not seconds
 
 
 def _new_highs(time_limit: float | None, presolve: str = "choose") -> highspy.Highs:

@@ -21,10 +21,10 @@ from supply.planning.instance import Instance, Pairs, feasible, moq_violations, 
 from supply.planning.mip import neighbourhood, solve_mip
 
 REPAIR_PASSES = 3
-NEIGHBOURHOOD_GROUPS = 120  # groups per MIP neighbourhood (each with its 12 best-priced pairs)
+NEIGHBOURHOOD_GROUPS = 40  # groups per MIP neighbourhood (each with its 8 best-priced pairs and open lines)
 NEIGHBOURHOOD_ROUNDS = 8
 NEAR_FACTORIES = 4  # an unmet group's factories of lowest reduced cost x MOQ ...
-USERS_PER_SEED = 12  # ... and up to this many groups with a line there join it
+USERS_PER_SEED = 8  # ... and up to this many groups with a line there join it
 
 
 def round_lp(inst: Instance, pairs: Pairs, amount: np.ndarray) -> np.ndarray:
@@ -165,10 +165,10 @@ def improve(
             tried[g] = True
         groups = np.array(chosen, dtype=np.int64)
         cand = np.flatnonzero(member[pairs.g])
-        # per group: its open lines and its 12 pairs of lowest reduced cost x MOQ
+        # per group: its open lines and its 8 pairs of lowest reduced cost x MOQ
         order = cand[np.lexsort((score[cand], pairs.g[cand]))]
         rank = np.arange(len(order)) - np.searchsorted(pairs.g[order], pairs.g[order])
-        keep = np.union1d(order[rank < 12], np.flatnonzero(open_lines & member[pairs.g]))
+        keep = np.union1d(order[rank < 8], np.flatnonzero(open_lines & member[pairs.g]))
         sub, sp, idx, start = neighbourhood(inst, pairs, best, groups, keep)
         out, ms = solve_mip(sub, sp, np.arange(len(sp)), start, left, 1e-6)
         stats["mip_rounds"] += 1
