@@ -177,3 +177,26 @@ def test_unmet_explanations_never_pair_taken_with_a_shortfall(tiny_snapshot):
             assert r["shortfall_pieces"] is None and r["short_by_date"] is None
         else:
             assert r["shortfall_pieces"] > 0 and r["short_by_date"] >= r["deadline"]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_demand_page_picks_schools_by_name(app_env, lang):
+    at = open_app(lang, role="association", page="app_pages/school_demand.py")
+    assert_no_exception(at, f"demand {lang}")
+    for key in ("demand_template_school", "demand_missing_school"):
+        options = at.selectbox(key=key).options
+        assert len(options) > 1 and not any(ID.match(o) for o in options), (key, options[:5])
+    headers = [str(c) for d in at.dataframe for c in d.value.columns]
+    assert "None" not in headers and ("学校" if lang == "zh" else "School") in headers
+    assert any("filter_alt" in c.value for c in at.caption), "no scope line above the figures"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_inventory_side_by_side_is_one_table_without_gaps_shown_as_none(app_env, lang):
+    at = open_app(lang, role="association", page="app_pages/inventory.py")
+    assert_no_exception(at, f"inventory {lang}")
+    table = next(d.value for d in at.dataframe if d.value.shape[0] == 8)  # one row per measure
+    assert table.shape[1] == 3
+    cells = " ".join(str(v) for v in table.to_numpy().ravel())
+    assert not re.search(r"\b(None|nan|NaN|inf)\b", cells), cells
+    assert ("满足率" if lang == "zh" else "Fill rate") in cells

@@ -1,4 +1,4 @@
-"""Strings of the pooled-planning steps (demand, plan, check, publish, what-if) and scenario words."""
+"""Strings of the planning-side pages: pooled-planning steps and scenario words, demand and inventory helpers."""
 
 STRINGS = {
     "plansteps.tab.demand": ("① 需求", "① Demand"),
@@ -54,4 +54,6 @@ STRINGS = {
     "plansteps.and_more": ("{names} 等 {n} 家", "{names} and {more} more"),
     "plansteps.sep": ("；", "; "),
     "plansteps.list_sep": ("、", ", "),
+    "planpages.height_cm": ("身高（厘米）", "Height (cm)"),
+    "planpages.inv.measure": ("指标", "Measure"),
 }
