@@ -1,30 +1,52 @@
 """Snapshot history (DESIGN §5.7): every snapshot with its source, and the diff between any two."""
 
+import polars as pl
 import streamlit as st
 
 from supply.data import history
-from supply.data.export import to_csv_bytes
-from supply.i18n import fmt_pct, label
 from ui import context, data
+from ui import scope as scopes
+from ui.exports import table_downloads
+from ui.figures import chart
+from ui.snapshots import label as snapshot_label
+from ui.tables import Col, table
 
 ctx = context.get()
 snaps = ctx.store.list()
 st.title(ctx.t("history.title"))
 ctx.require_snapshot()
 st.write(ctx.t("history.intro"))
+planner = ctx.viewer.role == "planner"
+by_id = {s.snapshot_id: s for s in snaps}
 
 # every snapshot, newest first, with the rows this viewer may see in each table
 counts = {
     s.snapshot_id: history.counts_dict(data.run(ctx, "history_row_counts", snapshot_id=s.snapshot_id))
     for s in snaps
 }
-rows = history.display_rows(history.snapshot_rows(snaps, counts), lambda k: ctx.t(k), ctx.lang)
-config = {c: ctx.t(f"history.col.{c}") for c in rows.columns if not c.startswith("rows_")}
-config["rows_committed"] = ctx.t("history.col.rows_committed")
-config["rows_left_out"] = ctx.t("history.col.rows_left_out")
-for t in history.TABLES:
-    config[f"rows_{t}"] = ctx.t("history.col.rows", table=ctx.t(f"upload.table.{t}"))
-st.dataframe(rows, hide_index=True, column_config=config, key="history_table")
+rows = history.snapshot_rows(snaps, counts).with_columns(
+    snapshot=pl.col("snapshot_id").map_elements(
+        lambda i: snapshot_label(by_id[i], ctx.lang), return_dtype=str
+    ),
+    parent=pl.col("parent").map_elements(
+        lambda i: snapshot_label(by_id[i], ctx.lang) if i in by_id else i, return_dtype=str
+    ),
+)
+H = "history.col."
+cols = [
+    Col("snapshot", "hist.col.snapshot"),
+    Col("as_of", H + "as_of"),
+    Col("table", H + "table", codes="upload.table"),
+    Col("file", H + "file"),
+    Col("rows_committed", H + "rows_committed", "count"),
+    Col("rows_left_out", H + "rows_left_out", "count"),
+    *[Col(f"rows_{t}", ctx.t(H + "rows", table=ctx.t(f"upload.table.{t}")), "count") for t in history.TABLES],
+    Col("parent", H + "parent"),
+    Col("sha256", H + "sha256"),
+    Col("snapshot_id", "hist.col.snapshot_id"),
+]
+table(ctx, rows, cols, "history_table", scopes.of(ctx))
+st.caption(ctx.t("hist.rows_scope_planner" if planner else "hist.rows_scope"))
 
 # the difference between two snapshots, computed from this viewer's scoped views
 st.subheader(ctx.t("history.diff"))
@@ -33,8 +55,9 @@ if len(ids) < 2:
     st.info(ctx.t("history.same"))
     st.stop()
 c1, c2, c3 = st.columns([2, 2, 1])
-a_id = c1.selectbox(ctx.t("history.from"), ids[::-1], index=1, key="history_from")
-b_id = c2.selectbox(ctx.t("history.to"), ids[::-1], index=0, key="history_to")
+name = lambda i: snapshot_label(by_id[i], ctx.lang)  # noqa: E731
+a_id = c1.selectbox(ctx.t("history.from"), ids[::-1], index=1, key="history_from", format_func=name)
+b_id = c2.selectbox(ctx.t("history.to"), ids[::-1], index=0, key="history_to", format_func=name)
 weeks = c3.number_input(ctx.t("history.weeks"), min_value=1, max_value=52, value=12, key="history_weeks")
 if a_id == b_id:
     st.info(ctx.t("history.same"))
@@ -46,22 +69,12 @@ changes = history.diff_tables(
     data.run(ctx, "history_row_hashes", snapshot_id=a_id),
     data.run(ctx, "history_row_hashes", snapshot_id=b_id),
 )
-changes = changes.with_columns(
-    changes["table"].replace({t: ctx.t(f"upload.table.{t}") for t in history.TABLES})
-)
-st.dataframe(
-    changes,
-    hide_index=True,
-    key="history_changes",
-    column_config={
-        "table": ctx.t("history.col.table_name"),
-        **{
-            c: st.column_config.NumberColumn(ctx.t(f"history.col.{c}"), format="localized")
-            for c in ("rows_a", "rows_b", "added", "removed", "changed", "unchanged")
-        },
-        "by_key": st.column_config.CheckboxColumn(ctx.t("history.col.by_key")),
-    },
-)
+change_cols = [Col("table", H + "table_name", codes="upload.table")] + [
+    Col(c, H + c, "count") for c in ("rows_a", "rows_b", "added", "removed", "changed", "unchanged")
+]
+table(ctx, changes, change_cols + [Col("by_key", H + "by_key", "bool")], "history_changes", scopes.of(ctx))
+if planner:
+    st.caption(ctx.t("hist.diff_cells_planner"))
 if not changes["by_key"].all():
     st.caption(ctx.t("history.not_by_key"))
 
@@ -78,37 +91,22 @@ if change.is_empty():
     st.stop()
 shown = change.with_columns(
     county=change["county"] if ctx.lang == "zh" else change["county"] + " (" + change["adcode"] + ")",
-    category=change["category"].map_elements(lambda c: label("category", c, ctx.lang), return_dtype=str),
-    capacity_change_pct=change["capacity_change_pct"].map_elements(lambda v: fmt_pct(v, 2), return_dtype=str),
     suppressed=change["suppressed_a"].fill_null(0) + change["suppressed_b"].fill_null(0),
-).select(
-    "county",
-    "category",
-    "capacity_a",
-    "capacity_b",
-    "capacity_change",
-    "capacity_change_pct",
-    "booked_change",
-    "suppressed",
 )
-st.plotly_chart(history.capacity_change_figure(change, ctx.lang), key="history_capacity_chart")
-st.dataframe(
-    shown,
-    hide_index=True,
-    key="history_capacity",
-    column_config={
-        c: st.column_config.NumberColumn(ctx.t(f"history.col.{c}"), format="localized")
-        if c not in ("county", "category", "capacity_change_pct")
-        else ctx.t(f"history.col.{c}")
-        for c in shown.columns
-    },
-)
+cap_cols = [
+    Col("county", H + "county"),
+    Col("category", H + "category", codes="category"),
+    Col("capacity_a", H + "capacity_a", "count"),
+    Col("capacity_b", H + "capacity_b", "count"),
+    Col("capacity_change", H + "capacity_change", "count"),
+    Col("capacity_change_pct", H + "capacity_change_pct", "pct"),
+    Col("booked_change", H + "booked_change", "count"),
+    Col("suppressed", H + "suppressed", "count"),
+]
+chart(ctx, history.capacity_change_figure(change, ctx.lang), "history_capacity_chart", scopes.of(ctx))
+table(ctx, shown, cap_cols, "history_capacity")
 if shown["suppressed"].sum():
     st.caption(ctx.t("history.suppressed_note"))
-st.download_button(
-    ctx.t("history.download"),
-    to_csv_bytes(shown),
-    file_name=f"capacity-change-{a_id}-{b_id}.csv",
-    mime="text/csv",
-    key="history_download",
-)
+table_downloads(ctx, shown, cap_cols, "capacity-change", "history_download")
+if ctx.viewer.role == "admin":
+    st.caption(ctx.t("hist.export_log"))

@@ -53,8 +53,8 @@ def test_upload_map_validate_commit(private_app):
     assert_no_exception(at, "after validate")
     metrics = {m.label: m.value for m in at.metric}
     assert metrics == {"Rows read": "3", "Valid rows": "2", "Rows with errors": "1"}
-    errors = frame_with(at, "reason")
-    assert errors["row"].tolist() == [4] and "Unknown factory" in errors["reason"].iloc[0]
+    errors = frame_with(at, "Reason")  # headers in the page's language, like the error CSV
+    assert errors["Row"].tolist() == [4] and "Unknown factory" in errors["Reason"].iloc[0]
     assert at.button(key="upload_commit").disabled  # errors, and partial not ticked
     at.checkbox(key="upload_allow_partial").check().run()
     assert not at.button(key="upload_commit").disabled
@@ -62,7 +62,9 @@ def test_upload_map_validate_commit(private_app):
     assert_no_exception(at, "after commit")
     new = Store(store.data_dir).latest()
     assert new.snapshot_id != base and new.manifest["source"]["rows_left_out"] == 1
-    assert any(new.snapshot_id in s.value for s in at.success)
+    from ui.snapshots import label as snapshot_label
+
+    assert any(snapshot_label(new, "en") in s.value for s in at.success)  # named by time, source, user
     assert at.session_state["snapshot"] == new.snapshot_id  # the sidebar shows the new snapshot
     cap = Store(store.data_dir).read(new.snapshot_id, "capacity").filter(pl.col("factory_id") == "F0000001")
     assert 901 in cap["capacity_pieces"].to_list() and 902 in cap["capacity_pieces"].to_list()
@@ -71,10 +73,10 @@ def test_upload_map_validate_commit(private_app):
 
     hist = open_app("en", role="admin", page="app_pages/history.py")
     assert_no_exception(hist, "history")
-    listed = frame_with(hist, "snapshot_id")
-    assert listed["snapshot_id"].iloc[0] == new.snapshot_id
-    changes = frame_with(hist, "unchanged").set_index("table")
-    assert changes.loc["Weekly capacity", "changed"] == 2
+    listed = frame_with(hist, "Snapshot id")
+    assert listed["Snapshot id"].iloc[0] == new.snapshot_id
+    changes = frame_with(hist, "Unchanged").set_index("Table")
+    assert changes.loc["Weekly capacity", "Changed"] == 2
 
 
 def test_bad_file_shows_a_clear_error_and_factory_owner_sees_only_own_tables(private_app):

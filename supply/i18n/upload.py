@@ -178,7 +178,15 @@ STRINGS = {
         "有错误的行时不会提交；请修正文件，或勾选“只提交有效行”。",
         'Nothing is committed while rows have errors: fix the file, or tick "commit only the valid rows".',
     ),
-    "upload.done": ("已提交：新快照 {sid}，{rows} 行。", "Committed: new snapshot {sid}, {rows} rows."),
+    "upload.done": (
+        "已提交：新快照 {sid}，{rows} 行；侧栏已选中新快照。",
+        "Committed: new snapshot {sid}, {rows} rows; the sidebar now shows it.",
+    ),
+    "upload.done_toast": ("已提交 {rows} 行", "Committed {rows} rows"),
+    "upload.drop_here": ("把文件拖到这里", "Drag and drop a file here"),
+    "upload.drop_limit": ("每个文件不超过 200MB · CSV、TXT、TSV、XLSX、XLSM", "Up to 200MB per file"),
+    "upload.browse": ("选择文件", "Browse files"),
+    "widget.choose": ("请选择", "Choose"),
     "upload.done_left_out": ("{n} 行有错误的行未提交。", "{n} rows with errors were left out."),
     "upload.base": ("将合并到最新快照 {sid}。", "Will be merged into the newest snapshot, {sid}."),
     "upload.no_base": (
