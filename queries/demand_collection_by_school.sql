@@ -28,14 +28,7 @@ collected as (
 )
 
 select
-    e.school_id,
-    e.name,
-    e.adcode,
-    e.stage,
-    e.students,
-    e.grade_min,
-    e.grade_max,
-    e.classes_per_grade,
+    e.school_id, e.name, e.adcode, e.stage, e.students, e.grade_min, e.grade_max, e.classes_per_grade,
     e.classes_expected,
     coalesce(c.classes_collected, 0) as classes_collected,
     coalesce(c.pieces, 0) as pieces,

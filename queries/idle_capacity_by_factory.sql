@@ -33,19 +33,8 @@ factory_idle as (
 )
 
 select
-    f.factory_id,
-    f.name,
-    f.adcode,
-    f.town,
-    f.lon,
-    f.lat,
-    f.moq_pieces,
-    f.bulk_lead_days,
-    f.certifications,
-    i.idle_pieces,
-    i.idle_weeks,
-    i.first_week,
-    i.last_week
+    f.factory_id, f.name, f.adcode, f.town, f.lon, f.lat, f.moq_pieces, f.bulk_lead_days, f.certifications,
+    i.idle_pieces, i.idle_weeks, i.first_week, i.last_week
 from factory_idle as i
 join factories as f on f.factory_id = i.factory_id
 where i.idle_pieces > 0

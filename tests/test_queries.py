@@ -10,6 +10,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from supply.engine import paging
 from supply.engine.db import _PARAM_RE, QueryError, Viewer, connect, load_query, query_names
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,7 +34,11 @@ SAMPLE_PARAMS: dict[str, object] = {
     "factory_id": "F0000007",  # has direct and pooled orders and stock in the tiny demo
     "status": "",  # '' = any status
     "channel": "",  # '' = any channel
-    "search": "O0",  # a substring of direct order ids
+    "search": "0",  # a substring of order ids and of factory ids
+    "limit": 50,  # a page of the *_page queries
+    "offset": 0,
+    "sort": "qty",  # a sort key of my_factory_orders_page (members_page then sorts by id)
+    "descending": True,
 }
 # Parameters documented as "null = any": each query is also run with these set to null.
 NULLABLE = ("cluster_id", "category", "emp_min", "emp_max", "member")
@@ -130,3 +135,79 @@ def test_queries_follow_the_house_style():
         assert not re.search(r"\b(SELECT|FROM|WHERE|GROUP BY)\b", re.sub(r"--[^\n]*", "", sql)), (
             f"{name}.sql: lowercase keywords"
         )
+
+
+# -- paged tables (issue 12) ------------------------------------------------------------------
+
+
+def test_pages_cut_sort_and_search_in_the_engine(dbs):
+    """Pages of members_page put together are members_table; sorts and search behave."""
+    window = {"cluster_id": "zhili", "week_from": AS_OF, "week_to": AS_OF + dt.timedelta(weeks=4)}
+    for role in ("admin", "association"):
+        db = dbs[role]
+        whole = db.run("members_table", **window)
+        assert whole.height > 20
+        pages = [
+            db.run("members_page", **window, **paging.page_params("members_page", page=p, size=7))
+            for p in range(paging.page_count(db.run("members_page", **window, **paging.page_params("members_page", size=7)), 7))
+        ]  # fmt: skip
+        assert (
+            len(pages) > 2 and all(p.height <= 7 for p in pages) and pages[0]["total_rows"][0] == whole.height
+        )
+        got = pl.concat(pages).drop("total_rows", "row_number")
+        assert got.equals(whole), role
+        by_name = db.run(
+            "members_page",
+            **window,
+            **paging.page_params("members_page", size=40, sort="name", descending=False),
+        )
+        assert by_name["name"].to_list() == sorted(whole["name"].to_list())[:40]
+        low = db.run(
+            "members_page",
+            **window,
+            **paging.page_params("members_page", size=10, sort="utilisation", descending=False),
+        )
+        assert low["utilisation"].to_list() == whole["utilisation"].drop_nulls().sort().head(10).to_list()
+        needle = whole["name"][3][-4:]
+        found = db.run(
+            "members_page", **window, **paging.page_params("members_page", size=100, search=needle.upper())
+        )
+        assert needle in found["name"].str.join("").to_list()[0] and found.height == found["total_rows"][0]
+        assert found.height == whole.filter(pl.col("name").str.to_lowercase().str.contains(needle.lower(), literal=True)
+                                            | pl.col("factory_id").str.to_lowercase().str.contains(needle.lower(), literal=True)
+                                            | pl.col("town").fill_null("").str.to_lowercase().str.contains(needle.lower(), literal=True)).height  # fmt: skip
+
+
+def test_order_pages_match_the_unpaged_orders(dbs):
+    args = {"factory_id": "F0000007", "status": "", "channel": "", "search": ""}
+    whole = dbs["admin"].run("my_factory_orders", **args)
+    assert whole.height > 10
+    first = dbs["admin"].run(
+        "my_factory_orders_page", **args, **paging.page_params("my_factory_orders_page", size=7)
+    )
+    assert first.drop("total_rows", "row_number").equals(whole.head(7))
+    assert first["total_rows"][0] == whole.height
+    by_qty = dbs["admin"].run(
+        "my_factory_orders_page",
+        **args,
+        **paging.page_params("my_factory_orders_page", size=2000, sort="qty"),
+    )
+    assert by_qty["qty"].to_list() == sorted(whole["qty"].to_list(), reverse=True)
+
+
+def test_page_parameters_are_checked():
+    with pytest.raises(ValueError, match="cannot sort by 'factory_id; drop'.*capacity"):
+        paging.page_params("members_page", sort="factory_id; drop")
+    with pytest.raises(ValueError, match="1 to 2,000 rows"):
+        paging.page_params("members_page", size=100_000)
+    with pytest.raises(ValueError, match="not a paged query"):
+        paging.page_params("members_table")
+
+
+def test_exports_stream_to_a_file(dbs, tmp_path):
+    window = {"cluster_id": None, "week_from": AS_OF, "week_to": AS_OF + dt.timedelta(weeks=4)}
+    out = tmp_path / "members.csv"
+    rows = paging.export_csv(dbs["admin"], "members_table", out, rows=17, **window)
+    back = pl.read_csv(out)
+    assert rows == back.height == dbs["admin"].run("members_table", **window).height
+    assert not (tmp_path / "members.csv.part").exists()

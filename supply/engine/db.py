@@ -139,7 +139,9 @@ def _steps(text: str, name: str, order: list[str], stack: tuple[str, ...] = ()) 
             raise QueryError(f"query {name!r}: step {step!r} is not a valid step (or uses itself)")
         path = QUERIES_DIR / "steps" / f"{step}.sql"
         if not path.is_file():
-            raise QueryError(f"query {name!r} uses step {step!r}, but queries/steps/{step}.sql does not exist")
+            raise QueryError(
+                f"query {name!r} uses step {step!r}, but queries/steps/{step}.sql does not exist"
+            )
         _steps(path.read_text(encoding="utf-8"), name, order, (*stack, step))
         order.append(step)
 
@@ -148,21 +150,23 @@ def compose(text: str, name: str = "query") -> str:
     """A query with the shared steps it names (``-- uses: a, b``) put in front as its first CTEs.
 
     A step is ``queries/steps/<step>.sql``: one select over the views, with $parameters, that
-    may itself use other steps. The query must start its own CTE list with a line ``with``.
+    may itself use other steps. A query with CTEs of its own starts their list with a line ``with``.
     """
     order: list[str] = []
     _steps(text, name, order)
     if not order:
         return text
-    start = _WITH_RE.search(text)
-    if start is None:
-        raise QueryError(f"query {name!r} uses steps, so its own SQL must begin with a line 'with'")
     ctes = []
     for step in order:
         body = (QUERIES_DIR / "steps" / f"{step}.sql").read_text(encoding="utf-8")
         body = "\n".join(line for line in body.splitlines() if not line.startswith("--")).strip()
-        ctes.append(f"{step} as (\n{body}\n),\n")
-    return text[: start.end()] + "\n" + "".join(ctes) + text[start.end() :].lstrip("\n")
+        ctes.append(f"{step} as (\n{body}\n)")
+    start = _WITH_RE.search(text)
+    if start is not None:  # the query's own CTEs follow the steps
+        return text[: start.end()] + "\n" + ",\n".join(ctes) + ",\n" + text[start.end() :].lstrip("\n")
+    lines = text.splitlines(keepends=True)
+    first = next(i for i, line in enumerate(lines) if line.strip() and not line.startswith("--"))
+    return "".join(lines[:first]) + "with\n" + ",\n".join(ctes) + "\n" + "".join(lines[first:])
 
 
 def _literal(text: str) -> str:
