@@ -195,12 +195,12 @@ def heights(ctx) -> None:
         except ingest.IngestError as exc:
             st.warning(exc.message(ctx.lang))
     else:
-        heads = {c: PREFIX + c for c in example.columns} | {"height_cm": "planpages.height_cm"}
-        config = {c: st.column_config.Column(ctx.t(k)) for c, k in heads.items()}
+        # the editor's own columns carry the headers in the language; renamed back after editing
+        heads = {c: ctx.t(PREFIX + c) for c in example.columns} | {"height_cm": ctx.t("planpages.height_cm")}
         edited = st.data_editor(
-            example.to_pandas(), num_rows="dynamic", key="demand_heights_editor", column_config=config
+            example.rename(heads).to_pandas(), num_rows="dynamic", key="demand_heights_editor"
         )
-        rows_in = pl.from_pandas(edited)
+        rows_in = pl.from_pandas(edited).rename({v: k for k, v in heads.items()})
     deadline = st.date_input(
         ctx.t("demand.deadline"), value=dt.date(snap.as_of.year, 8, 20), key="demand_heights_deadline"
     )

@@ -108,7 +108,8 @@ def demand_step(ctx, inputs: planning.PlanInputs) -> None:
     by_school = inputs.groups.group_by("school_name", "garment").agg(
         pl.col("demand").sum(), pl.col("deadline").min()
     )
-    cols = ["school_name", Col("garment", "planning.col.garment", codes="garment"), "demand", "deadline"]
+    cols = ["school_name", Col("garment", "planning.col.garment", codes="garment")]
+    cols += [Col("demand", "planning.col.demand_pieces"), "deadline"]
     table(
         ctx,
         by_school.sort("school_name", "garment"),
