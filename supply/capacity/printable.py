@@ -15,22 +15,12 @@ import datetime as dt
 import html
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import polars as pl
 
 from supply.i18n import fmt_pct, label, t
+from supply.i18n import format as fmt
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--headless=new",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 BOOKED, IDLE, CAPACITY = "#d62728", "#9ecae1", "#08306b"
 
 CSS = """
@@ -70,12 +60,12 @@ def esc(value) -> str:
 
 
 def fmt_number(value) -> str:
-    """A number with thousands separators ('—' for None)."""
-    if value is None or value != value:
-        return "—"
+    """A number with thousands separators ('—' when missing), through the one formatting layer."""
+    if fmt.is_missing(value):
+        return fmt.MISSING
     if isinstance(value, float) and not value.is_integer():
-        return f"{value:,.1f}"
-    return f"{int(value):,}"
+        return fmt.decimal(value)
+    return fmt.count(value)
 
 
 @dataclass
@@ -271,7 +261,7 @@ def _weekly_section(r: CapacityReportInput) -> str:
     lang = r.lang
     parts = [f'<p class="note">{esc(t("capacity.report.legend", lang))}</p>']
     cols = [
-        Column("week_start", t("col.week_start", lang), lambda d: esc(d.isoformat())),
+        Column("week_start", t("col.week_start", lang), lambda d: esc(fmt.date(d))),
         Column("capacity_pieces", t("col.capacity_pieces", lang), fmt_number, True),
         Column("booked_pieces", t("col.booked_pieces", lang), fmt_number, True),
         Column("idle_pieces", t("col.idle_pieces", lang), fmt_number, True),
@@ -343,8 +333,8 @@ def capacity_report(r: CapacityReportInput) -> str:
         (t("capacity.report.association", lang), r.association),
         (t("capacity.report.cluster", lang), r.cluster),
         (t("capacity.report.snapshot", lang), r.snapshot_id),
-        (t("capacity.report.as_of", lang), r.as_of.isoformat()),
-        (t("capacity.report.generated", lang), generated.isoformat()),
+        (t("capacity.report.as_of", lang), fmt.date(r.as_of, lang, long=True)),
+        (t("capacity.report.generated", lang), fmt.date(generated, lang, long=True)),
     ]
     if r.viewer:
         meta.append((t("capacity.report.viewer", lang), r.viewer))
@@ -375,35 +365,5 @@ def capacity_report(r: CapacityReportInput) -> str:
     return doc.html()
 
 
-def _with_page(html_text: str, action: Callable) -> None:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1123, "height": 794})
-            page.set_content(html_text, wait_until="load")
-            action(page)
-        finally:
-            browser.close()
-
-
-def render_pdf(html_text: str, path: str | Path) -> Path:
-    """Print the HTML to an A4-landscape PDF with the system chromium."""
-    path = Path(path)
-    _with_page(
-        html_text, lambda page: page.pdf(path=str(path), prefer_css_page_size=True, print_background=True)
-    )
-    return path
-
-
-def render_png(html_text: str, path: str | Path) -> Path:
-    """A full-page PNG of the HTML as printed (print media), to look at the layout."""
-    path = Path(path)
-
-    def shoot(page):
-        page.emulate_media(media="print")
-        page.screenshot(path=str(path), full_page=True)
-
-    _with_page(html_text, shoot)
-    return path
+# Printing with chromium lives in printable_render.py; re-exported here for callers.
+from supply.capacity.printable_render import CHROMIUM, render_pdf, render_png  # noqa: E402, F401

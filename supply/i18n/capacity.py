@@ -96,6 +96,11 @@ STRINGS = {
     "capacity.kpi.utilisation": ("产能利用率", "Utilisation"),
     "capacity.kpi.pooled_share": ("拼单产能占比", "Pooled share"),
     "capacity.kpi.zhili": ("织里报道数字", "Zhili (reported)"),
+    "capacity.zhili_line": (
+        "对照：织里行业协会据报道统筹了本地产能的{value}（报道数字，不是目标；范围与上面的数字不同，不可直接比较）。",
+        "For reference: Zhili's association is reported to coordinate {value} of local capacity (a reported "
+        "figure, not a target; it covers a different scope from the figures above and does not compare).",
+    ),
     "capacity.kpi.zhili_value": ("约60%", "≈60%"),
     "capacity.pooled_help": (
         "参与拼单计划的工厂产能 ÷ 您可见的全部产能（协会：会员工厂），按所选周期和品类计算。",
