@@ -126,6 +126,6 @@ with steps[4]:
         scenarios = st.session_state.setdefault("planning_scenarios", {})
         scen = whatif.form(ctx, inputs, len(scenarios))
         if scen is not None:
-            scenarios[scen.name] = whatif.run(ctx, inputs, scen, chosen["time_limit"])
+            scenarios[scen.name] = whatif.run(ctx, inputs, scen, chosen["time_limit"], opt)
         if scenarios:
             whatif.comparison(ctx, s_opt, scenarios)

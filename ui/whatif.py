@@ -71,10 +71,10 @@ def form(ctx, inputs: planning.PlanInputs, n: int) -> whatif.Scenario | None:
     )
 
 
-def run(ctx, inputs: planning.PlanInputs, scen: whatif.Scenario, time_limit: float) -> dict:
-    """Plan the scenario (with progress) and return its summary row, changes in words."""
+def run(ctx, inputs: planning.PlanInputs, scen: whatif.Scenario, time_limit: float, base=None) -> dict:
+    """Plan the scenario (with progress, warm from the ``base`` plan) and return its summary row."""
     changed = whatif.apply(inputs, scen)
-    plan = solve_one(ctx, changed, time_limit)
+    plan = solve_one(ctx, changed, time_limit, warm=base)
     return {"name": scen.name, **planning.summary(plan, changed), "changes": describe(ctx, scen, inputs)}
 
 
