@@ -7,7 +7,7 @@
   rule as the demo (``supply.demo.generate.size_for_height``), so a growing child is not sized down.
 * ``collection_status`` and ``missing_classes`` compare what was handed in with the
   classes a school has (grades x ``classes_per_grade``); class names follow the
-  ``<grade>年级<k>班`` pattern of the template.
+  template's 三年级(2)班 / 初二(1)班 / 高一(3)班 pattern.
 * ``pooling_stats`` counts production lots: one per school x garment x size when each
   school orders alone, one per garment x size (x deadline week) when demand is pooled.
 """
@@ -44,8 +44,16 @@ def header(column: str) -> str:
 
 
 def class_name(grade: int, k: int) -> str:
-    """The template's class name, e.g. class_name(3, 2) -> '3年级2班'."""
-    return f"{int(grade)}年级{int(k)}班"
+    """A class as Chinese schools write it (the template's and the demo's), e.g. (8, 1) -> '初二(1)班'."""
+    grade, cn = int(grade), "一二三四五六"
+    label = (
+        f"{cn[grade - 1]}年级"
+        if grade <= 6
+        else f"初{cn[grade - 7]}"
+        if grade <= 9
+        else f"高{cn[grade - 10]}"
+    )
+    return f"{label}({int(k)})班"
 
 
 def template_frame(

@@ -196,6 +196,7 @@ class FlowResult:
     rounds: int
     columns: int
     reduced: np.ndarray  # (P,) CNY per piece
+    active: np.ndarray  # pair indices of the last network
 
 
 def solve_network(
@@ -341,5 +342,15 @@ def solve_lp(
     unmet = net.flows[len(idx) : len(idx) + G].copy()
     objective = float(pairs.cost @ amount + inst.penalty * unmet.sum())
     return FlowResult(
-        amount, unmet, objective, p, scale, min(best_bound, objective), optimal, rounds, len(idx), reduced
+        amount,
+        unmet,
+        objective,
+        p,
+        scale,
+        min(best_bound, objective),
+        optimal,
+        rounds,
+        len(idx),
+        reduced,
+        idx,
     )

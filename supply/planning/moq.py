@@ -7,24 +7,51 @@
    group's line there (kept at or above its MOQ) so that a new line opens at its MOQ; the
    shortened group's pieces go to its other open lines where they fit, or count as unmet
    when that still lowers the cost. Deterministic passes over the groups in deadline order.
-3. ``improve``: MIP neighbourhoods with HiGHS (``mip.neighbourhood``): the unmet groups
-   and the groups that share their factories move, the rest stays.
-Every step keeps the allocation feasible; budgets are passes, groups and MIP nodes.
+Then ``neighbourhoods.improve`` runs MIPs on parts of the plan. Every step keeps the
+allocation feasible; budgets are passes and flow re-solves, never seconds.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from supply.planning.flow import build_network, cost_scale
+from supply.planning.flow_worker import solve_flow
 from supply.planning.greedy import edf_order, fill
 from supply.planning.instance import Instance, Pairs, feasible, moq_violations, objective_of, slack_of
-from supply.planning.mip import neighbourhood, solve_mip
 
 REPAIR_PASSES = 3
-NEIGHBOURHOOD_GROUPS = 40  # groups per MIP neighbourhood (each with its 8 best-priced pairs and open lines)
-NEIGHBOURHOOD_ROUNDS = 8
-NEAR_FACTORIES = 4  # an unmet group's factories of lowest reduced cost x MOQ ...
-USERS_PER_SEED = 8  # ... and up to this many groups with a line there join it
+DIVE_ROUNDS = 6  # flow re-solves while rounding the LP
+DIVE_PER_GROUP = 4  # best-priced pairs per group a dive may use besides the LP's lines
+
+
+def round_and_repair(
+    inst: Instance, pairs: Pairs, lp, should_stop=None, deadline=None
+) -> tuple[np.ndarray, dict]:
+    """The LP flow made MOQ-feasible: dive, top up, repair, polish, repair (plus plain rounding
+    and repair as a fall-back); the cheapest feasible result with each step's cost."""
+    stats = {}
+    out = []
+    d = dive(
+        inst,
+        pairs,
+        lp.amount,
+        dive_columns(pairs, lp.amount, lp.reduced),
+        should_stop=should_stop,
+        deadline=deadline,
+    )
+    for name, a in (
+        ("dive", fill(inst, pairs, d, edf_order(inst))),
+        ("round", round_lp(inst, pairs, lp.amount)),
+    ):
+        stats[f"{name}_objective"] = objective_of(inst, pairs, a)[0]
+        a = repair(inst, pairs, a)
+        a = repair(inst, pairs, polish(inst, pairs, a, should_stop, deadline))
+        stats[f"{name}_repaired_objective"] = objective_of(inst, pairs, a)[0]
+        if feasible(inst, pairs, a):
+            out.append((objective_of(inst, pairs, a)[0], name, a))
+    out.sort(key=lambda x: (x[0], x[1]))
+    return out[0][2], stats
 
 
 def round_lp(inst: Instance, pairs: Pairs, amount: np.ndarray) -> np.ndarray:
@@ -35,74 +62,27 @@ def round_lp(inst: Instance, pairs: Pairs, amount: np.ndarray) -> np.ndarray:
 
 
 def repair(inst: Instance, pairs: Pairs, amount: np.ndarray, passes: int = REPAIR_PASSES) -> np.ndarray:
-    """Open lines for unmet groups by shortening other lines at the same factory (see module)."""
-    _, F, W = inst.shape
+    """Place unmet pieces by moves that keep every MOQ (see the module docstring).
+
+    For each unmet group (deadline order) and each of its pairs p, the best of: top up p
+    (open) or open p at max(MOQ, what is unmet) (closed), where the pieces beyond what is
+    unmet come off one of the group's own lines (kept at or above its MOQ), and the
+    capacity missing at p's factory comes off one other group's line there (kept at or
+    above the MOQ), whose pieces go to that group's cheapest other line with room, or
+    count as unmet. A move is made only when it lowers the cost.
+    """
     amt = amount.astype(np.int64).copy()
-    pen = float(inst.penalty)
-    moq = inst.moq
     for _ in range(passes):
         slack = slack_of(inst, pairs, amt)
         _, unmet = objective_of(inst, pairs, amt)
         if unmet.sum() == 0:
             break
-        lines_at = [[] for _ in range(F)]  # open lines per factory
-        for p in np.flatnonzero(amt > 0).tolist():
-            lines_at[int(pairs.f[p])].append(p)
-        open_of: dict[int, list[int]] = {}
-        for p in np.flatnonzero(amt > 0).tolist():
-            open_of.setdefault(int(pairs.g[p]), []).append(p)
+        state = _State(inst, pairs, amt, slack, unmet)
         changed = False
         for g in edf_order(inst).tolist():
-            need = int(unmet[g])
-            for p in range(int(pairs.start[g]), int(pairs.start[g + 1])):
-                if need <= 0:
+            for _ in range(8):  # a group may need a few moves
+                if state.unmet[g] <= 0 or not state.best_move(g):
                     break
-                f, k = int(pairs.f[p]), int(pairs.cutoff[p])
-                m = int(moq[f]) if amt[p] == 0 else 1
-                avail = int(slack[f, k:].min())
-                if need < m or (amt[p] > 0 and avail <= 0):
-                    continue
-                if avail >= m:  # fits without help
-                    q = min(need, avail)
-                    _take(amt, slack, pairs, p, q)
-                    need -= q
-                    unmet[g] -= q
-                    open_of.setdefault(g, []).append(p)
-                    lines_at[f].append(p)
-                    changed = True
-                    continue
-                delta = m - max(avail, 0)
-                best = None
-                for d in lines_at[f]:
-                    if amt[d] - delta < moq[f] or pairs.cutoff[d] > k or pairs.g[d] == g:
-                        continue
-                    g2 = int(pairs.g[d])
-                    dest, extra = -1, pen  # where the donor's pieces go, and at what cost per piece
-                    for r in open_of.get(g2, []):
-                        if (
-                            r != d
-                            and pairs.f[r] != f
-                            and amt[r] > 0
-                            and slack[pairs.f[r], pairs.cutoff[r] :].min() >= delta
-                        ):
-                            if pairs.cost[r] < extra:
-                                dest, extra = r, float(pairs.cost[r])
-                    gain = m * (float(pairs.cost[p]) - pen) + delta * (extra - float(pairs.cost[d]))
-                    if gain < -1e-9 and (best is None or gain < best[0]):
-                        best = (gain, d, dest)
-                if best is None:
-                    continue
-                _, d, dest = best
-                _take(amt, slack, pairs, d, -delta)
-                if dest >= 0:
-                    _take(amt, slack, pairs, dest, delta)
-                else:
-                    unmet[pairs.g[d]] += delta
-                _take(amt, slack, pairs, p, m)
-                need -= m
-                unmet[g] -= m
-                open_of.setdefault(g, []).append(p)
-                lines_at[f].append(p)
                 changed = True
         amt = fill(inst, pairs, amt, edf_order(inst))
         if not changed:
@@ -110,76 +90,177 @@ def repair(inst: Instance, pairs: Pairs, amount: np.ndarray, passes: int = REPAI
     return amt
 
 
+class _State:
+    """An allocation being repaired: pieces, cumulative slack, unmet, open lines by group and factory."""
+
+    def __init__(self, inst, pairs, amt, slack, unmet):
+        self.inst, self.pairs, self.amt, self.slack, self.unmet = inst, pairs, amt, slack, unmet
+        self.pen = float(inst.penalty)
+        self.at_f: dict[int, set[int]] = {}
+        self.of_g: dict[int, set[int]] = {}
+        for p in np.flatnonzero(amt > 0).tolist():
+            self._open(p)
+
+    def _open(self, p: int) -> None:
+        self.at_f.setdefault(int(self.pairs.f[p]), set()).add(p)
+        self.of_g.setdefault(int(self.pairs.g[p]), set()).add(p)
+
+    def room(self, p: int) -> int:
+        """Pieces line p can still take (cumulative slack from its cutoff on)."""
+        return int(self.slack[self.pairs.f[p], self.pairs.cutoff[p] :].min())
+
+    def best_move(self, g: int) -> bool:
+        """Make the cheapest cost-lowering move that places unmet pieces of g; False if none."""
+        pairs, amt, moq, pen = self.pairs, self.amt, self.inst.moq, self.pen
+        need = int(self.unmet[g])
+        best = None
+        for p in range(int(pairs.start[g]), int(pairs.start[g + 1])):
+            f, k, c = int(pairs.f[p]), int(pairs.cutoff[p]), float(pairs.cost[p])
+            m = int(moq[f])
+            q = need if amt[p] > 0 else max(m, need)
+            own, own_cost = -1, 0.0  # the group's own line that gives q - need pieces
+            if q > need:
+                for a in self.of_g.get(g, ()):
+                    if a != p and amt[a] - (q - need) >= moq[pairs.f[a]] and pairs.f[a] != f:
+                        if own < 0 or pairs.cost[a] > own_cost:
+                            own, own_cost = a, float(pairs.cost[a])
+                if own < 0:
+                    continue
+            deficit = q - max(self.room(p), 0)
+            donor, dest, move_cost = -1, -1, 0.0
+            if deficit > 0:
+                for d in self.at_f.get(f, ()):
+                    if pairs.g[d] == g or pairs.cutoff[d] > k or amt[d] - deficit < moq[f]:
+                        continue
+                    to, extra = -1, pen
+                    for r in self.of_g.get(int(pairs.g[d]), ()):
+                        if r != d and pairs.f[r] != f and self.room(r) >= deficit and pairs.cost[r] < extra:
+                            to, extra = r, float(pairs.cost[r])
+                    mc = deficit * (extra - float(pairs.cost[d]))
+                    if donor < 0 or mc < move_cost:
+                        donor, dest, move_cost = d, to, mc
+                if donor < 0:
+                    continue
+            placed = min(need, q)
+            gain = q * c - placed * pen - (q - placed) * own_cost + move_cost
+            if gain < -1e-9 and (best is None or gain < best[0]):
+                best = (gain, p, q, own, donor, dest, deficit)
+        if best is None:
+            return False
+        _, p, q, own, donor, dest, deficit = best
+        if donor >= 0:
+            _take(amt, self.slack, pairs, donor, -deficit)
+            if dest >= 0:
+                _take(amt, self.slack, pairs, dest, deficit)
+            else:
+                self.unmet[pairs.g[donor]] += deficit
+        if own >= 0:
+            _take(amt, self.slack, pairs, own, -(q - need))
+        _take(amt, self.slack, pairs, p, q)
+        self.unmet[g] -= min(need, q)
+        self._open(p)
+        return True
+
+
+def flow_with_floors(
+    inst: Instance, pairs: Pairs, idx: np.ndarray, low: np.ndarray, should_stop=None, deadline=None
+) -> np.ndarray | None:
+    """Min-cost flow over the pairs ``idx`` with line ``idx[i]`` held at >= ``low[i]`` pieces.
+
+    A floor is sent in advance (the group supplies that much less, the factory-week that
+    much more), so the flow moves only the pieces above it. None when the floors do not
+    fit the capacity.
+    """
+    G, F, W = inst.shape
+    net = build_network(inst, pairs, idx, cost_scale(inst, pairs))
+    supply = net.supply.copy()
+    np.subtract.at(supply, pairs.g[idx], low)
+    np.add.at(supply, G + pairs.f[idx] * W + pairs.cutoff[idx], low)
+    try:
+        flows, _ = solve_flow(net.tails, net.heads, net.caps, net.icost, supply, should_stop, deadline)
+    except RuntimeError:  # infeasible floors, or cancelled (FlowCancelled is a RuntimeError)
+        return None
+    out = np.zeros(len(pairs), dtype=np.int64)
+    out[idx] = flows[: len(idx)] + low
+    return out
+
+
+def polish(inst: Instance, pairs: Pairs, amount: np.ndarray, should_stop=None, deadline=None) -> np.ndarray:
+    """Re-optimise over the plan's open lines, each held at >= its MOQ (one min-cost flow):
+    chains of moves that no greedy step sees. Returns the better of the two allocations."""
+    lines = np.flatnonzero(amount > 0)
+    if len(lines) == 0:
+        return amount
+    out = flow_with_floors(inst, pairs, lines, inst.moq[pairs.f[lines]], should_stop, deadline)
+    if out is not None and feasible(inst, pairs, out):
+        if objective_of(inst, pairs, out)[0] < objective_of(inst, pairs, amount)[0]:
+            return out
+    return amount
+
+
+def dive_columns(
+    pairs: Pairs, amount: np.ndarray, reduced: np.ndarray, per_group: int = DIVE_PER_GROUP
+) -> np.ndarray:
+    """The pairs a dive may use: the LP's lines and each group's best-priced few."""
+    P = len(pairs)
+    order = np.lexsort((np.arange(P), reduced, pairs.g))
+    rank = np.empty(P, dtype=np.int64)
+    rank[order] = np.arange(P) - pairs.start[pairs.g[order]]
+    return np.flatnonzero((rank < per_group) | (amount > 0))
+
+
+def dive(
+    inst: Instance,
+    pairs: Pairs,
+    amount: np.ndarray,
+    active: np.ndarray,
+    rounds: int = DIVE_ROUNDS,
+    should_stop=None,
+    deadline=None,
+) -> np.ndarray:
+    """Round the LP flow towards every MOQ by re-solving it with lines held up or left out.
+
+    Each round, in every group the line below its MOQ that is furthest towards it (at
+    least half way) is held at >= its MOQ and the group's other short lines are left out;
+    the flow over the remaining ``active`` pairs is solved again. Held lines stay held.
+    Lines still short at the end are dropped (the caller tops up and repairs).
+    """
+    allowed = np.zeros(len(pairs), dtype=bool)
+    allowed[active] = True
+    floor = np.zeros(len(pairs), dtype=np.int64)
+    held = np.zeros(len(inst.demand), dtype=np.int64)
+    for _ in range(rounds):
+        bad = moq_violations(inst, pairs, amount)
+        if len(bad) == 0:
+            break
+        moq = inst.moq[pairs.f[bad]]
+        g = pairs.g[bad]
+        ratio = amount[bad] / moq
+        order = np.lexsort((-ratio, g))
+        first = np.zeros(len(bad), dtype=bool)
+        first[order[np.r_[True, g[order][1:] != g[order][:-1]]]] = True
+        up = first & (ratio >= 0.5) & (held[g] + moq <= inst.demand[g])
+        trial_floor, trial_allowed = floor.copy(), allowed.copy()
+        trial_floor[bad[up]] = moq[up]
+        trial_allowed[bad[~up]] = False
+        idx = np.flatnonzero(trial_allowed)
+        out = flow_with_floors(inst, pairs, idx, trial_floor[idx], should_stop, deadline)
+        if out is None:  # holding those lines up does not fit: leave them all out instead
+            trial_floor, trial_allowed = floor.copy(), allowed.copy()
+            trial_allowed[bad] = False
+            idx = np.flatnonzero(trial_allowed)
+            out = flow_with_floors(inst, pairs, idx, trial_floor[idx], should_stop, deadline)
+            if out is None:
+                break
+            up[:] = False
+        floor, allowed, amount = trial_floor, trial_allowed, out
+        np.add.at(held, g[up], moq[up])
+    amount = amount.copy()
+    amount[moq_violations(inst, pairs, amount)] = 0
+    return amount
+
+
 def _take(amt: np.ndarray, slack: np.ndarray, pairs: Pairs, p: int, q: int) -> None:
     """Add q pieces (q < 0: remove) to line p and update the factory's cumulative slack."""
     amt[p] += q
     slack[pairs.f[p], pairs.cutoff[p] :] -= q
-
-
-def improve(
-    inst: Instance,
-    pairs: Pairs,
-    amount: np.ndarray,
-    reduced: np.ndarray,
-    rounds: int = NEIGHBOURHOOD_ROUNDS,
-    max_groups: int = NEIGHBOURHOOD_GROUPS,
-    should_stop=None,
-    deadline: float | None = None,
-) -> tuple[np.ndarray, dict]:
-    """MIP neighbourhoods around the unmet groups; each accepted only when it lowers the cost.
-
-    A neighbourhood holds the unmet groups (earliest deadline first) and the groups with a
-    line at a factory they could use, with each group's pairs of lowest reduced cost x MOQ
-    (and its open lines), up to ``max_groups`` groups. Returns (amount, stats).
-    """
-    import time
-
-    best = amount.copy()
-    best_obj = objective_of(inst, pairs, best)[0]
-    stats = {"mip_rounds": 0, "mip_nodes": 0, "mip_improved": 0}
-    score = reduced * inst.moq[pairs.f]
-    tried = np.zeros(len(inst.demand), dtype=bool)
-    for _ in range(rounds):
-        if should_stop is not None and should_stop():
-            break
-        left = None if deadline is None else deadline - time.perf_counter()
-        if left is not None and left < 0.2:
-            break
-        _, unmet = objective_of(inst, pairs, best)
-        seeds = [g for g in edf_order(inst).tolist() if unmet[g] > 0 and not tried[g]]
-        if not seeds:
-            break
-        chosen: list[int] = []
-        member = np.zeros(len(inst.demand), dtype=bool)
-        open_lines = best > 0
-        for g in seeds:
-            if len(chosen) >= max_groups:
-                break
-            span = np.arange(pairs.start[g], pairs.start[g + 1])
-            near = pairs.f[span[np.argsort(score[span], kind="stable")[:NEAR_FACTORIES]]]
-            users = np.unique(pairs.g[open_lines & np.isin(pairs.f, near)])[:USERS_PER_SEED]
-            for h in [g, *users.tolist()]:
-                if not member[h]:
-                    member[h] = True
-                    chosen.append(h)
-            tried[g] = True
-        groups = np.array(chosen, dtype=np.int64)
-        cand = np.flatnonzero(member[pairs.g])
-        # per group: its open lines and its 8 pairs of lowest reduced cost x MOQ
-        order = cand[np.lexsort((score[cand], pairs.g[cand]))]
-        rank = np.arange(len(order)) - np.searchsorted(pairs.g[order], pairs.g[order])
-        keep = np.union1d(order[rank < 8], np.flatnonzero(open_lines & member[pairs.g]))
-        sub, sp, idx, start = neighbourhood(inst, pairs, best, groups, keep)
-        out, ms = solve_mip(sub, sp, np.arange(len(sp)), start, left, 1e-6)
-        stats["mip_rounds"] += 1
-        stats["mip_nodes"] += ms["mip_nodes"]
-        if out is None:
-            continue
-        cand_amt = best.copy()
-        cand_amt[np.flatnonzero(member[pairs.g])] = 0
-        cand_amt[idx] = out
-        obj = objective_of(inst, pairs, cand_amt)[0]
-        if obj < best_obj - 1e-6 and feasible(inst, pairs, cand_amt):
-            best, best_obj = cand_amt, obj
-            stats["mip_improved"] += 1
-    return best, stats

@@ -20,7 +20,8 @@ from supply.planning.flow_worker import FlowCancelled
 from supply.planning.greedy import greedy
 from supply.planning.instance import Instance, Pairs, Solution, feasible, moq_violations, objective_of
 from supply.planning.mip import solve_mip
-from supply.planning.moq import improve, repair, round_lp
+from supply.planning.moq import round_and_repair
+from supply.planning.neighbourhoods import improve
 
 PROVEN_GAP = 1e-4  # HiGHS's own default MIP gap
 FULL_MIP_PAIRS = 3_000  # up to this many pairs left by reduced-cost fixing, one MIP over them all
@@ -107,8 +108,9 @@ def optimise(
     candidates = [lp.amount] if len(bad) == 0 else []
     if len(bad):
         say(0.55, f"{len(bad):,} lines below MOQ: rounding and repair")
-        rounded = round_lp(inst, pairs, lp.amount)
-        candidates += [rounded, repair(inst, pairs, rounded)]
+        rounded, rs = round_and_repair(inst, pairs, lp, should_stop, deadline)
+        stats.update(rs)
+        candidates.append(rounded)
     for cand in candidates:
         obj = objective_of(inst, pairs, cand)[0]
         if obj < best_obj - 1e-9 and feasible(inst, pairs, cand):
@@ -133,7 +135,10 @@ def optimise(
             bound = max(bound, ms["mip_dual_bound"])
         return result(bound, "gap", lp)
     say(0.7, "MIP neighbourhoods around the unmet demand")
-    best, ms = improve(inst, pairs, best, lp.reduced, should_stop=should_stop, deadline=deadline)
+    target = bound + PROVEN_GAP * abs(bound) * 0.5
+    best, ms = improve(
+        inst, pairs, best, lp.amount, lp.reduced, target=target, should_stop=should_stop, deadline=deadline
+    )
     stats.update(ms)
     say(0.95, "done")
     return result(bound, "gap" if not stopped() else "time_limit", lp)

@@ -1,0 +1,118 @@
+"""MIP neighbourhoods: HiGHS improves a feasible plan a part at a time (the rest held fixed).
+
+A neighbourhood starts from the groups whose cost in the plan most exceeds their cost in
+the LP optimum (unmet pieces first: they cost the penalty), adds the groups that have a
+line at the factories those groups use in the LP or price best, and lets each of them
+use its open lines and its best-priced pairs. ``mip.neighbourhood`` cuts the sub-problem
+(capacity held by the fixed lines removed), ``mip.solve_mip`` solves it from the plan
+(presolve off), and the result is kept only when the whole plan gets cheaper. Budgets:
+neighbourhoods, groups per neighbourhood and MIP nodes.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from supply.planning.instance import Instance, Pairs, feasible, objective_of
+from supply.planning.mip import neighbourhood, solve_mip
+
+ROUNDS = 10  # neighbourhoods per solve
+GROUPS = 40  # groups per neighbourhood
+NEAR_FACTORIES = 4  # a seed group's best-priced factories (besides its LP factories) ...
+USERS_PER_SEED = 8  # ... and up to this many groups with a line there join it
+PAIRS_PER_GROUP = 8  # best-priced pairs per group, besides its open lines
+
+
+def group_cost(inst: Instance, pairs: Pairs, amount: np.ndarray) -> np.ndarray:
+    """Cost per group: its lines' pieces x unit cost + penalty x its unmet pieces."""
+    cost = np.zeros(len(inst.demand))
+    np.add.at(cost, pairs.g, pairs.cost * amount)
+    _, unmet = objective_of(inst, pairs, amount)
+    return cost + inst.penalty * unmet
+
+
+def improve(
+    inst: Instance,
+    pairs: Pairs,
+    amount: np.ndarray,
+    lp_amount: np.ndarray,
+    reduced: np.ndarray,
+    rounds: int = ROUNDS,
+    max_groups: int = GROUPS,
+    target: float = -np.inf,
+    should_stop=None,
+    deadline: float | None = None,
+) -> tuple[np.ndarray, dict]:
+    """Improve a feasible plan by MIP neighbourhoods until ``target`` cost or the budget.
+
+    Parameters
+    ----------
+    amount : the plan (feasible); lp_amount : the LP optimum; reduced : LP reduced costs
+    target : float
+        Stop once the plan costs at most this (the bound plus the proven gap).
+
+    Returns
+    -------
+    (amount, stats)
+
+    Examples
+    --------
+    >>> better, stats = improve(inst, pairs, plan, lp.amount, lp.reduced)  # doctest: +SKIP
+    """
+    best = amount.copy()
+    best_obj = objective_of(inst, pairs, best)[0]
+    stats = {"mip_rounds": 0, "mip_nodes": 0, "mip_improved": 0}
+    score = reduced * inst.moq[pairs.f]
+    tried = np.zeros(len(inst.demand), dtype=bool)
+    lp_cost = group_cost(inst, pairs, lp_amount)
+    for _ in range(rounds):
+        if best_obj <= target or (should_stop is not None and should_stop()):
+            break
+        left = None if deadline is None else deadline - time.perf_counter()
+        if left is not None and left < 0.2:
+            break
+        excess = group_cost(inst, pairs, best) - lp_cost
+        order = np.lexsort((np.arange(len(excess)), -excess))
+        seeds = [g for g in order.tolist() if excess[g] > 1e-6 and not tried[g]]
+        if not seeds:
+            break
+        member = np.zeros(len(inst.demand), dtype=bool)
+        chosen: list[int] = []
+        open_lines = best > 0
+        for g in seeds:
+            if len(chosen) >= max_groups:
+                break
+            span = np.arange(pairs.start[g], pairs.start[g + 1])
+            near = np.union1d(
+                pairs.f[span[np.argsort(score[span], kind="stable")[:NEAR_FACTORIES]]],
+                pairs.f[span[lp_amount[span] > 0]],
+            )
+            users = np.unique(pairs.g[open_lines & np.isin(pairs.f, near)])[:USERS_PER_SEED]
+            for h in [g, *users.tolist()]:
+                if not member[h]:
+                    member[h] = True
+                    chosen.append(h)
+            tried[g] = True
+        cand = np.flatnonzero(member[pairs.g])
+        ordered = cand[np.lexsort((score[cand], pairs.g[cand]))]
+        rank = np.arange(len(ordered)) - np.searchsorted(pairs.g[ordered], pairs.g[ordered])
+        keep = np.union1d(
+            ordered[rank < PAIRS_PER_GROUP],
+            np.flatnonzero((open_lines | (lp_amount > 0)) & member[pairs.g]),
+        )
+        sub, sp, idx, start = neighbourhood(inst, pairs, best, np.array(chosen), keep)
+        out, ms = solve_mip(sub, sp, np.arange(len(sp)), start, left, 1e-6)
+        stats["mip_rounds"] += 1
+        stats["mip_nodes"] += ms["mip_nodes"]
+        if out is None:
+            continue
+        trial = best.copy()
+        trial[cand] = 0
+        trial[idx] = out
+        obj = objective_of(inst, pairs, trial)[0]
+        if obj < best_obj - 1e-6 and feasible(inst, pairs, trial):
+            best, best_obj = trial, obj
+            stats["mip_improved"] += 1
+    return best, stats
