@@ -1,0 +1,208 @@
+"""Apache Spark engine: the same scoped views and named queries as DuckDB's ``db.Database``.
+
+``SparkDatabase(snapshot, viewer)`` registers the snapshot's Parquet files as the logical
+sources of supply/engine/views.py (``spark.read.parquet``; local paths, or the same layout
+under ``SUPPLY_SPARK_DATA_URL`` such as ``hdfs://nn/supply`` or ``s3a://bucket/supply``),
+builds the viewer's views from their declared SQL (translated by supply/engine/portable.py;
+materialised views are computed once and held with ``localCheckpoint``), then drops the
+sources the role may not read. ``run(name, **params)`` guards queries/<name>.sql, binds
+typed named parameters and returns a Polars frame with DuckDB's column types.
+
+One SparkContext per process (``session()``): ``SUPPLY_SPARK_MASTER`` (default ``local[*]``)
+or a Spark Connect URL (``sc://host:15002``); ``SUPPLY_SPARK_MEMORY`` (default ``2g``) is the
+driver's memory. Every database is a new session of it (its own temporary views).
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import tempfile
+import threading
+from pathlib import Path
+
+import polars as pl
+
+from supply.data import rollups, schema
+from supply.data.store import Snapshot
+from supply.engine import portable, views
+from supply.engine.db import QueryError, Viewer, load_query
+
+_LOCK = threading.Lock()
+_ROOT: list = []  # the process's one root session
+
+
+def _config() -> dict[str, str]:
+    warehouse = os.environ.get("SUPPLY_SPARK_WAREHOUSE") or tempfile.mkdtemp(prefix="supply-spark-")
+    return {
+        "spark.driver.memory": os.environ.get("SUPPLY_SPARK_MEMORY", "2g"),
+        "spark.sql.session.timeZone": "UTC",
+        "spark.sql.warehouse.dir": warehouse,
+        "spark.sql.shuffle.partitions": os.environ.get("SUPPLY_SPARK_SHUFFLE_PARTITIONS", "4"),
+        "spark.sql.runSQLOnFiles": "false",  # no parquet.`/path` in a query
+        "spark.sql.ansi.enabled": "true",
+        "spark.ui.enabled": "false",
+        "spark.ui.showConsoleProgress": "false",
+        "spark.driver.extraJavaOptions": "-Dlog4j2.level=error",
+    }
+
+
+def session():
+    """The process's Spark session (created on first use): local master or Spark Connect."""
+    with _LOCK:
+        if _ROOT:
+            return _ROOT[0]
+        os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+        from pyspark.sql import SparkSession
+
+        master = os.environ.get("SUPPLY_SPARK_MASTER", "local[*]")
+        builder = SparkSession.builder.appName("supply")
+        builder = builder.remote(master) if master.startswith("sc://") else builder.master(master)
+        for key, value in _config().items():
+            builder = builder.config(key, value)
+        spark = builder.getOrCreate()
+        if not master.startswith("sc://"):
+            spark.sparkContext.setLogLevel("FATAL")
+        _ROOT.append(spark)
+        return spark
+
+
+def _new_session():
+    root = session()
+    if os.environ.get("SUPPLY_SPARK_MASTER", "").startswith("sc://"):
+        from pyspark.sql import SparkSession
+
+        return SparkSession.builder.remote(os.environ["SUPPLY_SPARK_MASTER"]).create()
+    return root.newSession()
+
+
+def uri(snapshot: Snapshot, path: Path) -> str:
+    """Where Spark reads a snapshot file: the local path, or the same layout under SUPPLY_SPARK_DATA_URL."""
+    base = os.environ.get("SUPPLY_SPARK_DATA_URL")
+    if not base:
+        return str(Path(path).resolve())
+    rel = Path(path).resolve().relative_to(snapshot.path.resolve())
+    return f"{base.rstrip('/')}/{snapshot.path.name}/{rel.as_posix()}"
+
+
+@functools.lru_cache(maxsize=256)
+def _translated(name: str, text: str) -> tuple[str, frozenset[str]]:
+    tree = portable.check(text, views.VIEWS, name)
+    wanted = frozenset(p.name for p in tree.find_all(portable.exp.Placeholder))
+    return portable.to_spark(text, views.VIEWS, name), wanted
+
+
+def _plain(frame: pl.DataFrame) -> pl.DataFrame:
+    """Decimals as DuckDB's Database.run hands them out: Int64 when scale 0, else Float64."""
+    casts = [
+        pl.col(c).cast(pl.Int64 if t.scale == 0 else pl.Float64)
+        for c, t in frame.schema.items()
+        if isinstance(t, pl.Decimal)
+    ]
+    return frame.with_columns(casts) if casts else frame
+
+
+def to_polars(df) -> pl.DataFrame:
+    """A Spark DataFrame as a Polars frame (through Arrow)."""
+    return _plain(pl.from_arrow(df.toArrow()))
+
+
+class SparkDatabase:
+    """A viewer's scoped views over one snapshot on Spark, with DuckDB's ``run`` interface."""
+
+    engine = "spark"
+
+    def __init__(self, snapshot: Snapshot, viewer: Viewer):
+        self.snapshot = snapshot
+        self.viewer = viewer
+        self.spark = _new_session()
+        self._held: list = []
+        self._register_sources()
+        self._create_views()
+        self._lock_down()
+
+    def _source_frame(self, name: str):
+        spark = self.spark
+        if name.startswith("src_"):
+            table = name[len("src_") :]
+            if table in self.snapshot.tables:
+                return spark.read.parquet(uri(self.snapshot, self.snapshot.table_path(table)))
+            return spark.sql(portable.to_spark(views.empty_source_sql(table), (), name))
+        rollup = name[len("rollup_") :]
+        path = rollups.rollup_path(self.snapshot, rollup)
+        if path is not None:
+            return spark.read.parquet(uri(self.snapshot, path))
+        # a snapshot written before rollups existed: computed from the tables
+        sources = [f"src_{t}" for t in schema.TABLES]
+        return spark.sql(portable.to_spark(rollups.BY_NAME[rollup].sql, sources, name))
+
+    def _register_sources(self) -> None:
+        self._sources = views.sources(self.viewer)
+        for name in self._sources:
+            if name.startswith("rollup_"):
+                continue  # rollups read src_ views when the snapshot has no rollup file
+            self._source_frame(name).createOrReplaceTempView(name)
+        for name in self._sources:
+            if name.startswith("rollup_"):
+                self._source_frame(name).createOrReplaceTempView(name)
+
+    def _create_views(self) -> None:
+        known = set(self._sources)
+        for view in views.view_defs(self.viewer):
+            text = portable.to_spark(view.sql, known, f"{self.viewer.role} view {view.name}")
+            df = self.spark.sql(text, args=portable.spark_args(view.params) or None)
+            if view.materialise:
+                # computed once and held by the executors; its lineage no longer reads the files
+                df = df.localCheckpoint(eager=True)
+                self._held.append(df)
+            df.createOrReplaceTempView(view.name)
+            known.add(view.name)
+
+    def _lock_down(self) -> None:
+        """Drop the sources this role may no longer read; SQL on files is off for the session."""
+        keep = set(views.readable_sources(self.viewer))
+        for name in self._sources:
+            if name not in keep:
+                self.spark.catalog.dropTempView(name)
+        self.spark.conf.set("spark.sql.runSQLOnFiles", "false")
+
+    def sql_for(self, name: str, params: dict) -> str:
+        """Guard a query and check its parameters; return its Spark SQL."""
+        try:
+            text, wanted = _translated(name, load_query(name))
+        except portable.GuardError as exc:
+            raise QueryError(str(exc)) from None
+        missing, extra = sorted(wanted - set(params)), sorted(set(params) - wanted)
+        if missing:
+            raise QueryError(f"query {name!r} needs parameter(s) {', '.join('$' + m for m in missing)}")
+        if extra:
+            raise QueryError(f"query {name!r} takes no parameter(s) {', '.join('$' + e for e in extra)}")
+        return text
+
+    def frame(self, name: str, **params):
+        """The Spark DataFrame of a query (lazy), for callers that stay in Spark."""
+        text = self.sql_for(name, params)
+        return self.spark.sql(text, args=portable.spark_args(params) or None)
+
+    def run(self, name: str, **params) -> pl.DataFrame:
+        """Run queries/<name>.sql with typed named parameters; return a Polars DataFrame."""
+        return to_polars(self.frame(name, **params))
+
+    def batches(self, name: str, rows: int = 100_000, **params):
+        """Yield the result in frames of at most ``rows`` rows (exports stream these)."""
+        frame = self.run(name, **params)
+        for start in range(0, max(frame.height, 1), rows):
+            yield frame.slice(start, rows)
+
+    def close(self) -> None:
+        """Drop this database's views and release what it held (the Spark context stays)."""
+        for df in self._held:
+            df.unpersist()
+        for name in self.spark.catalog.listTables():
+            if name.isTemporary:
+                self.spark.catalog.dropTempView(name.name)
+
+
+def connect(snapshot: Snapshot, viewer: Viewer) -> SparkDatabase:
+    """A scoped Spark database for this viewer over this snapshot."""
+    return SparkDatabase(snapshot, viewer)
