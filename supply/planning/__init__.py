@@ -1,8 +1,12 @@
 """Pooled school-uniform planning.
 
 - ``demand``: class-level demand intake, heights to sizes, pooling statistics.
-- ``model``: the allocation model (LP/MIP with HiGHS) and the greedy baseline (``optimise``, ``greedy``).
-- ``plan``: inputs from the views, ``solve``, ``check_plan``, work orders, publishing.
-- ``whatif``: named scenarios compared side by side (``Scenario``, ``compare``).
-- ``charts``: schedule and utilisation figures; ``cli``: ``python -m supply plan``.
+- ``plan``: the public API: ``solve`` (progress, should_stop, warm), ``quality_sentence``,
+  ``check_plan``, work orders, publishing (it re-exports ``inputs``, ``assemble``,
+  ``checks``, ``views`` and ``workorders``).
+- The method: ``instance`` (arrays, pairs), ``flow`` (LP as a min-cost flow, bound, prices;
+  OR-Tools in ``flow_worker``), ``greedy``, ``moq`` (dive, repair, polish), ``mip`` and
+  ``neighbourhoods`` (HiGHS), ``solver`` (``optimise``), ``schedule`` (weeks, sizes);
+  ``model`` keeps the old names.
+- ``whatif``: named scenarios compared side by side; ``charts``: figures; ``cli``: ``python -m supply plan``.
 """

@@ -93,6 +93,14 @@ _lock = threading.Lock()
 _worker: _Worker | None = None
 
 
+def prepare() -> None:
+    """Start the worker now (it takes a moment to load OR-Tools), so the first solve does not wait."""
+    global _worker
+    with _lock:
+        if _worker is None or not _worker.alive():
+            _worker = _Worker()
+
+
 def solve_flow(
     tails: np.ndarray,
     heads: np.ndarray,

@@ -36,7 +36,7 @@ def round_and_repair(
         inst,
         pairs,
         lp.amount,
-        dive_columns(pairs, lp.amount, lp.reduced),
+        dive_columns(inst, pairs, lp.amount, lp.reduced),
         should_stop=should_stop,
         deadline=deadline,
     )
@@ -199,9 +199,11 @@ def polish(inst: Instance, pairs: Pairs, amount: np.ndarray, should_stop=None, d
 
 
 def dive_columns(
-    pairs: Pairs, amount: np.ndarray, reduced: np.ndarray, per_group: int = DIVE_PER_GROUP
+    inst: Instance, pairs: Pairs, amount: np.ndarray, reduced: np.ndarray, per_group: int = DIVE_PER_GROUP
 ) -> np.ndarray:
-    """The pairs a dive may use: the LP's lines and each group's best-priced few."""
+    """The pairs a dive may use: the LP's lines and each group's best-priced few (fewer pairs
+    left every group only its LP lines: a faster flow, but on the small bench case the plan
+    ended 4e-4 above the bound instead of 1e-4)."""
     P = len(pairs)
     order = np.lexsort((np.arange(P), reduced, pairs.g))
     rank = np.empty(P, dtype=np.int64)

@@ -37,6 +37,7 @@ import numpy as np
 from supply.i18n import t
 from supply.planning.assemble import Plan, _assemble
 from supply.planning.checks import check_plan, explain_unmet
+from supply.planning.flow_worker import prepare
 from supply.planning.greedy import greedy
 from supply.planning.inputs import (
     _GROUP_KEY,
@@ -84,6 +85,7 @@ __all__ = [
     "load_inputs",
     "load_plan",
     "monday",
+    "prepare",
     "publish_plan",
     "quality_sentence",
     "solve",
