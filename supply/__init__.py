@@ -5,10 +5,11 @@ benchmarks use exactly the logic the app uses. One package per thing the product
 imports go down this list (checked by the import contracts in pyproject.toml):
 
 - ``cli`` (``python -m supply ...``) and ``nav`` (the page list) sit on top;
+- ``demo`` (the synthetic demo data, which fits every feature);
 - feature packages, independent of each other: ``access`` (users, roles, sign-in, export
-  log), ``capacity`` (reports, the order finder, printable report), ``demo`` (the synthetic
-  demo data), ``ingest`` (uploads into snapshots), ``inventory`` (pooling and the season
-  simulation), ``planning`` (pooled school-uniform planning);
+  log), ``capacity`` (reports, the order finder, printable report), ``ingest`` (uploads into
+  snapshots), ``inventory`` (pooling and the season simulation), ``planning`` (pooled
+  school-uniform planning);
 - ``engine`` (scoped views, named queries, rollups, the Spark engine) and ``data`` (schema,
   snapshot store, history, exports), which use each other;
 - ``maps`` (boundaries, coordinates, county analytics, deck builders) and ``i18n`` (zh/en

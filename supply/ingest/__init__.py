@@ -1,13 +1,11 @@
 """Uploads into snapshots: read, map, parse, check, merge and commit.
 
-- ``read``: CSV/XLSX bytes to text cells, encodings, delimiters, zip checks (``read_upload``).
-- ``spec``: what each table accepts (``SPECS``, ``Field``).
-- ``parse``: typed values from text cells (``parse_column``).
-- ``checks``: row-level errors naming row, column and fix (``check_batch``).
-- ``merge``: the new rows merged into the base snapshot (``merge``).
-- ``mapping``: headers matched to columns, remembered per source (``suggest_mapping``).
-- ``validation``: row-level checks of a whole upload, batch by batch (``validate``, ``Validation``).
-- ``commit``: the merge into the newest snapshot under the store's writer lock (``commit``, ``replay``).
-- ``pipeline``: the whole path, large files included (``validate``, ``commit``, ``ingest_file``).
+- ``files``: what an uploaded file is, the caps, ``IngestError``; ``encodings``: text encodings, line checks.
+- ``read``: CSV/XLSX to text cells (``read_upload``), by way of ``read_csv`` and ``read_xlsx``.
+- ``spec``: what each table accepts (``SPECS``, ``Field``); ``mapping``: columns matched from headers.
+- ``parse``: typed values from text cells; ``checks`` and ``checks_place``: row-level errors naming the
+  row, the column and the fix; ``validation``: the whole check of an upload (``validate``, ``explain``).
+- ``merge``: out-of-core merge in DuckDB; ``commit``: the valid rows as a new snapshot (``commit``).
+- ``pipeline``: the whole path (``ingest_file``); ``worker``: the same in a child process with limits.
 - ``cli``: ``python -m supply ingest``.
 """
