@@ -28,6 +28,7 @@ from supply.ingest.files import IngestError
 DEFAULT_SECONDS = 900.0
 DEFAULT_MB = 3072
 _POLL_S = 0.1
+_IN_WORKER = False  # set in the child: a worker reads in place and never starts another
 
 
 def limits(seconds: float | None = None, mb: int | None = None) -> tuple[float, int]:
@@ -76,6 +77,8 @@ def _child(conn, target: str, args: tuple, kwargs: dict, with_progress: bool) ->
     """Run ``module:function`` and send ("ok", result) or ("error", IngestError) back."""
     import importlib
 
+    global _IN_WORKER
+    _IN_WORKER = True
     try:
         module, _, name = target.partition(":")
         fn = getattr(importlib.import_module(module), name)
@@ -181,6 +184,8 @@ def read_upload(filename: str, data, sheet: str | None = None, seconds: float | 
 
     from supply.ingest.read import read_upload as read_here
 
+    if _IN_WORKER:
+        return read_here(filename, data if isinstance(data, (str, os.PathLike)) else bytes(data), sheet)
     if isinstance(data, (bytes, bytearray, memoryview)):
         if len(data) <= IN_PROCESS_BYTES:
             return read_here(filename, bytes(data), sheet)
