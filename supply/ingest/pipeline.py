@@ -40,7 +40,7 @@ from supply.ingest.mapping import (
     remembered_mapping,
     suggest_mapping,
 )
-from supply.ingest.read import IngestError, RaggedRows, ReadResult, iter_csv_path, read_upload
+from supply.ingest.read import IngestError, RaggedRows, ReadResult, iter_csv_path
 from supply.ingest.validation import (
     CRS_CHOICES,
     Progress,
@@ -52,6 +52,7 @@ from supply.ingest.validation import (
     explain,
     validate,
 )
+from supply.ingest.worker import read_upload  # the Data page: large uploads parsed in a worker (issue 16)
 
 __all__ = [
     "IngestError",
