@@ -37,7 +37,7 @@ def test_template_prefilled_for_a_school_lists_every_class_and_garment():
     school = pl.DataFrame({"school_id": ["S1"], "grade_min": [1], "grade_max": [2], "classes_per_grade": [3]})
     tmpl = demand.template_frame(school, dt.date(2026, 8, 20))
     assert tmpl.height == 2 * 3 * len(schema.GARMENTS)
-    assert tmpl[demand.header("class_name")].unique().sort().to_list()[:2] == ["1年级1班", "1年级2班"]
+    assert tmpl[demand.header("class_name")].unique().sort().to_list()[:2] == ["一年级(1)班", "一年级(2)班"]
     assert b"\xef\xbb\xbf" == to_csv_bytes(tmpl)[:3] and to_xlsx_bytes(tmpl)[:2] == b"PK"
 
 
@@ -146,11 +146,11 @@ def test_collection_status_and_missing_classes():
         {
             "school_id": ["S1", "S1", "S1"],
             "grade": [1, 1, 2],
-            "class_name": ["1年级1班", "1年级2班", "2年级1班"],
+            "class_name": ["一年级(1)班", "一年级(2)班", "二年级(1)班"],
         }
     )
     missing = demand.missing_classes(schools, by_class)
-    assert missing.select("school_id", "class_name").rows() == [("S1", "2年级2班"), ("S2", "7年级1班")]
+    assert missing.select("school_id", "class_name").rows() == [("S1", "二年级(2)班"), ("S2", "初一(1)班")]
     status = demand.collection_status(schools)
     assert dict(status.select("school_id", "classes_missing").iter_rows()) == {"S1": 1, "S2": 1}
 

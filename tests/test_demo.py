@@ -4,17 +4,23 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
+import duckdb
 import numpy as np
 import polars as pl
+import pyarrow.parquet as pq
 import pytest
 
 from supply.data import schema
 from supply.data.store import Store
+from supply.demo import capacity as demo_capacity
 from supply.demo import generate as demo
+from supply.demo import writer as demo_writer
+from supply.demo.names import PLACES, TRADE_WORDS
 
 ROOT = Path(__file__).resolve().parent.parent
 TINY_SCALE = 0.05  # the scale of conftest's tiny_data
@@ -53,9 +59,11 @@ def test_same_seed_gives_byte_identical_tables_and_another_seed_differs(tiny_sto
     first, second = table_hashes(tiny_store), table_hashes(again)
     assert len(first) == 2 * len(schema.TABLES)
     assert first == second
-    assert {p: s.manifest for p, s in zip("ab", again.list())} == {
-        p: s.manifest for p, s in zip("ab", tiny_store.list())
-    }
+
+    def tables_part(store: Store) -> list[dict]:  # the manifest minus the store's own rollups
+        return [{k: v for k, v in s.manifest.items() if k != "rollups"} for s in store.list()]
+
+    assert tables_part(again) == tables_part(tiny_store)
 
     other = Store(tmp_path / "other")
     demo.build(other, scale=TINY_SCALE, seed=7, snapshots=1)
@@ -215,3 +223,141 @@ def test_order_status_is_as_of_each_snapshot_and_new_orders_are_from_its_week(ti
     assert new.height > 0
     assert new["order_date"].min() > first.as_of - dt.timedelta(days=1)  # placed in the week between
     assert set(new["status"].unique()) == {"open"}
+
+
+# -- a demo that looks like a cluster (issue 15, item 8) -------------------------------------------
+
+CLASS_RE = re.compile(r"^(?:[一二三四五六]年级|初[一二三]|高[一二三])\((\d+)\)班$")
+
+
+def test_factory_names_are_unique_and_built_from_place_brand_and_trade(big_factories):
+    names = big_factories["name"]
+    assert names.n_unique() == big_factories.height
+    assert not names.str.contains(r"[0-9A-Za-z-]").any()  # no serial numbers
+    for row in big_factories.select("name", "cluster_id", "categories").iter_rows(named=True):
+        name, places = row["name"], PLACES[row["cluster_id"]]
+        assert any(p in name for p in places), name
+        assert any(w in name for c in row["categories"] for w in TRADE_WORDS[c]), name
+        assert name.endswith(("厂", "有限公司")), name
+    big = big_factories.filter(pl.col("employees") >= 100)["name"].str.ends_with("有限公司").mean()
+    small = big_factories.filter(pl.col("employees") < 20)["name"].str.ends_with("有限公司").mean()
+    assert big > 0.6 > 0.3 > small  # large firms are companies, small ones workshops
+
+
+def test_class_names_are_written_as_chinese_schools_write_them(tiny_store):
+    demand = tiny_store.read(None, "demand").select("grade", "class_name").unique()
+    for grade, name in demand.iter_rows():
+        assert CLASS_RE.match(name), name
+        head = "一二三四五六"[grade - 1] + "年级" if grade <= 6 else ("初" if grade <= 9 else "高")
+        assert name.startswith(head), (grade, name)
+    assert {"一年级(1)班", "初二(1)班"} <= set(demand["class_name"])
+
+
+def _weekly_utilisation(capacity: pl.DataFrame) -> pl.DataFrame:
+    return (
+        capacity.group_by("week_start")
+        .agg((pl.col("booked_pieces").sum() / pl.col("capacity_pieces").sum()).alias("u"))
+        .sort("week_start")
+    )
+
+
+def test_utilisation_follows_the_seasons_and_factory_size(tiny_store):
+    snap = tiny_store.list()[0]
+    cap = tiny_store.read(snap.snapshot_id, "capacity").filter(pl.col("category") == "childrens_wear")
+    weekly = _weekly_utilisation(cap)
+    july = weekly.filter(pl.col("week_start").dt.month() == 7)["u"].mean()
+    september = weekly.filter(pl.col("week_start").dt.month() == 9)["u"].mean()
+    assert september > july + 0.05  # June-July is the slack season (Zhili fact #5)
+    # The season curve itself: slack around the Spring Festival and in July, busy in October.
+    weeks = [dt.date(2027, 2, 8), dt.date(2027, 3, 22), dt.date(2026, 7, 13), dt.date(2026, 10, 12)]
+    cw = demo_capacity.season_matrix(weeks)[schema.CATEGORIES.index("childrens_wear")]
+    assert cw[0] < cw[1] and cw[2] < cw[3] and cw[0] < 0.5 and cw[2] < 0.5 < cw[3]
+    # Larger firms are booked more and swing less with the season.
+    sizes = tiny_store.read(snap.snapshot_id, "factories").select("factory_id", "employees")
+    cap = cap.join(sizes, on="factory_id")
+    small = _weekly_utilisation(cap.filter(pl.col("employees") < 20))["u"]
+    large = _weekly_utilisation(cap.filter(pl.col("employees") >= 60))["u"]
+    assert large.mean() > small.mean()
+    assert large.max() - large.min() < small.max() - small.min()
+    # Counties differ: not every cluster sits at the same utilisation.
+    by_cluster = (
+        tiny_store.read(snap.snapshot_id, "capacity")
+        .join(
+            tiny_store.read(snap.snapshot_id, "factories").select("factory_id", "cluster_id"), on="factory_id"
+        )
+        .group_by("cluster_id")
+        .agg((pl.col("booked_pieces").sum() / pl.col("capacity_pieces").sum()).alias("u"))
+    )
+    assert by_cluster["u"].max() - by_cluster["u"].min() > 0.04
+
+
+def test_buyers_come_back_to_a_few_factories(tiny_store):
+    direct = tiny_store.read(None, "orders").filter(pl.col("channel") == "direct")
+    per_buyer = direct.group_by("buyer_id").agg(
+        pl.col("factory_id").n_unique().alias("factories"),
+        pl.len().alias("lines"),
+        pl.col("buyer_type").n_unique().alias("types"),
+    )
+    assert per_buyer["factories"].median() <= 3  # a few factories each
+    assert per_buyer["lines"].median() >= 10  # and they come back
+    assert per_buyer["types"].max() == 1  # a buyer is one kind of buyer
+    pairs = direct.group_by("buyer_id", "factory_id").len()
+    repeat_share = pairs.filter(pl.col("len") >= 3)["len"].sum() / direct.height
+    assert repeat_share > 0.8  # most lines are repeat business with a known factory
+    clusters = direct.join(
+        tiny_store.read(None, "factories").select("factory_id", "cluster_id"), on="factory_id"
+    )
+    assert clusters.group_by("buyer_id").agg(pl.col("cluster_id").n_unique())["cluster_id"].max() == 1
+
+
+# -- layout: sorted tables in small row groups (issue 12, item 2) ------------------------------------
+
+
+@pytest.fixture(scope="module")
+def small_groups(tmp_path_factory) -> Store:
+    """The tiny demo written in row groups of 1,000 rows, so pruning can be seen at this size."""
+    store = Store(tmp_path_factory.mktemp("small-groups"))
+    old = demo_writer.ROW_GROUP_ROWS
+    demo_writer.ROW_GROUP_ROWS = 1_000
+    try:
+        demo.build(store, scale=TINY_SCALE, seed=42, snapshots=1)
+    finally:
+        demo_writer.ROW_GROUP_ROWS = old
+    return store
+
+
+def test_tables_are_sorted_by_the_layout_keys_in_row_groups(small_groups):
+    snap = small_groups.latest()
+    con = duckdb.connect()
+    for table in ("factories", "capacity", "orders", "inventory", "demand", "schools"):
+        path = snap.table_path(table)
+        meta = pq.ParquetFile(path).metadata
+        assert max(meta.row_group(i).num_rows for i in range(meta.num_row_groups)) <= 1_000, table
+        keys = [k for k in demo_writer.SORT_KEYS[table] if k in schema.TABLES[table]]
+        frame = pl.read_parquet(path).with_row_index("file_order")
+        resorted = frame.sort(keys, nulls_last=True, maintain_order=True)["file_order"]
+        assert resorted.equals(frame["file_order"]), f"{table} is not sorted by {keys}"
+        assert (
+            con.execute("select count(*) from read_parquet($p)", {"p": str(path)}).fetchone()[0]
+            == frame.height
+        )
+
+
+def test_one_factorys_rows_sit_in_one_or_two_row_groups(small_groups):
+    snap = small_groups.latest()
+    orders = pq.ParquetFile(snap.table_path("orders"))
+    col = orders.schema_arrow.get_field_index("factory_id")
+    ranges = [
+        (g.column(col).statistics.min, g.column(col).statistics.max)
+        for g in (orders.metadata.row_group(i) for i in range(orders.metadata.num_row_groups))
+        if g.column(col).statistics.has_min_max
+    ]
+    assert len(ranges) >= 10
+    assert all(a[1] <= b[0] for a, b in zip(ranges, ranges[1:]))  # non-overlapping, in order
+    for factory in ("F0000001", "F0000075", "F0000150"):
+        assert 1 <= sum(lo <= factory <= hi for lo, hi in ranges) <= 2
+    # An association's factories (numbered per cluster) hold a contiguous run of row groups.
+    factories = small_groups.read(snap.snapshot_id, "factories")
+    zhili = factories.filter(pl.col("cluster_id") == "zhili")["factory_id"]
+    hit = [i for i, (lo, hi) in enumerate(ranges) if lo <= zhili.max() and hi >= zhili.min()]
+    assert hit == list(range(hit[0], hit[-1] + 1)) and len(hit) < len(ranges)
