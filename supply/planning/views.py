@@ -36,6 +36,8 @@ def summary(plan: Plan, inputs: PlanInputs) -> dict:
         "status": plan.status,
         "proven_optimal": plan.proven_optimal,
         "total_cost": plan.total_cost,
+        "lower_bound": plan.lower_bound,
+        "gap": plan.gap,
         "production_cost": plan.production_cost,
         "transport_cost": plan.transport_cost,
         "penalty_cost": plan.penalty_cost,
