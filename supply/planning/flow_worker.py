@@ -36,6 +36,7 @@ def _serve() -> None:
             req = pickle.load(inp)
         except EOFError:
             return
+        cpu0 = time.process_time()
         try:
             mcf = min_cost_flow.SimpleMinCostFlow()
             arcs = mcf.add_arcs_with_capacity_and_unit_cost(
@@ -51,6 +52,7 @@ def _serve() -> None:
             }
         except Exception as exc:  # noqa: BLE001 - sent back to the caller as text
             ans = {"status": f"error: {exc!r}", "flows": None, "cost": None}
+        ans["cpu"] = time.process_time() - cpu0
         pickle.dump(ans, out, protocol=pickle.HIGHEST_PROTOCOL)
         out.flush()
 
@@ -91,6 +93,12 @@ class _Worker:
 
 _lock = threading.Lock()
 _worker: _Worker | None = None
+_cpu = [0.0]  # CPU seconds the worker spent solving for this process
+
+
+def worker_cpu_seconds() -> float:
+    """CPU seconds the flow worker has spent on this process's requests (for benchmarks)."""
+    return _cpu[0]
 
 
 def prepare() -> None:
@@ -149,6 +157,7 @@ def solve_flow(
             _worker.kill()
             _worker = None
             raise RuntimeError(f"the flow worker failed: {exc!r}") from exc
+    _cpu[0] += float(ans.get("cpu", 0.0))
     if ans["flows"] is None:
         raise RuntimeError(f"min-cost flow not solved: {ans['status']}")
     return ans["flows"], ans["cost"]
