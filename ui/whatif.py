@@ -25,13 +25,17 @@ def form(ctx, inputs: planning.PlanInputs, n: int) -> whatif.Scenario | None:
             key="planning_scenario_name",
         )
         c1, c2 = st.columns(2)
-        by_name = {"format_func": lambda f: fn.get(f, f)}
+        by_name = {"format_func": lambda f: fn.get(f, f), "placeholder": ctx.t("widget.choose")}
         remove = c1.multiselect(ctx.t("planning.remove_factories"), fids, key="planning_remove", **by_name)
         scale = c1.slider(ctx.t("planning.capacity_scale"), 0.0, 3.0, 1.0, 0.05, key="planning_scale")
         scale_only = c1.multiselect(ctx.t("planning.scale_only"), fids, key="planning_scale_only", **by_name)
         shift = c2.number_input(ctx.t("planning.deadline_shift"), -60, 120, 0, 1, key="planning_shift")
         shift_only = c2.multiselect(
-            ctx.t("planning.shift_only"), sids, key="planning_shift_only", format_func=lambda s: sn.get(s, s)
+            ctx.t("planning.shift_only"),
+            sids,
+            key="planning_shift_only",
+            format_func=lambda s: sn.get(s, s),
+            placeholder=ctx.t("widget.choose"),
         )
         add = c2.checkbox(ctx.t("planning.add_factory"), key="planning_add")
         a1, a2, a3, a4, a5, a6 = st.columns(6)
