@@ -44,54 +44,76 @@ class Rollup(NamedTuple):
     sql: str
 
 
+# Each cell rollup aggregates per factory first, then per cell: a factory's group counts once
+# (n_factories without count(distinct), much faster), and only per-factory groups are joined.
 ROLLUPS: tuple[Rollup, ...] = (
     Rollup(
         "capacity_cells",
         ("capacity", "factories"),
         """
+with
+per_factory as (
+    select s.factory_id, s.category, s.week_start, sum(s.capacity_pieces) as capacity_pieces,
+           sum(s.booked_pieces) as booked_pieces, count(*) as n_lines
+    from src_capacity as s
+    group by s.factory_id, s.category, s.week_start
+)
+
 select
-        f.cluster_id,
-        f.adcode,
-        coalesce(f.association_member, false) as association_member,
-        f.factory_id is not null as listed,
-        f.pooled_planning,
-        s.category,
-        s.week_start,
-        cast(sum(s.capacity_pieces) as bigint) as capacity_pieces,
-        cast(sum(s.booked_pieces) as bigint) as booked_pieces,
-        cast(count(distinct s.factory_id) as bigint) as n_factories,
-        cast(count(*) as bigint) as n_lines
-from src_capacity as s
-left join src_factories as f on f.factory_id = s.factory_id
+    f.cluster_id,
+    f.adcode,
+    coalesce(f.association_member, false) as association_member,
+    f.factory_id is not null as listed,
+    f.pooled_planning,
+    p.category,
+    p.week_start,
+    cast(sum(p.capacity_pieces) as bigint) as capacity_pieces,
+    cast(sum(p.booked_pieces) as bigint) as booked_pieces,
+    cast(count(p.factory_id) as bigint) as n_factories,
+    cast(sum(p.n_lines) as bigint) as n_lines
+from per_factory as p
+left join src_factories as f on f.factory_id = p.factory_id
 group by f.cluster_id, f.adcode, coalesce(f.association_member, false), f.factory_id is not null,
-         f.pooled_planning, s.category, s.week_start
+         f.pooled_planning, p.category, p.week_start
 """,
     ),
     Rollup(
         "order_cells",
         ("orders", "factories", "schools"),
         """
-select
-        f.cluster_id,
-        f.adcode,
-        coalesce(f.association_member, false) as association_member,
-        f.factory_id is not null as listed,
-        case when s.factory_id is null and s.channel = 'pooled' then left(b.adcode, 4) end as buyer_city,
-        s.category,
-        s.channel,
-        s.status,
-        s.buyer_type,
+with
+per_factory as (
+    select
+        s.factory_id,
+        case when s.factory_id is null and s.channel = 'pooled' then s.buyer_id end as pooled_buyer,
+        s.category, s.channel, s.status, s.buyer_type,
         cast(date_trunc('week', s.due_date) as date) as due_week,
-        cast(sum(s.qty) as bigint) as qty,
-        sum(s.qty * s.unit_price) as value,
-        cast(count(distinct s.factory_id) as bigint) as n_factories,
-        cast(count(*) as bigint) as n_lines
-from src_orders as s
-left join src_factories as f on f.factory_id = s.factory_id
-left join src_schools as b on b.school_id = s.buyer_id
+        sum(s.qty) as qty, sum(s.qty * s.unit_price) as value, count(*) as n_lines
+    from src_orders as s
+    group by s.factory_id, case when s.factory_id is null and s.channel = 'pooled' then s.buyer_id end,
+             s.category, s.channel, s.status, s.buyer_type, cast(date_trunc('week', s.due_date) as date)
+)
+
+select
+    f.cluster_id,
+    f.adcode,
+    coalesce(f.association_member, false) as association_member,
+    f.factory_id is not null as listed,
+    left(b.adcode, 4) as buyer_city,
+    p.category,
+    p.channel,
+    p.status,
+    p.buyer_type,
+    p.due_week,
+    cast(sum(p.qty) as bigint) as qty,
+    sum(p.value) as value,
+    cast(count(p.factory_id) as bigint) as n_factories,
+    cast(sum(p.n_lines) as bigint) as n_lines
+from per_factory as p
+left join src_factories as f on f.factory_id = p.factory_id
+left join src_schools as b on b.school_id = p.pooled_buyer
 group by f.cluster_id, f.adcode, coalesce(f.association_member, false), f.factory_id is not null,
-         case when s.factory_id is null and s.channel = 'pooled' then left(b.adcode, 4) end,
-         s.category, s.channel, s.status, s.buyer_type, cast(date_trunc('week', s.due_date) as date)
+         left(b.adcode, 4), p.category, p.channel, p.status, p.buyer_type, p.due_week
 """,
     ),
     Rollup(
@@ -120,21 +142,29 @@ group by s.factory_id, f.cluster_id, coalesce(f.association_member, false), s.ca
         "stock_cells",
         ("inventory", "factories"),
         """
+with
+per_factory as (
+    select s.factory_id, s.as_of, sum(s.on_hand_pieces) as on_hand_pieces,
+           sum(s.on_hand_pieces * s.unit_cost) as value, count(*) as n_lines
+    from src_inventory as s
+    group by s.factory_id, s.as_of
+)
+
 select
-        f.cluster_id,
-        f.adcode,
-        coalesce(f.association_member, false) as association_member,
-        f.factory_id is not null as listed,
-        coalesce(array_contains(f.categories, 'school_uniform'), false) as uniform_maker,
-        s.as_of,
-        cast(sum(s.on_hand_pieces) as bigint) as on_hand_pieces,
-        sum(s.on_hand_pieces * s.unit_cost) as value,
-        cast(count(distinct s.factory_id) as bigint) as n_factories,
-        cast(count(*) as bigint) as n_lines
-from src_inventory as s
-left join src_factories as f on f.factory_id = s.factory_id
+    f.cluster_id,
+    f.adcode,
+    coalesce(f.association_member, false) as association_member,
+    f.factory_id is not null as listed,
+    coalesce(array_contains(f.categories, 'school_uniform'), false) as uniform_maker,
+    p.as_of,
+    cast(sum(p.on_hand_pieces) as bigint) as on_hand_pieces,
+    sum(p.value) as value,
+    cast(count(p.factory_id) as bigint) as n_factories,
+    cast(sum(p.n_lines) as bigint) as n_lines
+from per_factory as p
+left join src_factories as f on f.factory_id = p.factory_id
 group by f.cluster_id, f.adcode, coalesce(f.association_member, false), f.factory_id is not null,
-         coalesce(array_contains(f.categories, 'school_uniform'), false), s.as_of
+         coalesce(array_contains(f.categories, 'school_uniform'), false), p.as_of
 """,
     ),
 )
