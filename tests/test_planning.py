@@ -465,3 +465,10 @@ def test_cli_json_has_bound_gap_and_sentence(tiny_data, capsys):
     out = json.loads(capsys.readouterr().out)
     assert {"lower_bound", "gap", "proven_optimal", "quality"} <= set(out)
     assert out["lower_bound"] <= out["total_cost"] + 0.01 and out["quality"].startswith("Total cost")
+
+
+def test_quality_sentence_gives_the_gap_when_not_proven(swap_instance):
+    plan = planning.solve(swap_instance, "optimal")
+    loose = planning.Plan(**{**plan.__dict__, "proven_optimal": False, "lower_bound": plan.total_cost * 0.99})
+    en, zh = planning.quality_sentence(loose, "en"), planning.quality_sentence(loose, "zh")
+    assert "not proven" in en and "1.0" in en and "未证明" in zh

@@ -70,13 +70,16 @@ class _Worker:
         )
 
     def alive(self) -> bool:
+        """True while the child runs."""
         return self.proc.poll() is None
 
     def kill(self) -> None:
+        """End the child (a cancelled solve)."""
         self.proc.kill()
         self.proc.wait()
 
     def ask(self, req: dict, should_stop: Callable[[], bool] | None, deadline: float | None) -> dict:
+        """Send one request and wait for its answer, polling ``should_stop`` and the deadline."""
         pickle.dump(req, self.proc.stdin, protocol=pickle.HIGHEST_PROTOCOL)
         self.proc.stdin.flush()
         fd = self.proc.stdout.fileno()

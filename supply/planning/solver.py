@@ -77,11 +77,13 @@ def optimise(
     stats: dict = {"pairs": len(pairs)}
 
     def stopped() -> bool:
+        """True when the caller asked to stop or the outer guard ran out."""
         return (should_stop is not None and should_stop()) or (
             deadline is not None and time.perf_counter() > deadline
         )
 
     def result(bound: float, status: str, lp=None) -> Solution:
+        """The best plan so far as a Solution with its bound, gap and proof."""
         obj, unmet = objective_of(inst, pairs, best)
         lb = min(bound, obj)
         gap = gap_of(obj, lb)
