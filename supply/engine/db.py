@@ -49,7 +49,7 @@ import polars as pl
 from supply.data import rollups
 from supply.data.config import QUERIES_DIR
 from supply.data.store import Snapshot
-from supply.engine import views
+from supply.engine import portable, views
 
 ROLES = views.ROLES
 SUPPRESS_BELOW = views.SUPPRESS_BELOW
@@ -200,8 +200,17 @@ class QueryTimeout(QueryError):
 class Database:
     """A locked-down DuckDB connection with views scoped to one viewer over one snapshot."""
 
-    def __init__(self, snapshot: Snapshot, viewer: Viewer, threads: int | None = None):
+    def __init__(
+        self,
+        snapshot: Snapshot,
+        viewer: Viewer,
+        threads: int | None = None,
+        pair: Snapshot | None = None,
+        extra: tuple[views.ViewDef, ...] = (),
+    ):
         self.snapshot = snapshot
+        self.pair = pair  # with a pair, the views of each snapshot live in schemas a and b
+        self.extra = extra  # tables materialised after the views, before the lock-down
         self.viewer = viewer
         self._lock = threading.Lock()
         self.con = duckdb.connect(":memory:")
@@ -220,15 +229,15 @@ class Database:
 
     # -- setup ---------------------------------------------------------------------------
 
-    def _source_sql(self, name: str) -> str:
+    def _source_sql(self, name: str, snap: Snapshot) -> str:
         """SQL of one logical source: the snapshot's file, a rollup, or a typed empty relation."""
         if name.startswith("src_"):
             table = name[4:]
-            if table in self.snapshot.tables:
-                return f"select * from read_parquet({_literal(self._path(self.snapshot.table_path(table)))})"
+            if table in snap.tables:
+                return f"select * from read_parquet({_literal(self._path(snap.table_path(table)))})"
             return views.empty_source_sql(table)
         rollup = name[len("rollup_") :]
-        path = rollups.rollup_path(self.snapshot, rollup)
+        path = rollups.rollup_path(snap, rollup)
         if path is not None:
             return f"select * from read_parquet({_literal(self._path(path))})"
         return rollups.BY_NAME[rollup].sql  # written before rollups existed: computed from the tables
@@ -242,17 +251,27 @@ class Database:
         """Register the viewer's sources, then create its views as views.py declares them."""
         con, v = self.con, self.viewer
         self._files: dict[str, bool] = {}
-        by_source: dict[str, list[str]] = {}
-        for name in views.sources(v):
-            before = set(self._files)
-            con.execute(f"create view {name} as {self._source_sql(name)}")
-            by_source[name] = [f for f in self._files if f not in before]
-        for name, sql, params, materialise in views.view_defs(v):
-            if materialise:
-                con.execute(f"create table {name} as {sql}", params or None)
-            else:
-                con.execute(f"create view {name} as {sql}")
-        self._readable_files = sorted({f for s in views.readable_sources(v) for f in by_source.get(s, [])})
+        readable: set[str] = set()
+        targets = [("main", self.snapshot)] if self.pair is None else [("a", self.snapshot), ("b", self.pair)]
+        for schema_name, snap in targets:
+            if schema_name != "main":  # "a" or "b", from the constant list above
+                con.execute(f"create schema {schema_name}")
+                con.execute(f"set schema = '{schema_name}'")
+            by_source: dict[str, list[str]] = {}
+            for name in views.sources(v):
+                before = set(self._files)
+                con.execute(f"create view {name} as {self._source_sql(name, snap)}")
+                by_source[name] = [f for f in self._files if f not in before]
+            for name, sql, params, materialise in views.view_defs(v):
+                if materialise:
+                    con.execute(f"create table {name} as {sql}", params or None)
+                else:
+                    con.execute(f"create view {name} as {sql}")
+            readable |= {f for s in views.readable_sources(v) for f in by_source.get(s, [])}
+        con.execute("set schema = 'main'")
+        for name, sql, params, _ in self.extra:
+            con.execute(f"create table {name} as {sql}", params or None)
+        self._readable_files = sorted(readable)
 
     def _lock_down(self) -> None:
         """No files but those the remaining views read; no extensions; bounded; no settings."""
@@ -272,10 +291,10 @@ class Database:
         """Check a query and its parameters; return its text."""
         sql = load_query(name)
         body = re.sub(r"--[^\n]*", "", sql)
-        if _FORBIDDEN.search(body):
-            raise QueryError(
-                f"query {name!r} uses {_FORBIDDEN.search(body).group(0)!r}; queries may read only the views"
-            )
+        try:  # the syntax-tree guard both engines share: views and own CTEs, allow-listed functions
+            portable.guard(sql, views.VIEWS, name)
+        except portable.GuardError as exc:
+            raise QueryError(str(exc)) from None
         wanted = set(_PARAM_RE.findall(body))
         missing = sorted(wanted - set(params))
         extra = sorted(set(params) - wanted)

@@ -29,6 +29,7 @@ tests/test_portable.py and a result check in tests/test_spark_parity.py:
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable
 
 import sqlglot
@@ -44,6 +45,7 @@ PARAM_TYPES: dict[str, str] = {
     "channel": "STRING",
     "search": "STRING",
     "sort_by": "STRING",
+    "sort": "STRING",
     "week_from": "DATE",
     "week_to": "DATE",
     "deadline_week": "DATE",
@@ -55,6 +57,7 @@ PARAM_TYPES: dict[str, str] = {
     "limit": "BIGINT",
     "offset": "BIGINT",
     "member": "BOOLEAN",
+    "descending": "BOOLEAN",
     "lat0": "DOUBLE",
     "cell_km": "DOUBLE",
     "exclude_ids": "ARRAY<STRING>",
@@ -166,6 +169,16 @@ def check(sql: str, views: Iterable[str], name: str = "query") -> exp.Query:
     _check_functions(tree, name)
     _check_rest(tree, name)
     return tree
+
+
+@functools.lru_cache(maxsize=1024)
+def _guarded(sql: str, views: tuple[str, ...], name: str) -> None:
+    check(sql, views, name)
+
+
+def guard(sql: str, views: Iterable[str], name: str = "query") -> None:
+    """``check`` once per distinct text and views (parsing costs milliseconds; a refusal is not cached)."""
+    _guarded(sql, tuple(sorted(views)), name)
 
 
 # -- translation to Spark ------------------------------------------------------------------

@@ -203,6 +203,56 @@ class SparkDatabase:
                 self.spark.catalog.dropTempView(name.name)
 
 
+def build_rollups(directory: Path, entries: dict[str, dict], parent: dict | None = None) -> dict[str, dict]:
+    """Write a snapshot's rollups with Spark; the same files and manifest entries as ``rollups.build``.
+
+    Same arguments as ``supply.data.rollups.build`` (its DuckDB twin): ``entries`` are the
+    snapshot's table entries, whose files are read by Spark; each rollup's portable SQL runs
+    translated, sorted by ``rollups.SORT``, and is written as one zstd Parquet file
+    ``rollups/<name>.parquet``. A parent's rollup with unchanged inputs is hard-linked.
+    """
+    import shutil
+
+    directory = Path(directory)
+    out_dir = directory / rollups.ROLLUP_DIR
+    out_dir.mkdir(exist_ok=True)
+    spark = _new_session()
+    sources = []
+    for table in schema.TABLES:
+        entry = entries.get(table)
+        if entry:
+            df = spark.read.parquet(str((directory / entry["file"]).resolve()))
+        else:
+            df = spark.sql(portable.to_spark(views.empty_source_sql(table), (), f"src_{table}"))
+        df.createOrReplaceTempView(f"src_{table}")
+        sources.append(f"src_{table}")
+    parent_rollups = (parent or {}).get("rollups") or {}
+    built: dict[str, dict] = {}
+    for rollup in rollups.ROLLUPS:
+        inputs = rollups._inputs_hash(rollup, entries)
+        file = f"{rollups.ROLLUP_DIR}/{rollup.name}.parquet"
+        dst = directory / file
+        old = parent_rollups.get(rollup.name)
+        old_path = Path(parent["path"]) / old["file"] if old and parent else None
+        if old_path is not None and old.get("inputs") == inputs and old_path.is_file():
+            os.link(old_path, dst)
+        else:
+            keys = [k.strip() for k in rollups.SORT[rollup.name].split(",")]
+            df = spark.sql(portable.to_spark(rollup.sql, sources, f"rollup {rollup.name}"))
+            work = out_dir / f".spark-{rollup.name}"
+            df.repartition(1).sortWithinPartitions(*keys).write.mode("overwrite").option(
+                "compression", "zstd"
+            ).parquet(str(work))
+            (part,) = work.glob("part-*.parquet")
+            os.replace(part, dst)
+            shutil.rmtree(work)
+        rollups._fsync(dst)
+        built[rollup.name] = rollups._entry(directory, file, inputs)
+    for name in sources:
+        spark.catalog.dropTempView(name)
+    return built
+
+
 def connect(snapshot: Snapshot, viewer: Viewer) -> SparkDatabase:
     """A scoped Spark database for this viewer over this snapshot."""
     return SparkDatabase(snapshot, viewer)
