@@ -356,7 +356,7 @@ def verify(snapshot, require: bool = True) -> list[str]:
     return problems
 
 
-def rebuild(store, snapshot) -> dict[str, dict]:
+def rebuild(store, snapshot, builder=None) -> dict[str, dict]:
     """Add the missing rollups to a committed snapshot, in place, atomically; return the entries.
 
     A snapshot's tables never change. The rollup files go into a temporary directory inside
@@ -377,7 +377,7 @@ def rebuild(store, snapshot) -> dict[str, dict]:
         try:
             (work / ROLLUP_DIR).mkdir()
             entries = {t: {**e, "file": str(snapshot.path / e["file"])} for t, e in snapshot.tables.items()}
-            built = build(work, entries)
+            built = (builder or build)(work, entries)  # builder: e.g. the Spark job
             final = snapshot.path / ROLLUP_DIR
             if final.exists():
                 shutil.rmtree(final)

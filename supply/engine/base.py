@@ -47,4 +47,4 @@ def connect(snapshot, viewer, engine: str | None = None, **options) -> Engine:
         return spark.connect(snapshot, viewer)
     from supply.engine import db
 
-    return db.connect(snapshot, viewer, **options)
+    return db.Database(snapshot, viewer, **options)

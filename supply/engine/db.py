@@ -49,7 +49,7 @@ import polars as pl
 from supply.data import rollups
 from supply.data.config import QUERIES_DIR
 from supply.data.store import Snapshot
-from supply.engine import portable, views
+from supply.engine import base, portable, views
 
 ROLES = views.ROLES
 SUPPRESS_BELOW = views.SUPPRESS_BELOW
@@ -352,5 +352,9 @@ def _plain(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def connect(snapshot: Snapshot, viewer: Viewer, threads: int | None = None) -> Database:
-    """A scoped, locked-down database for this viewer over this snapshot."""
+    """A scoped, locked-down database for this viewer over this snapshot (Spark when SUPPLY_ENGINE=spark)."""
+    if base.engine_name() == "spark":
+        from supply.engine import spark
+
+        return spark.connect(snapshot, viewer)
     return Database(snapshot, viewer, threads=threads)

@@ -253,6 +253,11 @@ def build_rollups(directory: Path, entries: dict[str, dict], parent: dict | None
     return built
 
 
+def rebuild_rollups(store, snapshot) -> dict[str, dict]:
+    """``rollups.rebuild`` (in place, atomic, under the writer lock) with the Spark job as builder."""
+    return rollups.rebuild(store, snapshot, builder=build_rollups)
+
+
 def connect(snapshot: Snapshot, viewer: Viewer) -> SparkDatabase:
     """A scoped Spark database for this viewer over this snapshot."""
     return SparkDatabase(snapshot, viewer)
