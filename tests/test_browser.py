@@ -21,13 +21,15 @@ pytestmark = [
     pytest.mark.skipif(not have_chromium(), reason="needs Debian's chromium at /usr/bin/chromium"),
 ]
 
+# the association's Overview: five figures of its members, then two of the public directory
 OVERVIEW_METRICS = (
-    "overview.factories",
     "overview.capacity",
     "overview.utilisation",
     "overview.open_orders",
     "overview.pooled_share",
     "overview.inventory",
+    "overview.factories",
+    "overview.members",
 )
 
 
@@ -60,7 +62,7 @@ def _as_role(app: dict, role: str) -> None:
     assert listed == expected, f"as {role} the sidebar lists {sorted(listed)}"
 
 
-def test_overview_shows_six_metrics_in_chinese_by_default(browser_app, shots):
+def test_overview_shows_its_metrics_in_chinese_by_default(browser_app, shots):
     page = browser_app["page"]
     metrics = page.locator('[data-testid="stMain"] [data-testid="stMetricLabel"]')
     expect(metrics).to_have_count(len(OVERVIEW_METRICS), timeout=60_000)

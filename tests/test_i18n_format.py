@@ -42,6 +42,7 @@ def test_percent_money_dates_booleans_times():
     assert fmt.pct(0.457, "zh") == "45.7%"
     assert fmt.pp(0.0123, "zh") == "+1.2 个百分点"
     assert fmt.pp(-0.0123, "en") == "-1.2 pts"
+    assert fmt.pp(-0.0001, "zh") == "0.0 个百分点" and fmt.signed(0, "zh") == "0"  # no "-0.0", no "+0"
     assert fmt.money(48972125, "zh") == "¥4,897万"
     assert fmt.money(-1200, "en") == "-¥1,200"
     assert fmt.date(dt.date(2026, 6, 29), "zh", long=True) == "2026年6月29日"

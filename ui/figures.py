@@ -44,11 +44,14 @@ def metric_row(ctx, figures: list[Figure], scope: scopes.Scope, key: str | None 
         help_text = f.help or ""
         if fmt.is_missing(f.value) and f.missing:
             help_text = (help_text + "\n\n" if help_text else "") + fmt.missing_help(f.missing, ctx.lang)
+        delta = _delta(f, ctx.lang)
+        unchanged = delta is not None and not any(ch in delta for ch in "+-")
         col.metric(
             f.label,
             fmt.cell(f.value, f.kind, ctx.lang),
-            _delta(f, ctx.lang),
-            delta_color="inverse" if f.inverse else "normal",
+            delta,
+            delta_color="off" if unchanged else ("inverse" if f.inverse else "normal"),
+            delta_arrow="off" if unchanged else "auto",
             help=help_text or None,
         )
 

@@ -95,6 +95,8 @@ def signed(value, lang: str = "zh") -> str | None:
     """A signed change in the short form of ``number`` ('+7.0万', '-25,179'); None if missing."""
     if is_missing(value):
         return None
+    if round(float(value)) == 0:
+        return "0"  # no change: no sign
     return ("+" if value >= 0 else "-") + number(abs(value), lang)
 
 
@@ -109,7 +111,9 @@ def pp(value, lang: str = "zh", digits: int = 1) -> str | None:
     """A change of a share in percentage points ('+1.2 个百分点' / '+1.2 pts'); None if missing."""
     if is_missing(value):
         return None
-    return _t("fmt.pp", lang, v=f"{float(value) * 100:+.{digits}f}")
+    points = round(float(value) * 100, digits)
+    text = f"{abs(points):.{digits}f}" if points == 0 else f"{points:+.{digits}f}"  # never "-0.0"
+    return _t("fmt.pp", lang, v=text)
 
 
 def money(value, lang: str = "zh") -> str:
