@@ -70,11 +70,14 @@ def _visible_text(page) -> str:
 
 
 def _interface_labels(page) -> list[str]:
-    """Widget labels, headings, captions, tabs and buttons: interface text, not data."""
+    """Widget labels, headings, tabs, buttons and metric labels: interface text, not data.
+
+    Captions are left out: they name factories, schools and counties, whose names are Chinese data.
+    """
     sel = (
         '[data-testid="stWidgetLabel"], [data-testid="stMain"] h1, [data-testid="stMain"] h2, '
-        '[data-testid="stMain"] h3, [data-testid="stCaptionContainer"], [data-baseweb="tab"], '
-        '[data-testid="stMain"] button p, [data-testid="stMetricLabel"]'
+        '[data-testid="stMain"] h3, [data-baseweb="tab"], [data-testid="stMain"] button p, '
+        '[data-testid="stMetricLabel"]'
     )
     return [STREAMLIT_OWN.sub(" ", x) for x in page.locator(sel).all_inner_texts()]
 
