@@ -143,3 +143,99 @@ def test_whole_row_diff_counts_added_and_removed_rows():
         1,
         False,
     )
+
+
+# -- the diff in the engine (issue 12) and suppression that survives differencing (issue 16) ---
+
+
+@pytest.mark.parametrize(
+    "viewer",
+    [
+        Viewer("admin"),
+        Viewer("planner"),
+        Viewer("association", cluster_id="zhili"),
+        Viewer("factory", factory_id="F0000001"),
+    ],
+    ids=lambda v: v.role,
+)
+def test_the_engine_diff_counts_what_row_hashing_counted(tiny_store, viewer):
+    """Counts from one connection over both snapshots equal the old per-row hash comparison."""
+    from supply.engine.db import connect
+
+    a, b = tiny_store.list()[-2:]
+    got = history.diff(tiny_store, a.snapshot_id, b.snapshot_id, viewer)["tables"]
+    old = history.diff_tables(
+        connect(a, viewer).run("history_row_hashes"), connect(b, viewer).run("history_row_hashes")
+    )
+    assert got.sort("table").equals(old.sort("table"))
+    assert got["changed"].sum() + got["added"].sum() > 0  # the demo's two snapshots differ
+
+
+def _cell_with(store, snap_id, at_least: int, week: dt.date):
+    """A planner cell (cluster, county, pooled flag, category, week) with >= ``at_least`` factories."""
+    cap = store.read(snap_id, "capacity").filter(pl.col("week_start") == week)
+    fac = store.read(snap_id, "factories").select("factory_id", "cluster_id", "adcode", "pooled_planning")
+    cells = (
+        cap.join(fac, on="factory_id")
+        .group_by("cluster_id", "adcode", "pooled_planning", "category")
+        .agg(pl.col("factory_id").sort())
+        .filter(pl.col("factory_id").list.len() >= at_least)
+        .sort("cluster_id", "adcode", "category", "pooled_planning")
+    )
+    return cells.row(0, named=True)
+
+
+def _bump(store, base, cell, week, factories, by):
+    """A new snapshot (on top of the newest) = ``base`` with some factories' capacity in the cell + ``by``."""
+    cap = store.read(base.snapshot_id, "capacity")
+    hit = (pl.col("factory_id").is_in(factories) & (pl.col("week_start") == week)
+           & (pl.col("category") == cell["category"]))  # fmt: skip
+    bumped = cap.with_columns(
+        pl.when(hit).then(pl.col("capacity_pieces") + by).otherwise(pl.col("capacity_pieces"))
+    )
+    return store.derive(store.latest(), {"capacity": bumped}, as_of=base.as_of)
+
+
+def test_a_planner_cannot_recover_one_factorys_change_by_differencing(tiny_data, tmp_path):
+    """One factory adds 777 pieces in a cell of >= 4 factories: before, the planner's diff showed
+    +777 (a factory's figure); now the cell is withheld from both snapshots and nothing of it shows.
+    When three factories change, their sum is shown as before."""
+    store = copy_store(tiny_data, tmp_path)
+    base = store.latest()
+    week = history.diff_window(base, base)[0]
+    cell = _cell_with(store, base.snapshot_id, 4, week)
+    one = _bump(store, base, cell, week, cell["factory_id"][:1], 777)
+    planner = Viewer("planner")
+    # the per-snapshot figures a planner reads, subtracted, give the factory's change exactly
+    from supply.engine.db import connect
+
+    params = {"cluster_id": None, "week_from": week, "week_to": week + dt.timedelta(weeks=12)}
+    naive = history.capacity_change(
+        connect(base, planner).run("history_capacity_by_county_category", **params),
+        connect(one, planner).run("history_capacity_by_county_category", **params),
+    )
+    assert 777 in naive["capacity_change"].to_list()
+    d = history.diff(store, base.snapshot_id, one.snapshot_id, planner)["capacity"]
+    assert set(d["capacity_change"].to_list()) == {0}  # nothing recovered, not even partly
+    row = d.filter((pl.col("adcode") == cell["adcode"]) & (pl.col("category") == cell["category"]))
+    assert row["suppressed_a"].sum() >= 1 and row["suppressed_b"].sum() >= 1  # withheld on both sides
+    # an administrator still sees the change; three factories changing is an aggregate again
+    admin = history.diff(store, base.snapshot_id, one.snapshot_id, Viewer("admin"))["capacity"]
+    assert 777 in admin["capacity_change"].to_list()
+    three = _bump(store, base, cell, week, cell["factory_id"][:3], 777)
+    d3 = history.diff(store, base.snapshot_id, three.snapshot_id, planner)["capacity"]
+    assert 3 * 777 in d3["capacity_change"].to_list()
+
+
+def test_a_cell_suppressed_in_either_snapshot_is_withheld_from_both(tiny_data, tmp_path):
+    """A factory leaves a cell of exactly 3 (suppressed afterwards): the cell's old sum is not shown."""
+    store = copy_store(tiny_data, tmp_path)
+    base = store.latest()
+    week = history.diff_window(base, base)[0]
+    cell = _cell_with(store, base.snapshot_id, 3, week)
+    cap = store.read(base.snapshot_id, "capacity")
+    gone = (pl.col("factory_id").is_in(cell["factory_id"][: len(cell["factory_id"]) - 2])
+            & (pl.col("week_start") == week) & (pl.col("category") == cell["category"]))  # fmt: skip
+    after = store.derive(base, {"capacity": cap.filter(~gone)}, as_of=base.as_of)
+    d = history.diff(store, base.snapshot_id, after.snapshot_id, Viewer("planner"))["capacity"]
+    assert set(d["capacity_change"].to_list()) == {0}

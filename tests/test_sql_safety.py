@@ -58,6 +58,12 @@ ALLOWED = {
         "register_sources",
     ): "rollup writer's private connection: src_ names from schema.TABLES, read_parquet of the "
     "snapshot's own files as quoted literals (quotes doubled)",
+    **{
+        ("supply/engine/diff.py", fn): "diff SQL on the engine's own pair connection: table names from "
+        "schema.TABLES, columns from `describe` of our views and key columns from schema.KEYS or "
+        "module constants, schemas 'a'/'b' constants; the window and threshold are $parameters"
+        for fn in ("_changed_cells_sql", "_no_changed_cells_sql", "_compare", "table_changes")
+    },
     (
         "supply/data/layout.py",
         "sort_file",

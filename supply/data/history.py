@@ -1,10 +1,13 @@
 """Snapshot history and the difference between two snapshots, within the viewer's scope.
 
-Row counts and diffs are computed from the scoped views (queries ``history_row_counts``,
-``history_row_hashes`` and ``history_capacity_by_county_category``), so a factory owner's
-diff shows only their own rows and a planner's only aggregate cells. The functions here
-are pure: they take the query results (frames) and return frames, so the page can cache
-the queries and tests can call these directly.
+Row counts come from the scoped views (query ``history_row_counts``, from the rollups). The
+diff of two snapshots (``diff``) runs in one engine connection holding the viewer's views of
+both (supply/engine/diff.py): unchanged tables are recognised by their manifest hash,
+changed ones compared by key in the engine, and only counts come back; a factory owner's
+diff covers only their own rows and a planner's only aggregate cells, with cells withheld
+from both sides where differencing would reveal a factory. ``diff_tables`` and
+``capacity_change`` still take per-snapshot query results (``history_row_hashes``,
+``history_capacity_by_county_category``) for the page until it calls ``diff``.
 """
 
 from __future__ import annotations
@@ -13,9 +16,9 @@ import datetime as dt
 
 import polars as pl
 
-from supply.maps import geo
 from supply.data import schema
 from supply.data.store import Snapshot
+from supply.maps import geo
 
 TABLES = tuple(schema.TABLES)
 
@@ -46,9 +49,19 @@ def snapshot_rows(snaps: list[Snapshot], counts: dict[str, dict[str, int]] | Non
         for t in TABLES:
             row[f"rows_{t}"] = per_table.get(t)
         rows.append(row)
-    schema_ = {"snapshot_id": pl.String, "as_of": pl.Date, "created_at": pl.String, "source": pl.String,
-               "table": pl.String, "file": pl.String, "sha256": pl.String, "rows_committed": pl.Int64,
-               "rows_left_out": pl.Int64, "parent": pl.String, **{f"rows_{t}": pl.Int64 for t in TABLES}}
+    schema_ = {
+        "snapshot_id": pl.String,
+        "as_of": pl.Date,
+        "created_at": pl.String,
+        "source": pl.String,
+        "table": pl.String,
+        "file": pl.String,
+        "sha256": pl.String,
+        "rows_committed": pl.Int64,
+        "rows_left_out": pl.Int64,
+        "parent": pl.String,
+        **{f"rows_{t}": pl.Int64 for t in TABLES},
+    }
     return pl.DataFrame(rows, schema=schema_)
 
 
@@ -103,8 +116,18 @@ def diff_tables(hashes_a: pl.DataFrame, hashes_b: pl.DataFrame) -> pl.DataFrame:
             added = int((j["n_b"] - j["n_a"]).clip(lower_bound=0).sum())
             removed = int((j["n_a"] - j["n_b"]).clip(lower_bound=0).sum())
             changed, same = 0, int(j.select(pl.min_horizontal("n_a", "n_b")).to_series().sum())
-        out.append({"table": t, "rows_a": a.height, "rows_b": b.height, "added": added, "removed": removed,
-                    "changed": changed, "unchanged": same, "by_key": unique})
+        out.append(
+            {
+                "table": t,
+                "rows_a": a.height,
+                "rows_b": b.height,
+                "added": added,
+                "removed": removed,
+                "changed": changed,
+                "unchanged": same,
+                "by_key": unique,
+            }
+        )
     return pl.DataFrame(out)
 
 
@@ -119,12 +142,21 @@ def capacity_change(cap_a: pl.DataFrame, cap_b: pl.DataFrame) -> pl.DataFrame:
     """Capacity and booked pieces by county and category in A and in B, and the change.
 
     Inputs are ``history_capacity_by_county_category`` results over the same weeks.
-    Sorted by the size of the capacity change, largest first.
+    Sorted by the size of the capacity change, largest first. (A planner's diff comes from
+    ``diff`` instead, which withholds cells from both sides; see supply/engine/diff.py.)
     """
     keys = ["cluster_id", "adcode", "category"]
-    a = cap_a.select(*keys, capacity_a="capacity_pieces", booked_a="booked_pieces", suppressed_a="suppressed_cells")
-    b = cap_b.select(*keys, capacity_b="capacity_pieces", booked_b="booked_pieces", suppressed_b="suppressed_cells")
-    j = a.join(b, on=keys, how="full", coalesce=True, nulls_equal=True)
+    a = cap_a.select(
+        *keys, capacity_a="capacity_pieces", booked_a="booked_pieces", suppressed_a="suppressed_cells"
+    )
+    b = cap_b.select(
+        *keys, capacity_b="capacity_pieces", booked_b="booked_pieces", suppressed_b="suppressed_cells"
+    )
+    return change_table(a.join(b, on=keys, how="full", coalesce=True, nulls_equal=True))
+
+
+def change_table(j: pl.DataFrame) -> pl.DataFrame:
+    """County names, changes and shares added to capacity and booked pieces in A and B, sorted."""
     names = geo.county_names()
     j = j.with_columns(
         county=pl.col("adcode").replace_strict(names, default=pl.col("adcode"), return_dtype=pl.String),
@@ -133,29 +165,51 @@ def capacity_change(cap_a: pl.DataFrame, cap_b: pl.DataFrame) -> pl.DataFrame:
     ).with_columns(
         capacity_change_pct=pl.col("capacity_change") / pl.col("capacity_a").cast(pl.Float64),
     )
-    cols = ["cluster_id", "adcode", "county", "category", "capacity_a", "capacity_b", "capacity_change",
-            "capacity_change_pct", "booked_a", "booked_b", "booked_change", "suppressed_a", "suppressed_b"]
-    return j.select(cols).sort(pl.col("capacity_change").abs(), "cluster_id", "adcode", "category",
-                               descending=[True, False, False, False], nulls_last=True)
+    cols = [
+        "cluster_id",
+        "adcode",
+        "county",
+        "category",
+        "capacity_a",
+        "capacity_b",
+        "capacity_change",
+        "capacity_change_pct",
+        "booked_a",
+        "booked_b",
+        "booked_change",
+        "suppressed_a",
+        "suppressed_b",
+    ]
+    return j.select(cols).sort(
+        pl.col("capacity_change").abs(),
+        "cluster_id",
+        "adcode",
+        "category",
+        descending=[True, False, False, False],
+        nulls_last=True,
+    )
 
 
 def diff(store, a_id: str, b_id: str, viewer, cluster_id: str | None = None, weeks: int = 12) -> dict:
-    """Both parts of a diff from A to B for one viewer, without Streamlit (CLI and tests)."""
-    from supply.engine.db import connect
+    """Both parts of a diff from A to B for one viewer, computed in one engine connection.
+
+    ``tables``: rows added, removed, changed, unchanged per table (unchanged tables by their
+    manifest hash, changed ones by key in the engine; counts only). ``capacity``: capacity by
+    county and category in both, a planner's withheld cells left out of both sides.
+    """
+    from supply.engine import diff as engine_diff
+
     snap_a, snap_b = store.get(a_id), store.get(b_id)
-    db_a, db_b = connect(snap_a, viewer), connect(snap_b, viewer)
+    week_from, week_to = diff_window(snap_a, snap_b, weeks)
+    db = engine_diff.open_pair(snap_a, snap_b, viewer, (week_from, week_to))
     try:
-        week_from, week_to = diff_window(snap_a, snap_b, weeks)
-        params = {"cluster_id": cluster_id, "week_from": week_from, "week_to": week_to}
         return {
-            "tables": diff_tables(db_a.run("history_row_hashes"), db_b.run("history_row_hashes")),
-            "capacity": capacity_change(db_a.run("history_capacity_by_county_category", **params),
-                                        db_b.run("history_capacity_by_county_category", **params)),
+            "tables": engine_diff.table_changes(db),
+            "capacity": change_table(engine_diff.capacity_change(db, cluster_id, week_from, week_to)),
             "weeks": (week_from, week_to),
         }
     finally:
-        db_a.close()
-        db_b.close()
+        db.close()
 
 
 def capacity_change_figure(change: pl.DataFrame, lang: str = "zh", top: int = 15):
@@ -163,13 +217,23 @@ def capacity_change_figure(change: pl.DataFrame, lang: str = "zh", top: int = 15
     import plotly.graph_objects as go
 
     from supply.i18n import label, t
+
     rows = change.filter(pl.col("capacity_change") != 0).head(top).reverse()
     names = [f"{c} · {label('category', k, lang)}" for c, k in zip(rows["county"], rows["category"])]
     values = rows["capacity_change"].to_list()
-    fig = go.Figure(go.Bar(x=values, y=names, orientation="h",
-                           marker_color=["#2e7d32" if v >= 0 else "#c62828" for v in values],
-                           hovertemplate="%{y}: %{x:,}<extra></extra>"))
-    fig.update_layout(title=t("history.chart_title", lang), height=120 + 28 * max(len(names), 1),
-                      margin={"l": 10, "r": 10, "t": 40, "b": 10},
-                      xaxis_title=t("history.col.capacity_change", lang))
+    fig = go.Figure(
+        go.Bar(
+            x=values,
+            y=names,
+            orientation="h",
+            marker_color=["#2e7d32" if v >= 0 else "#c62828" for v in values],
+            hovertemplate="%{y}: %{x:,}<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        title=t("history.chart_title", lang),
+        height=120 + 28 * max(len(names), 1),
+        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        xaxis_title=t("history.col.capacity_change", lang),
+    )
     return fig
