@@ -2,7 +2,7 @@
 
 Each session, in its own thread with its own headless chromium (``tests/browser.py``),
 opens the Overview of the tiny demo and waits for its figures, then changes a widget
-(the demo "view as" role) and waits for the rerun. Reported per N: the sessions' p50/p95
+(the demo "view as" role, with ``choose``) and waits for the rerun. Reported per N: the sessions' p50/p95
 wall times of both steps, the failures (an exception on the page or a timeout), and the
 server's own CPU time (``/proc/<pid>/stat`` of the streamlit process, before and after
 each step) divided by the reruns it served, apart from the CPU the browsers used. The
@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import os
-import statistics
 import threading
 import time
 from pathlib import Path
@@ -22,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from supply.i18n import t
-from tests.browser import chromium, exceptions, have_chromium, serve, wait_for_app
+from tests.browser import choose, chromium, exceptions, have_chromium, serve, wait_for_app
 
 pytestmark = [
     pytest.mark.browser,
@@ -32,7 +31,12 @@ pytestmark = [
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results" / "load_browser.json"
-P95_BOUND_S = 240.0  # generous: 20 chromiums and the server share two cores here
+# Generous: 20 chromiums and the server share two cores here, and the shared test machine
+# ran at a load average of 30-60 (the 20-session p95 was 260 s there, the server's own CPU
+# 0.6 s a session). The server's CPU per rerun is the figure that does not depend on load.
+P95_BOUND_S = 480.0
+TIMEOUT_MS = 600_000  # per step
+SERVER_CPU_BOUND_S = 5.0  # per session and step
 TICK = os.sysconf("SC_CLK_TCK")
 
 
@@ -82,37 +86,41 @@ def _server_pid(url: str) -> int:
     raise LookupError(f"no streamlit process on port {port}")
 
 
-def _session(url: str, start: threading.Barrier, turn: threading.Barrier, out: dict) -> None:
+def _session(url: str, start, turn, done, out: dict) -> None:
     """One user: open the Overview, wait at the barrier, change the role, record the times."""
+    passed = []  # the barriers this session has reached, so a failure does not stop the others
     try:
         with chromium() as page:
+            page.set_default_timeout(TIMEOUT_MS)
             start.wait(timeout=600)
+            passed.append(start)
             t0 = time.perf_counter()
             page.goto(url)
-            wait_for_app(page)
+            wait_for_app(page, TIMEOUT_MS)
             page.locator('[data-testid="stMetric"]').first.wait_for(state="visible")
             out["open_s"] = time.perf_counter() - t0
             out["errors"] = exceptions(page)
             turn.wait(timeout=900)
-            box = page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]')
-            field = box.filter(has_text=t("app.view_as", "zh")).locator('input[role="combobox"]').first
-            option = t("role.association", "zh")
+            passed.append(turn)
             t0 = time.perf_counter()
-            field.click()
-            field.fill(option)
-            page.keyboard.press("ArrowDown")
-            page.keyboard.press("Enter")
-            page.wait_for_timeout(300)
-            wait_for_app(page)
+            label = t("app.view_as", "zh")
+            box = page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').filter(has_text=label)
+            shown = box.locator('input[role="combobox"]').first.input_value()
+            other = next(r for r in ("planner", "association") if t(f"role.{r}", "zh") != shown)
+            choose(page, label, t(f"role.{other}", "zh"))  # a real change: it waits for the rerun
             page.locator('[data-testid="stMetric"]').first.wait_for(state="visible")
             out["change_s"] = time.perf_counter() - t0
             out["errors"] += exceptions(page)
-            if option not in field.input_value():
-                out["errors"].append(f"the role picker shows {field.input_value()!r}")
+            done.wait(timeout=900)  # browsers stay up until their CPU time has been read
+            passed.append(done)
     except Exception as exc:  # a timeout or a crash is a failure of this session, counted
         out.setdefault("errors", []).append(f"{type(exc).__name__}: {str(exc)[:200]}")
-        for barrier in (start, turn):
-            barrier.abort()
+        for barrier in (start, turn, done):
+            if barrier not in passed:
+                try:
+                    barrier.wait(timeout=900)
+                except threading.BrokenBarrierError:
+                    pass
 
 
 def _pct(values: list[float], q: float) -> float:
@@ -128,8 +136,9 @@ def run_load(url: str, n: int) -> dict:
     me = os.getpid()
     start = threading.Barrier(n + 1)
     turn = threading.Barrier(n + 1)
+    done = threading.Barrier(n + 1)
     outs = [{} for _ in range(n)]
-    threads = [threading.Thread(target=_session, args=(url, start, turn, o), daemon=True) for o in outs]
+    threads = [threading.Thread(target=_session, args=(url, start, turn, done, o), daemon=True) for o in outs]
     for th in threads:
         th.start()
     cpu = {}
@@ -138,11 +147,14 @@ def run_load(url: str, n: int) -> dict:
         cpu["server0"], cpu["browsers0"] = _cpu_s(server), sum(_cpu_s(p) for p in _children(me))
         turn.wait(timeout=900)
         cpu["server1"], cpu["browsers1"] = _cpu_s(server), sum(_cpu_s(p) for p in _children(me))
+        done.wait(timeout=900)
+        cpu["server2"], cpu["browsers2"] = _cpu_s(server), sum(_cpu_s(p) for p in _children(me))
     except threading.BrokenBarrierError:
         pass
     for th in threads:
         th.join(timeout=900)
-    cpu["server2"], cpu["browsers2"] = _cpu_s(server), sum(_cpu_s(p) for p in _children(me))
+    cpu.setdefault("server2", _cpu_s(server))
+    cpu.setdefault("browsers2", cpu.get("browsers1", 0.0))
     opened = [o["open_s"] for o in outs if "open_s" in o]
     changed = [o["change_s"] for o in outs if "change_s" in o]
     failures = [e for o in outs for e in o.get("errors", [])]
@@ -186,4 +198,5 @@ def test_10_and_20_sessions_open_the_overview_and_change_a_widget(tiny_data):
     for row in rows:
         assert row["failures"] == 0, row
         assert row["open_p95_s"] < P95_BOUND_S and row["change_p95_s"] < P95_BOUND_S, row
-        assert statistics.fmean([row["server_cpu_per_open_s"], row["server_cpu_per_change_s"]]) > 0, row
+        assert 0 < row["server_cpu_per_open_s"] < SERVER_CPU_BOUND_S, row
+        assert 0 < row["server_cpu_per_change_s"] < SERVER_CPU_BOUND_S, row
