@@ -91,3 +91,21 @@ def test_snapshot_labels_from_manifest_and_old_manifests():
     assert snapshots.label(_Snap(old), "zh") == "2026-06-01 08:00 · 来源未记录"
     demo = {"created_at": "2026-06-01T00:00:00+00:00", "synthetic": True, "source": {"kind": "demo"}}
     assert snapshots.label(_Snap(demo), "en") == "2026-06-01 08:00 · demo data"
+
+
+def test_charts_tick_on_mondays_and_show_full_numbers_in_chinese():
+    import plotly.graph_objects as go
+
+    from ui import figures
+
+    weeks = [dt.date(2026, 6, 29) + dt.timedelta(weeks=i) for i in range(26)]
+    fig = go.Figure(go.Bar(x=weeks, y=[25_000 + i for i in range(26)]))
+    figures._monday_weeks(fig)
+    figures._full_numbers(fig)
+    axis = fig.layout.xaxis
+    assert dt.date.fromisoformat(axis.tick0).weekday() == 0  # ticks fall on Mondays
+    assert axis.dtick % (7 * 86_400_000) == 0 and 26 * 7 * 86_400_000 / axis.dtick <= 13
+    assert fig.layout.yaxis.tickformat == ",d"  # 25,000, not plotly's "25k"
+    shares = go.Figure(go.Scatter(x=weeks, y=[0.4] * 26))
+    figures._full_numbers(shares)
+    assert shares.layout.yaxis.tickformat is None  # small values keep plotly's own format

@@ -83,9 +83,30 @@ def _monday_weeks(fig) -> None:
     fig.update_xaxes(tick0="2024-01-01", dtick=step * 7 * 86_400_000, tickformat="%Y-%m-%d")
 
 
+def _full_numbers(fig) -> None:
+    """Chinese axes show grouped full numbers (20,000), not plotly's SI suffixes (20k, 1M)."""
+    names = [k for k in fig.layout.to_plotly_json() if k.startswith(("xaxis", "yaxis"))] or ["xaxis", "yaxis"]
+    for name in names:
+        axis = fig.layout[name]
+        if axis.tickformat not in (None, "", "~s", "s"):
+            continue
+        letter, ref = name[0], name[0] + name[5:]  # yaxis2 -> y2
+        values = [
+            v
+            for tr in fig.data
+            if tr.type in ("bar", "scatter") and (getattr(tr, letter + "axis", None) or letter) == ref
+            for v in (getattr(tr, letter, None) or [])
+        ]
+        numbers = [abs(v) for v in values if isinstance(v, (int, float)) and not isinstance(v, bool)]
+        if numbers and len(numbers) == len(values) and max(numbers) >= 1000:
+            axis.tickformat = ",d"
+
+
 def chart(ctx, fig, key: str, scope: scopes.Scope | None = None) -> None:
     """A plotly chart in the chosen locale (zh-CN registered inline), weeks on Mondays, scope above."""
     if scope is not None:
         scopes.caption(scope, ctx.lang)
     _monday_weeks(fig)
+    if ctx.lang == "zh":
+        _full_numbers(fig)
     st.plotly_chart(fig, key=key, config=fmt.plotly_config(ctx.lang))
