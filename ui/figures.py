@@ -85,7 +85,7 @@ def _monday_weeks(fig) -> None:
 
 def _full_numbers(fig) -> None:
     """Chinese axes show grouped full numbers (20,000), not plotly's SI suffixes (20k, 1M)."""
-    names = [k for k in fig.layout.to_plotly_json() if k.startswith(("xaxis", "yaxis"))] or ["xaxis", "yaxis"]
+    names = {"xaxis", "yaxis"} | {k for k in fig.layout.to_plotly_json() if k.startswith(("xaxis", "yaxis"))}
     for name in names:
         axis = fig.layout[name]
         if axis.tickformat not in (None, "", "~s", "s"):
