@@ -50,7 +50,8 @@ with steps[1]:
     result = ui_plan.current(key)
     again = "plansteps.solve_again" if result else "plansteps.solve"
     if st.button(ctx.t(again), key="planning_solve", type="primary", help=ctx.t("plansteps.solve_help")):
-        result = ui_plan.solve(ctx, inputs, key, chosen["time_limit"])
+        ui_plan.solve(ctx, inputs, key, chosen["time_limit"])
+        st.rerun()  # draw every step from the new plan
     if result is None:
         st.info(ctx.t("plansteps.no_plan"))
         ui_plan.published_caption(ctx, published)

@@ -72,6 +72,13 @@ def test_planning_solves_only_on_request_and_then_shows_the_plan(own_data, lang)
     assert total in labels(at)
     compare = at.dataframe[1].value  # after the demand table: optimal and greedy side by side
     assert compare.shape[0] == 2
+    methods = compare.iloc[:, 0].tolist()
+    assert methods == (
+        ["最优（HiGHS）", "贪心基准"] if lang == "zh" else ["Optimal (HiGHS)", "Greedy baseline"]
+    )
+    assert button(at, "planning_solve").label == (
+        "按当前设置重新计算" if lang == "zh" else "Compute again with these settings"
+    )
     rows = heatmap_rows(at)
     assert rows and not any(ID.match(r) for r in rows), f"heatmap rows are ids: {rows[:5]}"
 

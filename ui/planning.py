@@ -248,7 +248,7 @@ def headline(ctx, opt: planning.Plan, greedy: planning.Plan, s_opt: dict) -> Non
 
 def compare_table(ctx, summaries: dict[str, dict]) -> None:
     """Optimal and greedy side by side: costs, pieces, utilisation, factories, seconds."""
-    rows = [{"method": ctx.t(f"planning.method.{m}"), **s} for m, s in summaries.items()]
+    rows = [{**s, "method": ctx.t(f"planning.method.{m}")} for m, s in summaries.items()]
     cols = ["method", "total_cost", "production_cost", "transport_cost", "penalty_cost", "planned_pieces"]
     cols += ["unmet_pieces", "utilisation_after", "factories_used", "solve_seconds"]
     kinds = {c: "money" for c in cols if c.endswith("_cost")} | {"utilisation_after": "pct"}
@@ -369,6 +369,7 @@ def work_orders(ctx, plan, inputs: planning.PlanInputs | None) -> None:
                 if c in frame.columns
             )
         ).sort("week_start")
+        frame = frame.rename({"school_id": "school"}, strict=False)  # names now, not ids
         cols = [garment if c == "garment" else c for c in frame.columns]
         table(ctx, frame, cols, key=f"planning_wo_{who}_table", prefix=PREFIX, width="stretch")
         table_downloads(ctx, frame, cols, report, f"planning_wo_{who}_export", prefix=PREFIX)
