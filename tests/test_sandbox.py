@@ -242,3 +242,52 @@ def test_every_role_gets_the_same_columns(tiny_snapshot):
             for t in ("capacity", "orders", "inventory", "schools", "demand")
         }
     assert all(s == shapes["admin"] for s in shapes.values())
+
+
+# -- per-connection bounds (issue 16) ---------------------------------------------------------
+
+
+@pytest.fixture()
+def slow_query(tmp_path, monkeypatch):
+    """A queries folder with one runaway query over the views."""
+    (tmp_path / "runaway.sql").write_text(
+        "-- every order against every order against every order\n"
+        "select count(*) as n from orders as a cross join orders as b cross join orders as c",
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(dbmod, "QUERIES_DIR", tmp_path)
+
+
+def test_a_runaway_query_is_stopped_at_the_time_limit(tiny_snapshot, slow_query, monkeypatch):
+    import time
+
+    monkeypatch.setenv("SUPPLY_QUERY_SECONDS", "0.5")
+    database = connect(tiny_snapshot, VIEWERS["admin"])
+    t0 = time.perf_counter()
+    with pytest.raises(dbmod.QueryTimeout, match=r"runaway.*longer than 0.5 s.*SUPPLY_QUERY_SECONDS"):
+        database.run("runaway")
+    assert time.perf_counter() - t0 < 10
+    assert database.con.sql("select count(*) from clusters").fetchall()[0][0] > 0  # it still answers
+
+
+def test_memory_and_spill_are_capped_per_connection(tiny_snapshot, monkeypatch):
+    monkeypatch.setenv("SUPPLY_QUERY_MEMORY", "300MB")
+    monkeypatch.setenv("SUPPLY_SPILL_MAX", "50MB")
+    con = connect(tiny_snapshot, VIEWERS["planner"]).con
+    got = dict(
+        con.sql(
+            "select name, value from duckdb_settings() where name in ('memory_limit', 'max_temp_directory_size')"
+        ).fetchall()
+    )
+    assert got["memory_limit"].startswith("286") and got["max_temp_directory_size"].startswith("47")  # MiB
+    _refused(connect(tiny_snapshot, VIEWERS["admin"]), "set memory_limit = '8GB'")
+
+
+@pytest.mark.parametrize(
+    ("env", "value"),
+    [("SUPPLY_QUERY_SECONDS", "abc"), ("SUPPLY_QUERY_SECONDS", "-1"), ("SUPPLY_QUERY_MEMORY", "lots")],
+)
+def test_malformed_limits_are_named(tiny_snapshot, monkeypatch, env, value):
+    monkeypatch.setenv(env, value)
+    with pytest.raises(ValueError, match=rf"{env}='{value}'"):
+        connect(tiny_snapshot, VIEWERS["admin"])
