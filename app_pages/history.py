@@ -45,7 +45,7 @@ cols = [
     Col("sha256", H + "sha256"),
     Col("snapshot_id", "hist.col.snapshot_id"),
 ]
-table(ctx, rows, cols, "history_table", scopes.of(ctx))
+table(ctx, rows, cols, "history_table", scopes.of(ctx, every_cluster=True))
 st.caption(ctx.t("hist.rows_scope_planner" if planner else "hist.rows_scope"))
 
 # the difference between two snapshots, computed from this viewer's scoped views
@@ -72,7 +72,13 @@ changes = history.diff_tables(
 change_cols = [Col("table", H + "table_name", codes="upload.table")] + [
     Col(c, H + c, "count") for c in ("rows_a", "rows_b", "added", "removed", "changed", "unchanged")
 ]
-table(ctx, changes, change_cols + [Col("by_key", H + "by_key", "bool")], "history_changes", scopes.of(ctx))
+table(
+    ctx,
+    changes,
+    change_cols + [Col("by_key", H + "by_key", "bool")],
+    "history_changes",
+    scopes.of(ctx, every_cluster=True),
+)
 if planner:
     st.caption(ctx.t("hist.diff_cells_planner"))
 if not changes["by_key"].all():

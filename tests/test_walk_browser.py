@@ -60,10 +60,20 @@ def server(tiny_data):
         yield url
 
 
+_TEXT_WITHOUT_ICONS = """(sel) => {
+  const icons = [...document.querySelectorAll('[data-testid="stIconMaterial"]')];
+  const was = icons.map(i => i.style.display);
+  icons.forEach(i => { i.style.display = 'none'; });
+  const text = [...document.querySelectorAll(sel)].map(e => e.innerText).join('\\n');
+  icons.forEach((i, k) => { i.style.display = was[k]; });
+  return text;
+}"""
+
+
 def _visible_text(page) -> str:
-    """What a person reads in the main area and the sidebar (with chart text), icons removed."""
-    parts = [page.locator('[data-testid="stMain"]').inner_text()]
-    parts.append(page.locator('[data-testid="stSidebar"]').inner_text())
+    """What a person reads in the main area and the sidebar (with chart text); icon ligatures
+    ("upload", "filter_alt") are names of pictures, not words, and are left out."""
+    parts = [page.evaluate(_TEXT_WITHOUT_ICONS, '[data-testid="stMain"], [data-testid="stSidebar"]')]
     parts += page.locator(".js-plotly-plot .main-svg text").all_text_contents()
     text = "\n".join(parts)
     return STREAMLIT_OWN.sub(" ", text)

@@ -42,9 +42,11 @@ class Scope:
         return t(f"scope.help.{self.kind}", lang)
 
 
-def of(ctx, public: bool = False) -> Scope:
-    """The scope of the figures a page reads for this viewer; ``public`` for the directory tables."""
-    cluster = ctx.cluster_name or t("scope.every_cluster", ctx.lang)
+def of(ctx, public: bool = False, every_cluster: bool = False) -> Scope:
+    """The scope of the figures a page reads for this viewer; ``public`` for the directory tables,
+    ``every_cluster`` for figures the cluster picker does not filter."""
+    cluster = t("scope.every_cluster", ctx.lang) if every_cluster else ctx.cluster_name
+    cluster = cluster or t("scope.every_cluster", ctx.lang)
     kind = "directory" if public else KIND_BY_ROLE[ctx.viewer.role]
     return Scope(kind, cluster, ctx.factory_name or ctx.viewer.factory_id or "")
 

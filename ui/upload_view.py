@@ -51,8 +51,9 @@ def uploader_text(ctx) -> None:
   content: "{ctx.t("upload.drop_here")}"; display: block; }}
 [data-testid="stFileUploaderDropzoneInstructions"] > div::after {{
   content: "{ctx.t("upload.drop_limit")}"; display: block; font-size: 0.8em; opacity: 0.7; }}
-[data-testid="stFileUploaderDropzone"] button {{ font-size: 0; }}
-[data-testid="stFileUploaderDropzone"] button::after {{ content: "{ctx.t("upload.browse")}"; font-size: 0.9rem; }}
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p {{ display: none; }}
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"]::after {{
+  content: "{ctx.t("upload.browse")}"; }}
 </style>""",
         unsafe_allow_html=True,
     )
