@@ -118,7 +118,10 @@ def sidebar() -> Context:
     else:
         viewer = Viewer(role, user=name)
     factory_names = dict(zip(factories["factory_id"], factories["name"]))
-    cluster_names = dict(zip(clusters["cluster_id"], clusters["name_zh" if lang == "zh" else "name_en"]))
+    name_col = "name_zh" if lang == "zh" else "name_en"
+    cluster_names = (
+        dict(zip(clusters["cluster_id"], clusters[name_col])) if name_col in clusters.columns else {}
+    )
     return Context(
         cluster_name=cluster_names.get(cluster_id) if cluster_id else None,
         factory_name=factory_names.get(factory_id) if factory_id else None,
