@@ -199,7 +199,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--scale", type=float, default=1.0, help="ignored: the instances are synthetic")
     parser.add_argument("--cases", default="small,middle,large")
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--time-limit", type=float, default=120.0, help="outer guard per solve (seconds)")
+    parser.add_argument("--time-limit", type=float, default=900.0, help="outer guard per solve (seconds)")
     parser.add_argument("--no-moq", action="store_true", help="also run each case with MOQ 1 (pure LP)")
     parser.add_argument("--out", default="planning", help="results name (bench/results/<out>.json)")
     args = parser.parse_args(argv)

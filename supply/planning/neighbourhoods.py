@@ -23,6 +23,7 @@ GROUPS = 40  # groups per neighbourhood
 NEAR_FACTORIES = 4  # a seed group's best-priced factories (besides its LP factories) ...
 USERS_PER_SEED = 8  # ... and up to this many groups with a line there join it
 PAIRS_PER_GROUP = 8  # best-priced pairs per group, besides its open lines
+MIP_GAP = 1e-4  # relative gap per neighbourhood (its cost is a small part of the plan's)
 
 
 def group_cost(inst: Instance, pairs: Pairs, amount: np.ndarray) -> np.ndarray:
@@ -103,7 +104,7 @@ def improve(
             np.flatnonzero((open_lines | (lp_amount > 0)) & member[pairs.g]),
         )
         sub, sp, idx, start = neighbourhood(inst, pairs, best, np.array(chosen), keep)
-        out, ms = solve_mip(sub, sp, np.arange(len(sp)), start, left, 1e-6)
+        out, ms = solve_mip(sub, sp, np.arange(len(sp)), start, left, MIP_GAP)
         stats["mip_rounds"] += 1
         stats["mip_nodes"] += ms["mip_nodes"]
         if out is None:
