@@ -35,8 +35,22 @@ from supply.demo.orders import STATUS, direct_block, plan_orders, pooled_lines
 from supply.demo.schools import demand_frame, schools_frame
 from supply.demo.writer import BackgroundWriter, TableFile, block_sort_keys, sort_block, table_sorted
 
-FACTORY_BLOCK = 25_000  # factories per generation block (~1.7M order lines at scale 500)
+FACTORY_BLOCK = 15_000  # factories per generation block (~1M order lines, whatever the scale)
 _DATE_SPAN = 100_000  # more days than any order date since 1970, to combine (factory, day) keys
+
+
+def _remove_dead_work(root) -> None:
+    """Remove work directories of demo builds whose process is gone (named <pid>-<hex>)."""
+    for path in root.iterdir() if root.is_dir() else []:
+        pid = path.name.split("-", 1)[0]
+        if not pid.isdigit():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            shutil.rmtree(path, ignore_errors=True)
+        except PermissionError:
+            pass
 
 
 def _merge_sorted(direct: pl.DataFrame, extra: pl.DataFrame) -> pl.DataFrame:
@@ -100,6 +114,7 @@ def build(
     n_lines = max(1000, round(BASE_ORDER_LINES * scale))
     days = [as_of + dt.timedelta(weeks=k) for k in range(snapshots)]
     first_monday = as_of - dt.timedelta(days=as_of.weekday())
+    _remove_dead_work(store.data_dir / ".demo-work")
     work = store.data_dir / ".demo-work" / f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
     work.mkdir(parents=True)
     try:

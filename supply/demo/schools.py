@@ -16,6 +16,7 @@ import polars as pl
 
 from supply.data import schema
 from supply.data.config import PACKAGE_REFERENCE
+from supply.demo.clusters import id_strings
 from supply.demo.clusters import rng as _rng
 from supply.maps import geo
 from supply.planning.demand import class_name
@@ -33,8 +34,7 @@ def size_for_height(height_cm) -> np.ndarray:
     """GB/T 1335-style size label for each height: the smallest size at least as tall."""
     h = np.asarray(height_cm, dtype=float)
     step = np.clip(np.ceil(h / 5.0) * 5, schema.SIZE_HEIGHTS[0], schema.SIZE_HEIGHTS[-1]).astype(int)
-    labels = {hh: f"{hh}/{schema.chest_for_height(hh)}" for hh in schema.SIZE_HEIGHTS}
-    return np.array([labels[v] for v in step], dtype=object)
+    return np.array(schema.SIZES, dtype=object)[(step - schema.SIZE_HEIGHTS[0]) // 5]
 
 
 def schools_frame(seed: int, n_schools: int = 120) -> pl.DataFrame:
@@ -75,47 +75,66 @@ def schools_frame(seed: int, n_schools: int = 120) -> pl.DataFrame:
 
 
 def demand_frame(seed: int, schools: pl.DataFrame, as_of: dt.date, missing_share: float) -> pl.DataFrame:
-    """Class-level uniform demand: each student's height drawn from WS/T 612-2018, then sized."""
+    """Class-level uniform demand: each student's height drawn from WS/T 612-2018, then sized.
+
+    Draws do not depend on ``missing_share``: a snapshot with a lower share holds the same
+    classes (same heights, same dates) plus the ones handed in since."""
     rng = _rng(seed, 7)
-    heights = heights_table()
-    stats = {
-        (r["sex"], r["age_years"]): (r["median_cm"], r["implied_sd_cm"])
-        for r in heights.iter_rows(named=True)
-    }
-    rows: dict[str, list] = {
-        k: []
-        for k in ("school_id", "grade", "class_name", "garment", "size", "qty", "deadline", "collected_at")
-    }
-    term = dt.date(as_of.year, 9, 1)
-    for s in schools.iter_rows(named=True):
-        deadline = term - dt.timedelta(days=int(rng.integers(7, 22)))
-        per_class = s["students"] // ((s["grade_max"] - s["grade_min"] + 1) * s["classes_per_grade"])
-        for grade in range(s["grade_min"], s["grade_max"] + 1):
-            age = min(18, grade + 6)
-            for k in range(1, s["classes_per_grade"] + 1):
-                collected = rng.random() >= missing_share
-                sexes = rng.random(per_class) < 0.5
-                h = np.where(
-                    sexes,
-                    rng.normal(*stats[("M", age)], per_class),
-                    rng.normal(*stats[("F", age)], per_class),
-                )
-                if not collected:
-                    continue
-                sizes, counts = np.unique(size_for_height(h), return_counts=True)
-                when = as_of - dt.timedelta(days=int(rng.integers(1, 30)))
-                for garment, per_student in GARMENT_QTY_PER_STUDENT.items():
-                    for size, cnt in zip(sizes, counts):
-                        rows["school_id"].append(s["school_id"])
-                        rows["grade"].append(grade)
-                        rows["class_name"].append(class_name(grade, k))
-                        rows["garment"].append(garment)
-                        rows["size"].append(size)
-                        rows["qty"].append(int(cnt) * per_student)
-                        rows["deadline"].append(deadline)
-                        rows["collected_at"].append(when)
-    frame = pl.DataFrame(rows, schema_overrides={"deadline": pl.Date, "collected_at": pl.Date})
-    frame = frame.with_columns(
-        request_id=pl.format("R{}", pl.int_range(1, frame.height + 1).cast(pl.String).str.zfill(7))
+    ref = heights_table()
+    sch = schools.select("school_id", "students", "grade_min", "grade_max", "classes_per_grade")
+    grades = (sch["grade_max"] - sch["grade_min"] + 1).to_numpy().astype(np.int64)
+    cpg = sch["classes_per_grade"].to_numpy().astype(np.int64)
+    deadline = np.datetime64(dt.date(as_of.year, 9, 1)) - rng.integers(7, 22, sch.height).astype(
+        "timedelta64[D]"
+    )
+    # One row per class, in (school, grade, class) order.
+    per_school = grades * cpg
+    c_school = np.repeat(np.arange(sch.height), per_school)
+    within = np.arange(len(c_school)) - np.repeat(np.cumsum(per_school) - per_school, per_school)
+    c_grade = sch["grade_min"].to_numpy().astype(np.int64)[c_school] + within // cpg[c_school]
+    c_k = within % cpg[c_school] + 1
+    c_size = (sch["students"].to_numpy().astype(np.int64) // per_school)[c_school]
+    collected = rng.random(len(c_school)) >= missing_share
+    when = np.datetime64(as_of) - rng.integers(1, 30, len(c_school)).astype("timedelta64[D]")
+    # Students: sex and height by age (grade + 6, at most 18) from the reference table.
+    s_class = np.repeat(np.arange(len(c_school)), c_size)
+    age = np.minimum(18, c_grade[s_class] + 6)
+    male = rng.random(len(s_class)) < 0.5
+    mu_table, sd_table = np.zeros((2, 19)), np.ones((2, 19))  # [male, age]
+    for r in ref.iter_rows(named=True):
+        mu_table[int(r["sex"] == "M"), r["age_years"]] = r["median_cm"]
+        sd_table[int(r["sex"] == "M"), r["age_years"]] = r["implied_sd_cm"]
+    mu, sd = mu_table[male.astype(np.int64), age], sd_table[male.astype(np.int64), age]
+    step = np.clip(np.ceil(rng.normal(mu, sd) / 5.0) * 5, schema.SIZE_HEIGHTS[0], schema.SIZE_HEIGHTS[-1])
+    size_idx = (step.astype(np.int64) - schema.SIZE_HEIGHTS[0]) // 5
+    keep = collected[s_class]
+    cells, counts = np.unique(s_class[keep] * len(schema.SIZES) + size_idx[keep], return_counts=True)
+    cls, size = cells // len(schema.SIZES), cells % len(schema.SIZES)
+    # One row per class x garment x size, in (class, garment, size) order.
+    garments = list(GARMENT_QTY_PER_STUDENT)
+    n_g = len(garments)
+    per_class = np.bincount(cls, minlength=len(c_school))
+    starts = np.cumsum(per_class) - per_class
+    first = n_g * starts[cls] + np.arange(len(cls)) - starts[cls]  # garment 0 of each cell
+    pos = first[:, None] + np.arange(n_g)[None, :] * per_class[cls][:, None]
+    out_cell = np.empty(len(cls) * n_g, dtype=np.int64)
+    out_garment = np.empty(len(cls) * n_g, dtype=np.int64)
+    out_cell[pos.ravel()] = np.repeat(np.arange(len(cls)), n_g)
+    out_garment[pos.ravel()] = np.tile(np.arange(n_g), len(cls))
+    qty_per = np.array([GARMENT_QTY_PER_STUDENT[g] for g in garments])
+    row_class = cls[out_cell]
+    names = pl.Series([class_name(g, k) for g, k in zip(c_grade.tolist(), c_k.tolist())], dtype=pl.String)
+    frame = pl.DataFrame(
+        {
+            "request_id": id_strings("R", np.arange(1, len(out_cell) + 1), 7),
+            "school_id": sch["school_id"].gather(c_school[row_class]),
+            "grade": c_grade[row_class],
+            "class_name": names.gather(row_class),
+            "garment": pl.Series(garments).gather(out_garment),
+            "size": pl.Series(schema.SIZES).gather(size[out_cell]),
+            "qty": counts[out_cell] * qty_per[out_garment],
+            "deadline": deadline[c_school[row_class]],
+            "collected_at": when[row_class],
+        }
     )
     return schema.conform("demand", frame)
