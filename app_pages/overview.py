@@ -66,60 +66,25 @@ def change(key):
     return now[key] - before[key]
 
 
+def figure(key, column, kind="number", **kw):
+    """One scoped headline figure, compared with the previous snapshot."""
+    help_text = ctx.t(f"overview.help.{key}")
+    return Figure(
+        ctx.t(f"overview.{key}"), now[column], kind, change(column), help_text, missing=MISSING, **kw
+    )
+
+
+MISSING = ctx.t("overview.missing")
 scoped = [
-    Figure(
-        ctx.t("overview.capacity"),
-        now["capacity_pieces"],
-        "number",
-        change("capacity_pieces"),
-        ctx.t("overview.help.capacity"),
-        missing=ctx.t("overview.missing"),
-    ),
-    Figure(
-        ctx.t("overview.utilisation"),
-        now["utilisation"],
-        "pct",
-        change("utilisation"),
-        ctx.t("overview.help.utilisation"),
-        missing=ctx.t("overview.missing"),
-    ),
-    Figure(
-        ctx.t("overview.open_orders"),
-        now["open_order_pieces"],
-        "number",
-        change("open_order_pieces"),
-        ctx.t("overview.help.open_orders"),
-        missing=ctx.t("overview.missing"),
-    ),
+    figure("capacity", "capacity_pieces"),
+    figure("utilisation", "utilisation", "pct"),
+    figure("open_orders", "open_order_pieces"),
+    # a factory owner's "pooled share" of their own capacity is 0% or 100%: say yes or no instead
+    Figure(ctx.t("overview.in_pool"), bool(now["pooled_share"]), "bool", help=ctx.t("overview.help.in_pool"))
+    if role == "factory"
+    else figure("pooled_share", "pooled_share", "pct"),
+    figure("inventory", "inventory_pieces", inverse=True),
 ]
-if role == "factory":
-    scoped.append(
-        Figure(
-            ctx.t("overview.in_pool"), bool(now["pooled_share"]), "bool", help=ctx.t("overview.help.in_pool")
-        )
-    )
-else:
-    scoped.append(
-        Figure(
-            ctx.t("overview.pooled_share"),
-            now["pooled_share"],
-            "pct",
-            change("pooled_share"),
-            ctx.t("overview.help.pooled_share"),
-            missing=ctx.t("overview.missing"),
-        )
-    )
-scoped.append(
-    Figure(
-        ctx.t("overview.inventory"),
-        now["inventory_pieces"],
-        "number",
-        change("inventory_pieces"),
-        ctx.t("overview.help.inventory"),
-        inverse=True,
-        missing=ctx.t("overview.missing"),
-    )
-)
 st.subheader(ctx.t(f"overview.scoped.{role}"))
 metric_row(ctx, scoped, scopes.of(ctx))
 if now["suppressed_cells"]:
