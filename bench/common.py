@@ -52,13 +52,28 @@ def measure(fn: Callable[[], object], repeat: int = 5) -> dict:
     }
 
 
+def machine() -> dict:
+    """Cores, memory and load of this machine now (every result records them)."""
+    mem = {}
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            key, value = line.split(":", 1)
+            if key in ("MemTotal", "MemAvailable"):
+                mem[key] = round(int(value.split()[0]) / 1024**2, 1)
+        load = Path("/proc/loadavg").read_text().split()[:3]
+    except OSError:
+        load = list(os.getloadavg()) if hasattr(os, "getloadavg") else []
+    return {"cpus": os.cpu_count(), "mem_total_gib": mem.get("MemTotal"),
+            "mem_available_gib": mem.get("MemAvailable"), "load_1_5_15": load}  # fmt: skip
+
+
 def report(area: str, rows: list[dict], meta: dict | None = None) -> str:
     """Write bench/results/<area>.json and return (and print) a markdown table of rows."""
     RESULTS.mkdir(parents=True, exist_ok=True)
     payload = {
         "area": area,
         "when": time.strftime("%Y-%m-%dT%H:%M:%S"),
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+        "machine": {**machine(), "python": platform.python_version()},
         "meta": meta or {},
         "rows": rows,
     }
