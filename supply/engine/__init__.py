@@ -6,4 +6,10 @@
 - ``spark``: the same views and queries on Apache Spark (``connect``, ``SparkDatabase``).
 - ``portable``: the syntax-tree guard both engines use, and DuckDB -> Spark translation (``to_spark``).
 - ``paging``: paged, sorted, searched tables (``page_params``); ``cli``: ``python -m supply rollup``.
+- ``diff``: two snapshots in one connection, their difference as counts (``open_pair``, ``table_changes``).
+
+Shared SQL steps live once in ``queries/steps/``: a query names the steps it uses on a line
+``-- uses: a, b`` and ``db.load_query`` puts them in front as its first CTEs. Steps rather than
+views, because a step takes the query's own ``$parameters`` (cluster, week window, filters),
+which a view cannot, and the composed text is one ordinary select that every engine runs.
 """
