@@ -42,14 +42,15 @@ tab_names = ["tab_capacity", "tab_orders", "tab_work_orders", "tab_inventory"]
 if role == "admin":
     tab_names.append("tab_exports")
 tabs = dict(zip(tab_names, st.tabs([ctx.t(f"my_factory.{n}") for n in tab_names])))
+scope = factory_view.scope_of(ctx, fid, names.get(fid))
 with tabs["tab_capacity"]:
-    factory_view.capacity_tab(ctx, fid)
+    factory_view.capacity_tab(ctx, fid, scope)
 with tabs["tab_orders"]:
-    factory_view.orders_tab(ctx, fid)
+    factory_view.orders_tab(ctx, fid, scope)
 with tabs["tab_work_orders"]:
-    factory_view.work_orders_tab(ctx, fid)
+    factory_view.work_orders_tab(ctx, fid, scope)
 with tabs["tab_inventory"]:
-    factory_view.stock_tab(ctx, fid)
+    factory_view.stock_tab(ctx, fid, scope)
 if "tab_exports" in tabs:
     with tabs["tab_exports"]:
         clusters = data.run(ctx, "cluster_list")

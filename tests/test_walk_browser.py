@@ -100,9 +100,16 @@ def _switch_language(page, lang: str) -> None:
     wait_for_app(page)
 
 
+_CHART_LOCALES = """() => [...document.querySelectorAll('.js-plotly-plot')]
+    .map(g => (g._context || {}).locale || 'en-US')"""
+
+
 def _problems(page, lang: str) -> list[str]:
     text = _visible_text(page)
-    found = [f"shows {v!r}" for v in bad_values(text)]
+    want = "zh-CN" if lang == "zh" else "en-US"
+    wrong = [loc for loc in page.evaluate(_CHART_LOCALES) if loc != want]
+    found_locale = [f"a chart in locale {loc}, not {want}" for loc in wrong]
+    found = found_locale + [f"shows {v!r}" for v in bad_values(text)]
     found += [f"exception: {e[:200]}" for e in exceptions(page)]
     if lang == "zh":
         words = untranslated(text)

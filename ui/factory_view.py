@@ -92,7 +92,7 @@ def _save(ctx, fid: str, editable: pl.DataFrame) -> None:
         st.session_state.pop(EDITOR_KEY, None)
 
 
-def capacity_tab(ctx, fid: str) -> None:
+def capacity_tab(ctx, fid: str, scope: scopes.Scope) -> None:
     """Chart, editable future weeks (saved as a new snapshot, confirmed by toast and message), download."""
     snap = ctx.snapshot
     calendar = data.run(ctx, "my_factory_capacity", factory_id=fid)
@@ -108,7 +108,7 @@ def capacity_tab(ctx, fid: str) -> None:
         st.info(ctx.t("my_factory.nothing_changed"))
     st.subheader(ctx.t("my_factory.calendar_chart"))
     if calendar.height:
-        chart(ctx, capacity_weeks_figure(calendar, ctx.lang), "my_factory_calendar_chart", scopes.of(ctx))
+        chart(ctx, capacity_weeks_figure(calendar, ctx.lang), "my_factory_calendar_chart", scope)
     editable = my_factory.editable_rows(calendar, snap.as_of).select(
         "week_start", "category", "capacity_pieces"
     )
@@ -151,7 +151,7 @@ def capacity_tab(ctx, fid: str) -> None:
     table_downloads(ctx, calendar, CALENDAR, "capacity_calendar", "my_factory_capacity_export", prefix=P)
 
 
-def orders_tab(ctx, fid: str) -> None:
+def orders_tab(ctx, fid: str, scope: scopes.Scope) -> None:
     """The factory's orders, filtered by status, channel and a search, with downloads."""
     cols = st.columns([1, 1, 2])
     status = cols[0].selectbox(
@@ -174,11 +174,11 @@ def orders_tab(ctx, fid: str) -> None:
     st.caption(
         ctx.t("my_factory.orders_count", n=fmt.count(orders.height), pieces=fmt.number(pieces, ctx.lang))
     )
-    table(ctx, orders, ORDERS, "my_factory_orders_table", scopes.of(ctx), prefix=P)
+    table(ctx, orders, ORDERS, "my_factory_orders_table", scope, prefix=P)
     table_downloads(ctx, orders, ORDERS, "orders", "my_factory_orders_export", prefix=P)
 
 
-def work_orders_tab(ctx, fid: str) -> None:
+def work_orders_tab(ctx, fid: str, scope: scopes.Scope) -> None:
     """Pooled work orders from the published plan, else the pooled orders allocated to the factory."""
     st.caption(ctx.t("my_factory.work_orders_intro"))
     work = None
@@ -196,21 +196,27 @@ def work_orders_tab(ctx, fid: str) -> None:
         st.caption(ctx.t("my_factory.work_orders_from_orders"))
         work = data.run(ctx, "my_factory_work_orders", factory_id=fid)
     if work.height:
-        table(ctx, work, WORK, "my_factory_work_orders_table", scopes.of(ctx), prefix=P)
+        table(ctx, work, WORK, "my_factory_work_orders_table", scope, prefix=P)
     else:
         st.info(ctx.t("my_factory.empty"))
     table_downloads(ctx, work, WORK, "work_orders", "my_factory_work_orders_export", prefix=P)
 
 
-def stock_tab(ctx, fid: str) -> None:
+def stock_tab(ctx, fid: str, scope: scopes.Scope) -> None:
     """Finished stock at the latest count."""
     st.caption(ctx.t("my_factory.inventory_intro"))
     stock = data.run(ctx, "my_factory_inventory", factory_id=fid)
     if stock.height:
-        table(ctx, stock, STOCK, "my_factory_inventory_table", scopes.of(ctx), prefix=P)
+        table(ctx, stock, STOCK, "my_factory_inventory_table", scope, prefix=P)
     else:
         st.info(ctx.t("my_factory.empty"))
     table_downloads(ctx, stock, STOCK, "inventory", "my_factory_inventory_export", prefix=P)
+
+
+def scope_of(ctx, fid: str, name: str) -> scopes.Scope:
+    """Your factory (an owner), or the factory an administrator chose: never the whole cluster."""
+    kind = "own" if ctx.viewer.role == "factory" else "chosen"
+    return scopes.Scope(kind, ctx.cluster_name or "", name or fid)
 
 
 def _report(code: str | None, lang: str) -> str:

@@ -12,6 +12,11 @@ STRINGS = {
         "Covers: the association's member factories in {cluster}",
     ),
     "scope.own": ("范围：你的工厂（{factory}）", "Covers: your factory ({factory})"),
+    "scope.chosen": ("范围：所选的一家工厂（{factory}）", "Covers: the one factory chosen ({factory})"),
+    "scope.help.chosen": (
+        "管理员在这里查看所选工厂的明细，与该厂厂长看到的相同。",
+        "An administrator sees the chosen factory's detail here, as its owner does.",
+    ),
     "scope.aggregate": (
         "范围：{cluster}全部工厂的汇总；少于 3 家工厂的单元格不显示",
         "Covers: totals over every factory in {cluster}; cells of fewer than 3 factories are withheld",
