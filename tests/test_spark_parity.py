@@ -183,3 +183,24 @@ def test_a_query_cannot_read_files_or_call_java(engines):
     assert spark.spark.conf.get("spark.sql.runSQLOnFiles") == "false"
     names = {t.name for t in spark.spark.catalog.listTables()}
     assert "src_orders" not in names and "src_capacity" not in names, names
+
+
+def test_the_spark_rollup_job_writes_the_same_rollups(awkward, spark_env, tmp_path):
+    """spark.build_rollups gives the rows of rollups.build (DuckDB), file by file, with manifest entries."""
+    from supply.data import rollups
+
+    entries = {t: {**e, "file": str(awkward.path / e["file"])} for t, e in awkward.tables.items()}
+    (tmp_path / "duck").mkdir()
+    (tmp_path / "spark").mkdir()
+    duck = rollups.build(tmp_path / "duck", entries)
+    spark = spark_env.build_rollups(tmp_path / "spark", entries)
+    assert sorted(duck) == sorted(spark) == sorted(r.name for r in rollups.ROLLUPS)
+    for name, entry in duck.items():
+        assert spark[name]["rows"] == entry["rows"] and spark[name]["inputs"] == entry["inputs"], name
+        a = pl.read_parquet(tmp_path / "duck" / entry["file"])
+        b = pl.read_parquet(tmp_path / "spark" / spark[name]["file"])
+        keys = [k.strip() for k in rollups.SORT[name].split(",")]
+        order = keys + [c for c in a.columns if c not in keys and a.schema[c] != pl.Float64]
+        assert_same_result(
+            a.sort(order, nulls_last=True), b.select(a.columns).sort(order, nulls_last=True), name
+        )

@@ -38,7 +38,8 @@ def _config() -> dict[str, str]:
         "spark.driver.memory": os.environ.get("SUPPLY_SPARK_MEMORY", "2g"),
         "spark.sql.session.timeZone": "UTC",
         "spark.sql.warehouse.dir": warehouse,
-        "spark.sql.shuffle.partitions": os.environ.get("SUPPLY_SPARK_SHUFFLE_PARTITIONS", "4"),
+        # small for a local master (a page's query is small); a cluster sets its own
+        "spark.sql.shuffle.partitions": os.environ.get("SUPPLY_SPARK_SHUFFLE_PARTITIONS", "2"),
         "spark.sql.runSQLOnFiles": "false",  # no parquet.`/path` in a query
         "spark.sql.ansi.enabled": "true",
         "spark.ui.enabled": "false",
