@@ -59,6 +59,7 @@ from supply.planning.views import deliveries_by_school, summary, utilisation_aft
 from supply.planning.workorders import (
     PLANS_DIR,
     PublishedPlan,
+    _plan_path,
     load_plan,
     publish_plan,
     to_json,
@@ -78,6 +79,7 @@ __all__ = [
     "PlanInputs",
     "PlanParams",
     "PublishedPlan",
+    "_plan_path",
     "check_plan",
     "deliveries_by_school",
     "explain_unmet",
