@@ -1,5 +1,6 @@
 """The query engines: scoped views over one snapshot and named queries run on them.
 
+- ``base``: the engine interface and the choice of engine (``SUPPLY_ENGINE``, ``connect``).
 - ``views``: every role's scoped views, declared once as SQL over logical sources (``view_defs``).
 - ``db``: DuckDB, the embedded default: ``connect(snapshot, viewer)``, ``Database.run(name, **params)``,
   ``Viewer`` and ``QueryError``.
