@@ -62,13 +62,10 @@ weeks = c3.number_input(ctx.t("history.weeks"), min_value=1, max_value=52, value
 if a_id == b_id:
     st.info(ctx.t("history.same"))
     st.stop()
-snap_a, snap_b = ctx.store.get(a_id), ctx.store.get(b_id)
-
+# computed in the engine: a planner's cells changed by 1-2 factories are withheld from both sides
+result = data.diff(ctx, a_id, b_id, int(weeks))
 st.markdown("**" + ctx.t("history.rows_changed") + "**")
-changes = history.diff_tables(
-    data.run(ctx, "history_row_hashes", snapshot_id=a_id),
-    data.run(ctx, "history_row_hashes", snapshot_id=b_id),
-)
+changes = result["tables"]
 change_cols = [Col("table", H + "table_name", codes="upload.table")] + [
     Col(c, H + c, "count") for c in ("rows_a", "rows_b", "added", "removed", "changed", "unchanged")
 ]
@@ -85,13 +82,9 @@ if not changes["by_key"].all():
     st.caption(ctx.t("history.not_by_key"))
 
 st.markdown("**" + ctx.t("history.capacity_change") + "**")
-week_from, week_to = history.diff_window(snap_a, snap_b, int(weeks))
+week_from, week_to = result["weeks"]
 st.caption(ctx.t("history.window", start=week_from.isoformat(), weeks=int(weeks)))
-params = {"cluster_id": ctx.cluster_id, "week_from": week_from, "week_to": week_to}
-change = history.capacity_change(
-    data.run(ctx, "history_capacity_by_county_category", snapshot_id=a_id, **params),
-    data.run(ctx, "history_capacity_by_county_category", snapshot_id=b_id, **params),
-)
+change = result["capacity"]
 if change.is_empty():
     st.info(ctx.t("history.no_capacity"))
     st.stop()

@@ -34,3 +34,20 @@ def run(ctx, name: str, snapshot_id: str | None = None, **params) -> pl.DataFram
         name,
         tuple(sorted(params.items())),
     )
+
+
+@st.cache_data(ttl=3600, max_entries=32, show_spinner=False)
+def _diff(data_dir: str, a_id: str, b_id: str, scope: tuple, cluster_id: str | None, weeks: int) -> dict:
+    from supply.data import history
+
+    role, factory_id, viewer_cluster = scope
+    viewer = Viewer(role, factory_id=factory_id, cluster_id=viewer_cluster)
+    return history.diff(Store(data_dir), a_id, b_id, viewer, cluster_id, weeks)
+
+
+def diff(ctx, a_id: str, b_id: str, weeks: int) -> dict:
+    """The difference between two snapshots for this viewer, computed in one engine connection (cached)."""
+    v = ctx.viewer
+    return _diff(
+        str(ctx.store.data_dir), a_id, b_id, (v.role, v.factory_id, v.cluster_id), ctx.cluster_id, weeks
+    )
