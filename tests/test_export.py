@@ -139,3 +139,39 @@ def test_xlsx_bytes_are_reproducible(mixed):
     first = to_xlsx_bytes(mixed)
     time.sleep(1.1)  # xlsxwriter would otherwise stamp the current time into the file
     assert to_xlsx_bytes(mixed) == first
+
+
+def test_localised_export_keeps_numbers_and_dates_and_labels_codes():
+    """ui/tables.export_frame: headers and codes in the language, numbers and dates left as they are."""
+    import datetime as dt
+    import io
+
+    import openpyxl
+
+    from supply.data import export
+    from ui.tables import Col, export_frame
+
+    frame = pl.DataFrame(
+        {
+            "week_start": [dt.date(2026, 6, 29), dt.date(2026, 7, 6)],
+            "category": ["shoes", None],
+            "capacity_pieces": [2644334, None],
+            "utilisation": [0.43863636363636366, None],
+            "pooled_planning": [True, False],
+        }
+    )
+    cols = [
+        Col("week_start", "col.week_start"),
+        Col("category", "col.category", codes="category"),
+        Col("capacity_pieces", "col.capacity_pieces"),
+        Col("utilisation", "col.utilisation", "pct"),
+        Col("pooled_planning", "capacity.col.pooled", "bool"),
+    ]
+    out, kinds = export_frame(frame, cols, "zh")
+    assert out.columns[:4] == ["周起始日", "品类", "产能（件）", "利用率"]
+    assert out["品类"].to_list() == ["鞋", "—"] and out[out.columns[4]].to_list() == ["是", "否"]
+    assert out["产能（件）"].dtype == pl.Int64 and out["周起始日"].dtype == pl.Date
+    text = export.to_csv_bytes(export.rounded(out, kinds)).decode("utf-8-sig")
+    assert "2644334" in text and "0.4386" in text and "None" not in text and "nan" not in text
+    ws = openpyxl.load_workbook(io.BytesIO(export.to_xlsx_bytes(out, kinds=kinds))).active
+    assert ws["D2"].number_format == "0.0%" and isinstance(ws["A2"].value, dt.datetime)

@@ -64,7 +64,7 @@ def _safe_strings(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 # Decimals kept per value kind (supply/i18n/format.py KINDS): shares to 0.01 of a percent,
-# money to the fen, other measured values to 0.01; counts are integers already.
+# money to the fen, other measured values to 0.01, values of no stated kind to 4 decimals.
 _DECIMALS = {"pct": 4, "pp": 4, "money": 2, "decimal": 2, "number": 2, "ratio": 3}
 
 
@@ -74,7 +74,7 @@ def rounded(frame: pl.DataFrame, kinds: dict[str, str] | None) -> pl.DataFrame:
     for name, dtype in frame.schema.items():
         col = pl.col(name)
         if dtype.is_float():
-            col = pl.when(col.is_finite()).then(col.round(_DECIMALS.get((kinds or {}).get(name), 2)))
+            col = pl.when(col.is_finite()).then(col.round(_DECIMALS.get((kinds or {}).get(name), 4)))
         exprs.append(col.alias(name))
     return frame.select(exprs)
 
