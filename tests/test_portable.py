@@ -143,3 +143,14 @@ def test_spark_args_keep_types_and_refuse_unknown_names():
     assert args == {"exclude_ids": ["a", "b"], "week_from": dt.date(2026, 6, 29), "member": None}
     with pytest.raises(GuardError, match=r"\$nope"):
         portable.spark_args({"nope": 1})
+
+
+def test_the_engine_is_chosen_by_argument_or_supply_engine(monkeypatch):
+    from supply.engine.base import engine_name
+
+    monkeypatch.delenv("SUPPLY_ENGINE", raising=False)
+    assert engine_name() == "duckdb"
+    monkeypatch.setenv("SUPPLY_ENGINE", "Spark")
+    assert engine_name() == "spark" and engine_name("duckdb") == "duckdb"
+    with pytest.raises(ValueError, match="unknown engine 'oracle'.*duckdb, spark"):
+        engine_name("oracle")
