@@ -162,12 +162,6 @@ def try_exclusive(path: Path) -> Iterator[bool]:
             _release(Path(path))
 
 
-def held(path: Path) -> bool:
-    """True when this thread holds the lock on ``path``."""
-    rlock = _rlock(str(path))
-    return str(path) in _HELD and rlock._is_owned()  # noqa: SLF001 - RLock has no public test
-
-
 # -- scratch directories and debris --------------------------------------------------------------
 
 
