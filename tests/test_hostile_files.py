@@ -88,7 +88,7 @@ def check_case(case: Case, tiny_data, tmp_path) -> float:
     if case.code in ("above_max", "below_min"):
         lo, hi = schema.value_range(case.table, "capacity_pieces")
         assert detail == f"{lo:,}–{hi:,}"
-        assert f"row {case.row}\t产能" in out and "allowed range is 0–10,000,000" in out, out
+        assert f"row {case.row}\t产能" in out and "allowed range is 0–5,000,000" in out, out
     return seconds
 
 
@@ -131,7 +131,7 @@ def test_check_range_for_edits(value, reason):
     got = schema.check_range("capacity", "capacity_pieces", value)
     assert (got[0] if got else None) == reason
     if got:
-        assert got[1] == "0–10,000,000"
+        assert got[1] == "0–5,000,000"
 
 
 def test_every_range_keeps_a_cluster_total_inside_int64():

@@ -16,13 +16,14 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from supply.data import schema
 from supply.data.files import LockTimeout
 from supply.data.store import Snapshot, SnapshotError, Store
 from supply.i18n import label, t
 
 # A weekly capacity above this is almost surely a typing slip (extra digits). The largest
 # demo factory makes a few tens of thousands of pieces a week.
-MAX_WEEKLY_PIECES = 5_000_000
+MAX_WEEKLY_PIECES = schema.value_range("capacity", "capacity_pieces")[1]  # the ingest range too (issue 16)
 KEY = ("week_start", "category")
 # Coded columns shown as labels in the chosen language: column -> label kind.
 _CODED = {"category": "category", "status": "status", "channel": "channel", "garment": "garment"}

@@ -143,10 +143,10 @@ SIZES: tuple[str, ...] = tuple(f"{h}/{chest_for_height(h)}" for h in SIZE_HEIGHT
 
 
 # Allowed value ranges (inclusive) of the numeric columns, checked on ingest and on every
-# edit (``check_range``), so no upload can overflow a sum: 10 million pieces a week for one
-# factory and category is a third of what all of Zhili's 14,000 children's-wear firms make
-# in a week (about 1.5 billion pieces a year, DESIGN section 1), and a cluster's total over
-# years of weeks stays far inside Int64. Coordinates are checked separately (China's extent).
+# edit (``check_range``; the My factory calendar uses the same cap), so no upload can
+# overflow a sum: 5 million pieces a week for one factory and category is a sixth of what
+# all of Zhili's 14,000 children's-wear firms make in a week (about 1.5 billion pieces a
+# year), and a cluster's total over years of weeks stays far inside Int64. Coordinates are checked separately (China's extent).
 RANGES: dict[str, dict[str, tuple[int | float, int | float]]] = {
     "factories": {
         "employees": (0, 1_000_000),
@@ -155,7 +155,7 @@ RANGES: dict[str, dict[str, tuple[int | float, int | float]]] = {
         "sample_days": (0, 365),
         "bulk_lead_days": (0, 365),
     },
-    "capacity": {"capacity_pieces": (0, 10_000_000), "booked_pieces": (0, 10_000_000)},
+    "capacity": {"capacity_pieces": (0, 5_000_000), "booked_pieces": (0, 5_000_000)},
     "orders": {"qty": (1, 10_000_000), "unit_price": (0, 1_000_000)},  # pieces; CNY a piece
     "schools": {
         "students": (0, 100_000),
@@ -185,7 +185,7 @@ def check_range(table: str, column: str, value) -> tuple[str, str] | None:
     The reason is ``below_min``, ``above_max`` or ``not_finite`` (NaN, inf), the codes the
     ingest errors use (``ingest.reason.<code>`` in supply/i18n), e.g. for a calendar edit::
 
-        check_range("capacity", "capacity_pieces", 2**63)  # ('above_max', '0–10,000,000')
+        check_range("capacity", "capacity_pieces", 2**63)  # ('above_max', '0–5,000,000')
     """
     bounds = value_range(table, column)
     if bounds is None or value is None:
