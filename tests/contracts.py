@@ -13,7 +13,7 @@ import duckdb
 import numpy as np
 import polars as pl
 
-from supply.data import schema
+from supply.data import rollups, schema
 from supply.data.store import Snapshot
 from supply.maps import geo
 
@@ -90,6 +90,7 @@ def contract_violations(snapshot: Snapshot) -> dict[str, pl.DataFrame]:
             )
         for name, table, condition in INVARIANTS:
             checks[f"{table}.{name}"] = f"select * from {table} where not coalesce({condition}, false)"
+        checks |= rollup_checks(snapshot, con, frames)
         broken = {}
         for name, sql in checks.items():
             rows = con.sql(sql).pl()
@@ -102,6 +103,30 @@ def contract_violations(snapshot: Snapshot) -> dict[str, pl.DataFrame]:
         if bad.height:
             broken[f"{table}.point_inside_own_county"] = bad
     return broken
+
+
+def rollup_checks(snapshot: Snapshot, con, frames: dict[str, pl.DataFrame]) -> dict[str, str]:
+    """Each rollup file equals its definition over the snapshot's tables (floats to 1e-6 relative)."""
+    for name, frame in frames.items():
+        con.register(f"src_{name}", frame.to_arrow())
+    checks = {}
+    for rollup in rollups.ROLLUPS:
+        path = rollups.rollup_path(snapshot, rollup.name)
+        if path is None:
+            checks[f"rollups.{rollup.name}_written"] = "select 'missing' as problem"
+            continue
+        con.register(f"got_{rollup.name}", pl.read_parquet(path).to_arrow())
+        kinds = con.sql(f"describe got_{rollup.name}").fetchall()
+        keys = [c for c, t, *_ in kinds if t != "DOUBLE"]
+        floats = [c for c, t, *_ in kinds if t == "DOUBLE"]
+        on = " and ".join(f"g.{k} is not distinct from w.{k}" for k in keys)
+        off = " or ".join(f"abs(g.{f} - w.{f}) > 1e-6 * greatest(1, abs(w.{f}))" for f in floats) or "false"
+        checks[f"rollups.{rollup.name}_matches_its_definition"] = (
+            f"select g.*, w.* from (select *, true as in_got from got_{rollup.name}) g "
+            f"full join (select *, true as in_want from ({rollup.sql}) as d) w on {on} "
+            f"where g.in_got is null or w.in_want is null or {off}"
+        )
+    return checks
 
 
 def points_outside_their_county(frame: pl.DataFrame) -> pl.DataFrame:

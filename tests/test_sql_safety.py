@@ -91,6 +91,11 @@ ALLOWED = {
     ): "data-contract checks on an in-memory copy: table and column names from supply.data.schema "
     "and constant lists in the file, accepted values quoted with '' escaping; no user value",
     (
+        "tests/contracts.py",
+        "rollup_checks",
+    ): "rollup contracts on an in-memory copy: rollup names and SQL from supply.data.rollups, "
+    "column names from `describe` of the registered rollup file; no user value",
+    (
         "tests/test_sandbox.py",
         "test_other_snapshots_cannot_be_read",
     ): "tries to read another snapshot's file on purpose, to show that it is refused",
