@@ -228,9 +228,9 @@ def main() -> int:
                 "rss_mib": engine["peak_rss_mib"], "pandas_rss_mib": ref.get("peak_rss_mib"),
                 "errors": "; ".join(page["errors"]),
             })  # fmt: skip
-    meta = {"scale": args.scale, "data": str(data), "repeat": args.repeat, "machine_before": before,
-            "machine_after": machine(), "raw": raw}  # fmt: skip
-    report(f"pages-scale{args.scale:g}", rows, meta)
+        meta = {"scale": args.scale, "data": str(data), "repeat": args.repeat, "machine_before": before,
+                "machine_after": machine(), "roles_done": list(raw), "raw": raw}  # fmt: skip
+        report(f"pages-scale{args.scale:g}", rows, meta)  # after each role: a long run keeps what it has
     return 0
 
 
