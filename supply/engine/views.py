@@ -30,6 +30,12 @@ This module is the interface between the scope rules (DESIGN §6) and an engine.
    ``readable_sources(viewer)`` (the non-materialised views need them); a factory owner's and
    a planner's connection can no longer read any file holding another factory's rows.
 
+Two snapshots in one connection (supply/engine/diff.py, the history diff): the engine repeats
+steps 1-2 once per snapshot inside schemas ``a`` and ``b`` (each view resolves names in its
+own schema), adds the materialised ``diff_changed_cells`` in the default schema, then locks
+down; the pair queries (``queries/pair/``) name ``a.<view>`` and ``b.<view>``. DuckDB only
+for now: Spark would register the two sets under two databases.
+
 What each role gets (same columns for every role, so one query serves all):
 
 * ``clusters``, ``factories``: the public directory, whole.
