@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
+import time
 import warnings
 
 import polars as pl
@@ -58,12 +59,16 @@ def do_upload(data_dir: str, key: tuple, value: int, barrier=None) -> None:
     os._exit(0)
 
 
-def do_edit(data_dir: str, key: tuple, value: int, barrier=None) -> None:
-    """Save one capacity edit as a factory owner (My factory's path); exit 0 once saved."""
+def do_edit(data_dir: str, key: tuple, value: int, barrier=None, delay: float = 0.0) -> None:
+    """Save one capacity edit as a factory owner (My factory's path); exit 0 once saved.
+
+    ``delay`` seconds after the barrier, so the edit lands at any point of a racing upload.
+    """
     factory, week, category, _ = key
     store = Store(data_dir)
     if barrier is not None:
         barrier.wait()
+    time.sleep(delay)
     seen = store.latest().snapshot_id
     edits = pl.DataFrame({"week_start": [week], "category": [category], "capacity_pieces": [value]})
     result = calendar.save_capacity(store, factory, edits, "owner", "en", based_on=seen)

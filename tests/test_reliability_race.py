@@ -3,6 +3,8 @@ every committed change is in the newest snapshot afterwards; nothing is lost or 
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
 from tests.ingest_helpers import copy_store
@@ -26,6 +28,7 @@ def test_edit_upload_and_prune_racing_lose_nothing_over_50_rounds(tiny_data, tmp
     keys = free_keys(store)
     assert len(keys) >= 2 * ROUNDS
     ctx = context()
+    rng = random.Random(16)
     expected: dict[tuple, int] = {}
     codes = {"edit": [], "upload": [], "prune": []}
     for r in range(ROUNDS):
@@ -33,7 +36,9 @@ def test_edit_upload_and_prune_racing_lose_nothing_over_50_rounds(tiny_data, tmp
         edit_value, upload_value = edit_key[3] + 1000 + r, upload_key[3] + 2000 + r
         barrier = ctx.Barrier(3)
         procs = {
-            "edit": ctx.Process(target=do_edit, args=(str(store.data_dir), edit_key, edit_value, barrier)),
+            "edit": ctx.Process(  # the edit lands anywhere in the upload (the old code lost 7 of 24 so)
+                target=do_edit, args=(str(store.data_dir), edit_key, edit_value, barrier, rng.uniform(0, 1.0))
+            ),
             "upload": ctx.Process(
                 target=do_upload, args=(str(store.data_dir), upload_key, upload_value, barrier)
             ),
