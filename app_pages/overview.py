@@ -7,7 +7,6 @@ the cluster. A factory owner's first row is about their factory only.
 
 import datetime as dt
 
-import polars as pl
 import streamlit as st
 
 from supply.capacity.overview_charts import capacity_weeks_figure
@@ -38,18 +37,8 @@ def kpis(s):
 
 
 def directory(s):
-    counts = data.run(
-        ctx,
-        "county_factory_totals",
-        snapshot_id=s.snapshot_id,
-        category=None,
-        emp_min=None,
-        emp_max=None,
-        member=None,
-    )
-    if ctx.cluster_id:
-        counts = counts.filter(pl.col("cluster_ids").list.contains(ctx.cluster_id))
-    return {"factories": counts["factories"].sum(), "members": counts["members"].sum()}
+    """Factories and association members of the cluster in the public directory."""
+    return data.directory_counts(ctx, s.snapshot_id)
 
 
 now = kpis(snap)

@@ -51,3 +51,16 @@ def diff(ctx, a_id: str, b_id: str, weeks: int) -> dict:
     return _diff(
         str(ctx.store.data_dir), a_id, b_id, (v.role, v.factory_id, v.cluster_id), ctx.cluster_id, weeks
     )
+
+
+@st.cache_data(ttl=3600, max_entries=64, show_spinner=False)
+def _directory_counts(data_dir: str, snapshot_id: str, cluster_id: str | None) -> dict:
+    factories = Store(data_dir).read(snapshot_id, "factories").select("cluster_id", "association_member")
+    if cluster_id:
+        factories = factories.filter(pl.col("cluster_id") == cluster_id)
+    return {"factories": factories.height, "members": int(factories["association_member"].sum() or 0)}
+
+
+def directory_counts(ctx, snapshot_id: str) -> dict:
+    """Factories and association members of the chosen cluster in the public factory directory."""
+    return _directory_counts(str(ctx.store.data_dir), snapshot_id, ctx.cluster_id)

@@ -136,8 +136,9 @@ STRINGS = {
         "Pieces on orders that are open or in production.",
     ),
     "overview.help.pooled_share": (
-        "参与拼单计划的工厂的产能 ÷ 产业带总产能（同 4 周）。",
-        "Capacity of factories in pooled planning ÷ the cluster's capacity (same 4 weeks).",
+        "参与拼单计划的工厂的产能 ÷ 同一范围（见上方“范围”）内的全部产能（同 4 周）。",
+        "Capacity of factories in pooled planning ÷ all capacity in the same scope (see 'Covers' above), "
+        "same 4 weeks.",
     ),
     "overview.help.inventory": (
         "最新盘点的成品库存件数。",
