@@ -1,9 +1,7 @@
-"""The deterministic, synthetic demo data set at any scale (real clusters and boundaries, invented firms).
+"""The deterministic, synthetic demo data set at any scale.
 
-- ``generate``: the public face, ``build(store, scale, seed)``; ``build``: the table-by-table driver.
-- ``clusters``: the real clusters and calibration constants (sources cited inline).
-- ``factories``, ``names``: factories and plausible names; ``capacity``: weekly capacity with seasons.
-- ``orders``: direct and pooled order lines; ``schools``: schools and class-level demand;
-  ``inventory``: finished-goods stock.
-- ``writer``: streamed Parquet writing in fixed-size row groups.
+- ``generate``: the public face, ``build(store, scale, seed)`` writes the demo snapshots (real
+  clusters and county boundaries, invented factories; calibration figures cited inline);
+- ``clusters``, ``names``, ``factories``, ``capacity``, ``orders``, ``inventory``, ``schools``:
+  what each table is drawn from; ``writer`` and ``build``: sorted row groups, streamed to the store.
 """
