@@ -101,6 +101,7 @@ def main() -> None:
     t0 = time.perf_counter()
     spark.session().sql("select 1").collect()
     meta["spark_session_start_s"] = round(time.perf_counter() - t0, 2)
+    print(meta, flush=True)
     pages = page_queries()
     for role in args.roles.split(","):
         viewer = ROLES[role]
