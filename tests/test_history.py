@@ -119,55 +119,28 @@ def test_prune_keeps_everything_by_default_and_never_the_newest(uploaded, capsys
     assert store.read(up_id, "orders").height > 0
 
 
-def test_whole_row_diff_counts_added_and_removed_rows():
-    """A table matched as whole rows (non-unique keys) counts additions and removals exactly."""
-    import polars as pl
-
-    from supply.data.history import diff_tables
-
-    def hashes(rows):
-        return pl.DataFrame(
-            {"table_name": ["inventory"] * len(rows), "key_hash": [7] * len(rows), "row_hash": rows},
-            schema={"table_name": pl.String, "key_hash": pl.UInt64, "row_hash": pl.UInt64},
-        )
-
-    out = (
-        diff_tables(hashes([1, 2, 2, 3]), hashes([2, 4, 5, 6]))
-        .filter(pl.col("table") == "inventory")
-        .row(0, named=True)
-    )
-    assert (out["added"], out["removed"], out["changed"], out["unchanged"], out["by_key"]) == (
-        3,
-        3,
-        0,
-        1,
-        False,
-    )
-
-
 # -- the diff in the engine (issue 12) and suppression that survives differencing (issue 16) ---
 
 
-@pytest.mark.parametrize(
-    "viewer",
-    [
-        Viewer("admin"),
-        Viewer("planner"),
-        Viewer("association", cluster_id="zhili"),
-        Viewer("factory", factory_id="F0000001"),
-    ],
-    ids=lambda v: v.role,
-)
-def test_the_engine_diff_counts_what_row_hashing_counted(tiny_store, viewer):
-    """Counts from one connection over both snapshots equal the old per-row hash comparison."""
-    from supply.engine.db import connect
+def test_the_engine_diff_counts_what_polars_counts(tiny_store):
+    """Admin counts from one connection over both snapshots equal a key-by-key comparison in Polars."""
+    from supply.data import schema
 
     a, b = tiny_store.list()[-2:]
-    got = history.diff(tiny_store, a.snapshot_id, b.snapshot_id, viewer)["tables"]
-    old = history.diff_tables(
-        connect(a, viewer).run("history_row_hashes"), connect(b, viewer).run("history_row_hashes")
-    )
-    assert got.sort("table").equals(old.sort("table"))
+    got = history.diff(tiny_store, a.snapshot_id, b.snapshot_id, Viewer("admin"))["tables"]
+    for table, key in schema.KEYS.items():
+        x, y = tiny_store.read(a.snapshot_id, table), tiny_store.read(b.snapshot_id, table)
+        j = x.join(y, on=list(key), how="full", coalesce=True, suffix="_b", nulls_equal=True)
+        rest = [c for c in x.columns if c not in key]
+        both = j.filter(
+            pl.any_horizontal(pl.col(c).is_not_null() for c in rest)
+            & pl.any_horizontal(pl.col(c + "_b").is_not_null() for c in rest)
+        )
+        changed = both.filter(pl.any_horizontal(pl.col(c).ne_missing(pl.col(c + "_b")) for c in rest)).height
+        row = got.filter(pl.col("table") == table).row(0, named=True)
+        assert (row["rows_a"], row["rows_b"]) == (x.height, y.height), table
+        assert row["changed"] == changed, table
+        assert row["added"] == y.height - both.height and row["removed"] == x.height - both.height, table
     assert got["changed"].sum() + got["added"].sum() > 0  # the demo's two snapshots differ
 
 
@@ -210,9 +183,12 @@ def test_a_planner_cannot_recover_one_factorys_change_by_differencing(tiny_data,
     from supply.engine.db import connect
 
     params = {"cluster_id": None, "week_from": week, "week_to": week + dt.timedelta(weeks=12)}
-    naive = history.capacity_change(
-        connect(base, planner).run("history_capacity_by_county_category", **params),
-        connect(one, planner).run("history_capacity_by_county_category", **params),
+    keys = ["adcode", "category"]
+    seen = [connect(s, planner).run("capacity_by_county_category", **params) for s in (base, one)]
+    naive = (
+        seen[0]
+        .join(seen[1], on=keys, suffix="_b")
+        .select((pl.col("capacity_pieces_b") - pl.col("capacity_pieces")).alias("capacity_change"))
     )
     assert 777 in naive["capacity_change"].to_list()
     d = history.diff(store, base.snapshot_id, one.snapshot_id, planner)["capacity"]

@@ -5,9 +5,7 @@ diff of two snapshots (``diff``) runs in one engine connection holding the viewe
 both (supply/engine/diff.py): unchanged tables are recognised by their manifest hash,
 changed ones compared by key in the engine, and only counts come back; a factory owner's
 diff covers only their own rows and a planner's only aggregate cells, with cells withheld
-from both sides where differencing would reveal a factory. ``diff_tables`` and
-``capacity_change`` still take per-snapshot query results (``history_row_hashes``,
-``history_capacity_by_county_category``) for the page until it calls ``diff``.
+from both sides where differencing would reveal a factory.
 """
 
 from __future__ import annotations
@@ -88,71 +86,11 @@ def counts_dict(frame: pl.DataFrame) -> dict[str, int]:
     return dict(zip(frame["table_name"].to_list(), frame["n_rows"].to_list()))
 
 
-def diff_tables(hashes_a: pl.DataFrame, hashes_b: pl.DataFrame) -> pl.DataFrame:
-    """Rows added, removed, changed and unchanged per table from snapshot A to snapshot B.
-
-    Inputs are ``history_row_hashes`` results (table_name, key_hash, row_hash). Rows are
-    matched by key; where a key is not unique in the viewer's scope (for example an
-    association's stock rows, whose SKU is hidden), rows are matched as a multiset of
-    whole rows, so such a table reports added and removed rows but no changed ones.
-    """
-    out = []
-    for t in TABLES:
-        a = hashes_a.filter(pl.col("table_name") == t).select("key_hash", "row_hash")
-        b = hashes_b.filter(pl.col("table_name") == t).select("key_hash", "row_hash")
-        unique = a["key_hash"].n_unique() == a.height and b["key_hash"].n_unique() == b.height
-        if unique:
-            j = a.join(b, on="key_hash", how="full", coalesce=True, suffix="_b")
-            added = int(j["row_hash"].is_null().sum())
-            removed = int(j["row_hash_b"].is_null().sum())
-            both = j.filter(pl.col("row_hash").is_not_null() & pl.col("row_hash_b").is_not_null())
-            changed = int((both["row_hash"] != both["row_hash_b"]).sum())
-            same = both.height - changed
-        else:
-            # counts come back as UInt32: make them signed, or n_b - n_a wraps around
-            ca = a.group_by("row_hash").len("n_a").with_columns(pl.col("n_a").cast(pl.Int64))
-            cb = b.group_by("row_hash").len("n_b").with_columns(pl.col("n_b").cast(pl.Int64))
-            j = ca.join(cb, on="row_hash", how="full", coalesce=True).fill_null(0)
-            added = int((j["n_b"] - j["n_a"]).clip(lower_bound=0).sum())
-            removed = int((j["n_a"] - j["n_b"]).clip(lower_bound=0).sum())
-            changed, same = 0, int(j.select(pl.min_horizontal("n_a", "n_b")).to_series().sum())
-        out.append(
-            {
-                "table": t,
-                "rows_a": a.height,
-                "rows_b": b.height,
-                "added": added,
-                "removed": removed,
-                "changed": changed,
-                "unchanged": same,
-                "by_key": unique,
-            }
-        )
-    return pl.DataFrame(out)
-
-
 def diff_window(a: Snapshot, b: Snapshot, weeks: int = 12) -> tuple[dt.date, dt.date]:
     """The weeks both snapshots plan for: from the Monday of the later data date, ``weeks`` long."""
     later = max(a.as_of, b.as_of)
     start = later - dt.timedelta(days=later.weekday())
     return start, start + dt.timedelta(weeks=weeks)
-
-
-def capacity_change(cap_a: pl.DataFrame, cap_b: pl.DataFrame) -> pl.DataFrame:
-    """Capacity and booked pieces by county and category in A and in B, and the change.
-
-    Inputs are ``history_capacity_by_county_category`` results over the same weeks.
-    Sorted by the size of the capacity change, largest first. (A planner's diff comes from
-    ``diff`` instead, which withholds cells from both sides; see supply/engine/diff.py.)
-    """
-    keys = ["cluster_id", "adcode", "category"]
-    a = cap_a.select(
-        *keys, capacity_a="capacity_pieces", booked_a="booked_pieces", suppressed_a="suppressed_cells"
-    )
-    b = cap_b.select(
-        *keys, capacity_b="capacity_pieces", booked_b="booked_pieces", suppressed_b="suppressed_cells"
-    )
-    return change_table(a.join(b, on=keys, how="full", coalesce=True, nulls_equal=True))
 
 
 def change_table(j: pl.DataFrame) -> pl.DataFrame:
