@@ -40,17 +40,15 @@ SAMPLE_STEP = 5  # without a warm start, capacity prices are guessed on every 5t
 def cost_scale(inst: Instance, pairs: Pairs) -> float:
     """Largest power of ten (at most 1e6) by which CNY costs can be multiplied in int64.
 
-    OR-Tools' cost scaling multiplies costs by (nodes + 1) and its potentials can reach
-    about nodes x that; the objective is pieces x cost: all must stay below 2**62. (On the
-    large bench case, 58k nodes, the prices of a flow solved at x1e6 did not settle: an
-    overflow is the likely cause, so the scale there is 1e5.)
+    OR-Tools' cost scaling multiplies costs by (nodes + 1), and the objective is
+    pieces x cost; both must stay below 2**62.
     """
     G, F, W = inst.shape
     top = max(float(inst.penalty), float(pairs.cost.max()) if len(pairs) else 0.0, 1.0)
     pieces = max(int(inst.demand.sum()), 1)
     nodes = G + F * W + 2
     scale = MAX_SCALE
-    while scale > 1 and top * scale * max((nodes + 1) ** 2, pieces) * 4 > INT64_ROOM:
+    while scale > 1 and top * scale * max(nodes + 1, pieces) * 4 > INT64_ROOM:
         scale /= 10
     return scale
 
@@ -153,7 +151,7 @@ def potentials(net: Network) -> np.ndarray:
         if (new == D).all():
             break
         D = new
-    else:  # not settled (seen once on the large bench case, not yet understood): flagged, not trusted
+    else:  # not settled: seen on the large bench case (at x1e6 and x1e5), cause not found yet
         raise PotentialsUnsettled(q - D[label])
     return q - D[label]
 
