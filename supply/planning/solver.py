@@ -85,7 +85,7 @@ def optimise(
     def result(bound: float, status: str, lp=None) -> Solution:
         """The best plan so far as a Solution with its bound, gap and proof."""
         obj, unmet = objective_of(inst, pairs, best)
-        lb = min(bound, obj)
+        lb = min(bound, obj) if bound > 0 else -math.inf  # costs are >= 0: a bound <= 0 says nothing
         gap = gap_of(obj, lb)
         proven = bool(lp is not None and lp.optimal and gap <= PROVEN_GAP)
         stats.update(gap=gap, seconds=round(time.perf_counter() - t0, 4))
