@@ -14,15 +14,17 @@ ctx = context.get()
 snap = ctx.require_snapshot()
 st.title(ctx.t("my_factory.title"))
 role = ctx.viewer.role
-choices = data.run(ctx, "my_factory_choices", cluster_id=None)
-names = dict(zip(choices["factory_id"], choices["name"]))
 if role == "factory":
+    # One factory's directory entry, not the whole directory (1.5M rows at province scale).
     fid = ctx.viewer.factory_id
+    profile = data.run(ctx, "my_factory_profile", factory_id=fid)
+    names = dict(zip(profile["factory_id"], profile["name"]))
 elif role == "admin":
-    in_cluster = data.run(ctx, "my_factory_choices", cluster_id=ctx.cluster_id)["factory_id"].to_list()
+    choices = data.run(ctx, "my_factory_choices", cluster_id=ctx.cluster_id)
+    names = dict(zip(choices["factory_id"], choices["name"]))
     fid = st.selectbox(
         ctx.t("my_factory.admin_pick"),
-        in_cluster,
+        choices["factory_id"].to_list(),
         format_func=lambda f: names.get(f) or f,
         key="my_factory_admin_factory",
     )

@@ -96,10 +96,6 @@ ALLOWED = {
     ): "rollup contracts on an in-memory copy: rollup names and SQL from supply.data.rollups, "
     "column names from `describe` of the registered rollup file; no user value",
     (
-        "tests/test_rollups.py",
-        "frames",
-    ): "view names from a constant tuple in the test",
-    (
         "tests/test_sandbox.py",
         "test_other_snapshots_cannot_be_read",
     ): "tries to read another snapshot's file on purpose, to show that it is refused",

@@ -14,6 +14,7 @@ import polars as pl
 import streamlit as st
 
 from supply.i18n import format as fmt
+from supply.i18n import t
 from supply.ingest import pipeline as ingest
 from supply.maps import geo
 from supply.planning import demand
@@ -173,6 +174,15 @@ def upload(ctx) -> None:
         st.warning(st.session_state.pop("demand_upload_error"))
 
 
+def _height_columns(frame: pl.DataFrame) -> pl.DataFrame:
+    """Headers of a heights file in Chinese or English (as the editor shows them) back to column codes."""
+    back = {}
+    for lang in ("zh", "en"):
+        back |= {t(PREFIX + c, lang): c for c in demand.HEIGHT_COLUMNS if c != "height_cm"}
+        back[t("planpages.height_cm", lang)] = "height_cm"
+    return frame.rename({k: v for k, v in back.items() if k in frame.columns and v not in frame.columns})
+
+
 def heights(ctx) -> None:
     """Tab 4: students' heights (a file, or typed in a table with headers in the language) to sizes."""
     snap = ctx.snapshot
@@ -191,7 +201,7 @@ def heights(ctx) -> None:
     rows_in = example
     if file is not None:
         try:
-            rows_in = ingest.read_upload(file.name, file.getvalue()).frame
+            rows_in = _height_columns(ingest.read_upload(file.name, file.getvalue()).frame)
         except ingest.IngestError as exc:
             st.warning(exc.message(ctx.lang))
     else:

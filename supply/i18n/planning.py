@@ -3,7 +3,7 @@
 _COST_ZH = (
     "计划最小化的总成本（元）：\n\n"
     "**总成本 = Σ 件数 × (单价[工厂, 款式] + 运费 × 公里数) + 未满足件数 × 缺货罚金**\n\n"
-    "- 单价：该厂未取消的校服订单（orders.unit_price）按件数加权平均，优先取同款式（拼单 SKU 以款式代码结尾），"
+    "- 单价：该厂未取消的校服订单的单价按件数加权平均，优先取同款式（拼单款号以款式代码结尾），"
     "否则取该厂全部校服订单，否则取本产业带同款式订单，否则默认 75 元（演示数据的合成价格）。\n"
     "- 公里数：工厂与学校坐标（WGS-84）之间的球面距离。运费默认每件每公里 0.02 元，缺货罚金默认每件 1000 元，"
     "均为假设值而非来源数据，可在设置中修改。\n"
@@ -83,10 +83,11 @@ STRINGS = {
         "Written to the new snapshot {sid} ({rows} rows).",
     ),
     "demand.heights_intro": (
-        "按 GB/T 1335 号型，把学生身高换算成尺码（取不低于身高的最小号型），生成可上传的需求行。每行一名学生：school_id、grade、class_name、height_cm。",
+        "按 GB/T 1335 号型，把学生身高换算成尺码（取不低于身高的最小号型），生成可上传的需求行。每行一名学生，列为：学校编号、年级、班级、身高（厘米），列名用中文或英文均可。",
         "Turn students' heights into GB/T 1335 sizes (the smallest size at least as tall) "
-        "and into demand rows to upload. One row per student: school_id, grade, class_name, "
-        "height_cm.",
+        "and into demand rows to upload. One row per student, with the columns School id, Grade, "
+        "Class and Height (cm) (Chinese or English headers, or the codes school_id, grade, class_name, "
+        "height_cm).",
     ),
     "demand.heights_upload": (
         "上传身高表（CSV 或 Excel，可选）",
