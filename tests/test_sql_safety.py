@@ -55,6 +55,10 @@ ALLOWED = {
     ): "an empty typed relation: column names and types from schema.TABLES",
     (
         "supply/data/rollups.py",
+        "_order",
+    ): "describe of a rollup's own SQL (module constant ROLLUPS); column names from that describe",
+    (
+        "supply/data/rollups.py",
         "register_sources",
     ): "rollup writer's private connection: src_ names from schema.TABLES, read_parquet of the "
     "snapshot's own files as quoted literals (quotes doubled)",

@@ -88,7 +88,7 @@ per_factory as (
         case when s.factory_id is null and s.channel = 'pooled' then s.buyer_id end as pooled_buyer,
         s.category, s.channel, s.status, s.buyer_type,
         cast(date_trunc('week', s.due_date) as date) as due_week,
-        sum(s.qty) as qty, sum(s.qty * s.unit_price) as value, count(*) as n_lines
+        sum(s.qty) as qty, sum(cast(s.qty * s.unit_price as decimal(38, 4))) as value, count(*) as n_lines
     from src_orders as s
     group by s.factory_id, case when s.factory_id is null and s.channel = 'pooled' then s.buyer_id end,
              s.category, s.channel, s.status, s.buyer_type, cast(date_trunc('week', s.due_date) as date)
@@ -106,7 +106,7 @@ select
     p.buyer_type,
     p.due_week,
     cast(sum(p.qty) as bigint) as qty,
-    sum(p.value) as value,
+    cast(sum(p.value) as double) as value,
     cast(count(p.factory_id) as bigint) as n_factories,
     cast(sum(p.n_lines) as bigint) as n_lines
 from per_factory as p
@@ -129,7 +129,7 @@ select
         s.status,
         cast(date_trunc('week', s.due_date) as date) as due_week,
         cast(sum(s.qty) as bigint) as qty,
-        sum(s.qty * s.unit_price) as value,
+        cast(sum(cast(s.qty * s.unit_price as decimal(38, 4))) as double) as value,
         cast(count(*) as bigint) as n_lines
 from src_orders as s
 left join src_factories as f on f.factory_id = s.factory_id
@@ -145,7 +145,7 @@ group by s.factory_id, f.cluster_id, coalesce(f.association_member, false), s.ca
 with
 per_factory as (
     select s.factory_id, s.as_of, sum(s.on_hand_pieces) as on_hand_pieces,
-           sum(s.on_hand_pieces * s.unit_cost) as value, count(*) as n_lines
+           sum(cast(s.on_hand_pieces * s.unit_cost as decimal(38, 4))) as value, count(*) as n_lines
     from src_inventory as s
     group by s.factory_id, s.as_of
 )
@@ -158,7 +158,7 @@ select
     coalesce(array_contains(f.categories, 'school_uniform'), false) as uniform_maker,
     p.as_of,
     cast(sum(p.on_hand_pieces) as bigint) as on_hand_pieces,
-    sum(p.value) as value,
+    cast(sum(p.value) as double) as value,
     cast(count(p.factory_id) as bigint) as n_factories,
     cast(sum(p.n_lines) as bigint) as n_lines
 from per_factory as p
@@ -246,6 +246,15 @@ def _entry(directory: Path, file: str, inputs: dict) -> dict:
     return {"file": file, "rows": rows, "sha256": _sha256(dst), "bytes": dst.stat().st_size, "inputs": inputs}
 
 
+def _order(con: duckdb.DuckDBPyConnection, rollup: Rollup) -> str:
+    """The layout's sort keys, then every other non-list column: a total order, so equal inputs
+    give the same row order (the layout keys alone leave ties between cells in arbitrary order)."""
+    keys = [k.strip() for k in SORT[rollup.name].split(",")]
+    described = con.execute(f"describe select * from ({rollup.sql}) as r").fetchall()
+    rest = [row[0] for row in described if row[0] not in keys and not str(row[1]).endswith("[]")]
+    return ", ".join(keys + rest)
+
+
 def build(directory: Path, entries: dict[str, dict], parent: dict | None = None) -> dict[str, dict]:
     """Write every rollup of the snapshot being written in ``directory``; return manifest entries.
 
@@ -278,7 +287,7 @@ def build(directory: Path, entries: dict[str, dict], parent: dict | None = None)
                     con = _connection(spill)
                     register_sources(con, {t: directory / e["file"] for t, e in entries.items()})
                 con.execute(
-                    f"copy (select * from ({rollup.sql}) as r order by {SORT[rollup.name]}) "
+                    f"copy (select * from ({rollup.sql}) as r order by {_order(con, rollup)}) "
                     f"to {_literal(str(dst))} (format parquet, compression zstd)"
                 )
             _fsync(dst)
