@@ -12,8 +12,9 @@ imports go down this list (checked by the import contracts in pyproject.toml):
   school-uniform planning);
 - ``engine`` (scoped views, named queries, rollups, the Spark engine) and ``data`` (schema,
   snapshot store, history, exports), which use each other;
-- ``maps`` (boundaries, coordinates, county analytics, deck builders) and ``i18n`` (zh/en
-  catalogues and the formatting layer) at the bottom.
+- ``maps`` (boundaries, coordinates, county analytics, deck builders) and ``figures`` (plotly
+  shapes shared by feature packages), then ``i18n`` (zh/en catalogues and the formatting layer)
+  at the bottom.
 """
 
 __version__ = "0.1.0"

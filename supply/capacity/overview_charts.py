@@ -5,6 +5,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import polars as pl
 
+from supply.figures import weekly_stack
 from supply.i18n import label, t
 
 
@@ -18,24 +19,15 @@ def capacity_weeks_figure(weekly: pl.DataFrame, lang: str) -> go.Figure:
     x = per_week["week_start"].to_list()
     booked = per_week["booked_pieces"].to_list()
     idle = (per_week["capacity_pieces"] - per_week["booked_pieces"]).to_list()
-    fig = go.Figure()
-    fig.add_bar(x=x, y=booked, name=t("col.booked_pieces", lang), marker_color="#d62728")
-    fig.add_bar(x=x, y=idle, name=t("col.idle_pieces", lang), marker_color="#9ecae1")
-    fig.add_scatter(
-        x=x,
-        y=per_week["capacity_pieces"].to_list(),
-        name=t("col.capacity_pieces", lang),
-        mode="lines+markers",
-        line={"color": "#08306b"},
-    )
-    fig.update_layout(
-        barmode="stack",
-        height=360,
-        margin={"l": 10, "r": 10, "t": 30, "b": 10},
-        xaxis_title=t("col.week_start", lang),
-        yaxis_title=t("col.pieces", lang),
-        legend={"orientation": "h", "y": 1.12},
-        separators=".,",
+    fig = weekly_stack(
+        x,
+        [
+            (t("col.booked_pieces", lang), booked, "#d62728"),
+            (t("col.idle_pieces", lang), idle, "#9ecae1"),
+        ],
+        (t("col.capacity_pieces", lang), per_week["capacity_pieces"].to_list()),
+        x_title=t("col.week_start", lang),
+        y_title=t("col.pieces", lang),
     )
     fig.update_xaxes(tickformat="%Y-%m-%d")
     fig.update_yaxes(tickformat=",d")

@@ -44,8 +44,7 @@ class Rollup(NamedTuple):
     sql: str
 
 
-# Each cell rollup aggregates per factory first, then per cell: a factory's group counts once
-# (n_factories without count(distinct), much faster), and only per-factory groups are joined.
+# Per factory first, then per cell: n_factories without count(distinct); joins per factory only.
 ROLLUPS: tuple[Rollup, ...] = (
     Rollup(
         "capacity_cells",
@@ -247,11 +246,10 @@ def _entry(directory: Path, file: str, inputs: dict) -> dict:
 
 
 def _order(con: duckdb.DuckDBPyConnection, rollup: Rollup) -> str:
-    """The layout's sort keys, then every other non-list column: a total order, so equal inputs
-    give the same row order (the layout keys alone leave ties between cells in arbitrary order)."""
+    """The layout's sort keys, then every other column: a total order (equal inputs, equal bytes)."""
     keys = [k.strip() for k in SORT[rollup.name].split(",")]
     described = con.execute(f"describe select * from ({rollup.sql}) as r").fetchall()
-    rest = [row[0] for row in described if row[0] not in keys and not str(row[1]).endswith("[]")]
+    rest = [c for c, dtype, *_ in described if c not in keys and not str(dtype).endswith("[]")]
     return ", ".join(keys + rest)
 
 

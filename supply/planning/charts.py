@@ -5,6 +5,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import polars as pl
 
+from supply.figures import weekly_stack
 from supply.i18n import t
 
 
@@ -57,32 +58,16 @@ def utilisation_weeks_figure(util: pl.DataFrame, lang: str) -> go.Figure:
         .sort("week_start")
     )
     x = [w.isoformat() for w in per_week["week_start"]]
-    fig = go.Figure()
-    fig.add_bar(
-        x=x,
-        y=per_week["booked_pieces"].to_list(),
-        name=t("planning.col.booked_pieces", lang),
-        marker_color="#9e9e9e",
-    )
-    fig.add_bar(
-        x=x,
-        y=per_week["planned_pieces"].to_list(),
-        name=t("planning.col.planned_pieces", lang),
-        marker_color="#1f77b4",
-    )
-    fig.add_scatter(
-        x=x,
-        y=per_week["capacity_pieces"].to_list(),
-        name=t("planning.col.capacity_pieces", lang),
-        mode="lines+markers",
-        line={"color": "#08306b"},
-    )
-    fig.update_layout(
-        barmode="stack",
+    fig = weekly_stack(
+        x,
+        [
+            (t("planning.col.booked_pieces", lang), per_week["booked_pieces"].to_list(), "#9e9e9e"),
+            (t("planning.col.planned_pieces", lang), per_week["planned_pieces"].to_list(), "#1f77b4"),
+        ],
+        (t("planning.col.capacity_pieces", lang), per_week["capacity_pieces"].to_list()),
+        x_title=t("planning.col.week_start", lang),
+        y_title=t("planning.col.pieces", lang),
         height=340,
-        margin={"l": 10, "r": 10, "t": 30, "b": 10},
-        xaxis_title=t("planning.col.week_start", lang),
-        yaxis_title=t("planning.col.pieces", lang),
-        legend={"orientation": "h", "y": 1.15},
+        legend_y=1.15,
     )
     return fig
