@@ -20,7 +20,6 @@ entries; ``rebuild(store, snapshot)`` adds missing rollups to an old snapshot;
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -32,6 +31,8 @@ import duckdb
 import pyarrow.parquet as pq
 
 from supply.data import layout, schema
+from supply.data.files import fsync_file as _fsync
+from supply.data.files import sha256_file as _sha256
 
 ROLLUP_DIR = "rollups"
 
@@ -179,22 +180,6 @@ SORT = {
 
 class RollupError(Exception):
     """A rollup cannot be built or does not match its manifest entry."""
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _literal(text: str) -> str:
