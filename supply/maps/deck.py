@@ -222,20 +222,27 @@ def density_layer(
             }
         )
     legend = [LegendItem(lab, c) for lab, c in zip(_bin_labels("factories", breaks, lang), colours)]
-    layer = pdk.Layer(
-        "PolygonLayer",
-        data=rows,
-        id="density",
-        get_polygon="polygon",
-        get_fill_color="colour",
-        get_line_color=[255, 255, 255, 120],
-        line_width_min_pixels=0.3,
+    layer = _filled(
+        "PolygonLayer", rows, "density", "colour", [255, 255, 255, 120], 0.3, get_polygon="polygon"
+    )
+    return layer, legend
+
+
+def _filled(kind: str, data, layer_id: str, fill: str, line: list[int], width: float, **extra) -> pdk.Layer:
+    """A pickable, outlined, filled polygon layer (density hexagons or county shading)."""
+    return pdk.Layer(
+        kind,
+        data=data,
+        id=layer_id,
+        get_fill_color=fill,
+        get_line_color=line,
+        line_width_min_pixels=width,
         stroked=True,
         filled=True,
         pickable=True,
         auto_highlight=True,
+        **extra,
     )
-    return layer, legend
 
 
 def choropleth_layer(
@@ -290,19 +297,7 @@ def choropleth_layer(
         legend = [LegendItem(t("map.legend.single", lang, value=value, n=len(props)), colours[0])]
     if any(suppressed):
         legend.append(LegendItem(t("map.legend.suppressed", lang), SUPPRESSED_COLOUR))
-    layer = pdk.Layer(
-        "GeoJsonLayer",
-        data=data,
-        id="choropleth",
-        get_fill_color="properties.colour",
-        get_line_color=[90, 90, 90, 220],
-        line_width_min_pixels=1,
-        stroked=True,
-        filled=True,
-        pickable=True,
-        auto_highlight=True,
-    )
-    return layer, legend
+    return _filled("GeoJsonLayer", data, "choropleth", "properties.colour", [90, 90, 90, 220], 1), legend
 
 
 # -- the whole map -----------------------------------------------------------------------
