@@ -10,6 +10,7 @@ import pytest
 from supply.data.store import Store
 from tests.browser import chromium, exceptions, have_chromium, open_page, screenshot, serve, wait_for_app
 from tests.ingest_helpers import copy_store, csv_bytes
+from ui.snapshots import label as snapshot_label
 
 pytestmark = [
     pytest.mark.browser,
@@ -58,12 +59,13 @@ def test_upload_commit_and_see_the_new_snapshot(tiny_data, tmp_path):
         click_and_wait(page, "提交为新快照")
         new = Store(store.data_dir).latest()
         assert new.manifest["source"]["file"] == "产能.csv"
-        page.get_by_text(f"新快照 {new.snapshot_id}").first.wait_for()
-        assert selected(page, "数据快照", '[data-testid="stSidebar"]') == new.snapshot_id
+        shown = snapshot_label(new, "zh")  # snapshots are shown by label (time, source, user), not id
+        page.get_by_text(f"新快照 {shown}").first.wait_for()
+        assert selected(page, "数据快照", '[data-testid="stSidebar"]') == shown
         screenshot(page, shots, "upload-committed")
         assert exceptions(page) == []
         open_page(page, "history")
-        assert selected(page, "到（较新）") == new.snapshot_id
+        assert selected(page, "到（较新）") == shown
         page.locator('[data-testid="stDataFrame"]').first.wait_for()
         screenshot(page, shots, "history")
         assert exceptions(page) == []
