@@ -29,17 +29,10 @@ import urllib.request
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
+# where the system chromium is and how it starts: one place, shared with the printable report
+from supply.capacity.printable_render import CHROMIUM, CHROMIUM_ARGS
+
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--headless=new",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 VIEWPORT = {"width": 1400, "height": 1000}
 HEALTH_TIMEOUT_S = 90
 APP_TIMEOUT_MS = 90_000
