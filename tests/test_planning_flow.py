@@ -196,3 +196,13 @@ def test_should_stop_returns_the_seed_not_proven():
     sol = optimise(inst, pairs, should_stop=lambda: True)
     assert not sol.proven and sol.status == "time_limit" and time.perf_counter() - t0 < 30
     assert feasible(inst, pairs, sol.amount)
+
+
+def test_prices_settle_on_a_network_of_more_than_46341_nodes():
+    """Node numbers u * n + v pass 2**31 here (scipy gives int32 nodes): the large bench case's bug."""
+    inst = random_instance(6, 47_000, 3, 2, moq=False)
+    inst.free = inst.free * 100  # enough capacity that groups share factories (big components)
+    pairs = build_pairs(inst)
+    lp = flow.solve_lp(inst, pairs)
+    assert lp.optimal and len(lp.potentials) > 46_341
+    assert lp.bound == pytest.approx(lp.objective, rel=1e-9)

@@ -114,8 +114,11 @@ def potentials(net: Network) -> np.ndarray:
     rh = np.concatenate([fh, roots])
     walk = coo_matrix((np.ones(len(rt)), (rt, rh)), shape=(n + 1, n + 1)).tocsr()
     order, pred = breadth_first_order(walk, n, directed=False, return_predecessors=True)
+    # scipy returns int32 node numbers: u * n + v overflows them once n > 46,341 (the large
+    # bench case, n = 58,001, whose prices so never settled); keys are int64
+    order, pred = order.astype(np.int64), pred.astype(np.int64)
     # potential step from pred to node: arc pred->node (p_node = p_pred - c) or node->pred (+c)
-    key = ft * n + fh
+    key = ft.astype(np.int64) * n + fh
     srt = np.argsort(key, kind="stable")
     key_s, c_s = key[srt], fc[srt]
     nodes = order[1:]
@@ -151,7 +154,7 @@ def potentials(net: Network) -> np.ndarray:
         if (new == D).all():
             break
         D = new
-    else:  # not settled: seen on the large bench case (at x1e6 and x1e5), cause not found yet
+    else:  # not settled: the flow was not optimal (a negative residual cycle)
         raise PotentialsUnsettled(q - D[label])
     return q - D[label]
 
