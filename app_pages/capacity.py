@@ -123,25 +123,25 @@ with tabs["weekly"]:
     capacity_view.weekly_tab(ctx, weekly)
 with tabs["county"]:
     capacity_view.county_tab(ctx, county)
-heat = members = None
-heat_caption = ""
+heat, heat_caption, members = None, "", {}
 if not planner:
     with tabs["heatmap"]:
         heat, heat_caption = capacity_view.heatmap_tab(ctx, window, only)
     with tabs["members"]:
-        members = capacity_view.members_tab(ctx, window, only)
+        capacity_view.members_tab(ctx, window, only)
+    members = capacity_view.members_top(ctx, window, only)  # the report's top members, from the engine
     with tabs["finder"]:
         capacity_finder.finder_tab(ctx, categories, cluster_row.get("main_category"), weeks, first, county)
 
 with tabs["downloads"]:
     tables = {"weekly": (weekly, capacity_view.WEEKLY), "county": (county, capacity_view.COUNTY)}
     if not planner:
-        tables["members"] = (members, capacity_view.MEMBERS)
+        tables["members"] = ("members_table", {**window, "category": only}, capacity_view.MEMBERS)
         tables["heatmap"] = (heat, capacity_view.HEAT)
     horizon = ctx.t("capacity.report.horizon", start=week_from.isoformat(), n=n_weeks)
     chosen = ctx.t("capacity.all_categories") if only is None else label("category", only, lang)
     filters = [(ctx.t("capacity.start_week"), horizon), (ctx.t("capacity.category"), chosen)]
-    frames = dict(weekly=weekly, county=county, heat=heat, heat_caption=heat_caption, members=members)
+    frames = dict(weekly=weekly, county=county, heat=heat, heat_caption=heat_caption, **members)
     notes = [n for n in (suppressed_note, ctx.t("capacity.zhili_source")) if n]
     report = capacity_view.report_input(ctx, snap, tot, filters, frames, notes, cluster_row)
     capacity_view.downloads_tab(ctx, tables, report)

@@ -20,14 +20,7 @@ if role == "factory":
     profile = data.run(ctx, "my_factory_profile", factory_id=fid)
     names = dict(zip(profile["factory_id"], profile["name"]))
 elif role == "admin":
-    choices = data.run(ctx, "my_factory_choices", cluster_id=ctx.cluster_id)
-    names = dict(zip(choices["factory_id"], choices["name"]))
-    fid = st.selectbox(
-        ctx.t("my_factory.admin_pick"),
-        choices["factory_id"].to_list(),
-        format_func=lambda f: names.get(f) or f,
-        key="my_factory_admin_factory",
-    )
+    fid, names = factory_view.admin_pick(ctx)  # a search box and a bounded list from the engine
     if fid is None:
         st.info(ctx.t("my_factory.empty"))
         st.stop()

@@ -52,13 +52,13 @@ def cases(db, weeks: list[dt.date], as_of: dt.date) -> dict:
                 "utilisation_by_factory_week": lambda: db.run(
                     "utilisation_by_factory_week", **window, category=None, sort_by="utilisation", top_n=30
                 ),
-                "members_table": lambda: db.run("members_table", **window),
+                "members_table": lambda: db.run("members_table", **window, category=None),
                 "idle_capacity_by_factory": lambda: db.run("idle_capacity_by_factory", **idle_params),
                 "finder (python, on the query result)": lambda: cap.find_factories(idle, order),
             }
         )
     weekly = db.run("capacity_by_category_week", **window)
-    members = db.run("members_table", **window)
+    members = db.run("members_table", **window, category=None)
 
     def build_report():
         return capacity_report(

@@ -1,5 +1,6 @@
 -- One page of the members table (steps/member_rows.sql): rows $offset + 1 .. $offset + $limit
--- of those matching $search (a case-insensitive substring of id, name or town; '' = all),
+-- of the factories making $category (null = any) that match $search (a case-insensitive
+-- substring of id, name or town; '' = all),
 -- sorted by $sort, one of 'capacity', 'idle', 'utilisation', 'employees' (numbers) or 'name'
 -- (a value compared here, never an identifier), descending when $descending, ties by id;
 -- total_rows is how many rows match, so the page can show "1-200 of 600,000".
@@ -8,8 +9,8 @@ with
 matching as (
     select m.*
     from member_rows as m
-    where $search = ''
-       or contains(lower(concat_ws(' ', m.factory_id, m.name, m.town)), lower($search))
+    where ($category is null or list_contains(m.categories, $category))
+      and ($search = '' or contains(lower(concat_ws(' ', m.factory_id, m.name, m.town)), lower($search)))
 ),
 
 ranked as (

@@ -1,13 +1,14 @@
 -- One page of a factory's orders (steps/own_orders.sql): rows $offset + 1 .. $offset + $limit,
 -- sorted by $sort, one of 'due_date', 'order_date', 'qty', 'value' or 'order_id' (a value
 -- compared here, never an identifier), descending when $descending, ties by order id;
--- total_rows is how many orders match.
+-- total_rows is how many orders match and total_pieces their pieces.
 -- uses: own_orders
 with
 ranked as (
     select
         o.*,
         count(*) over () as total_rows,
+        sum(o.qty) over () as total_pieces,
         row_number() over (
             order by
                 case

@@ -305,7 +305,9 @@ def test_finder_query_applies_lead_times(hand_store):
 
 
 def test_association_sees_member_factories_only(hand_store):
-    members = run(hand_store, Viewer("association", cluster_id="tc"), "members_table", **WINDOW)
+    members = run(
+        hand_store, Viewer("association", cluster_id="tc"), "members_table", **WINDOW, category=None
+    )
     assert sorted(members["factory_id"].to_list()) == [f"F{i}" for i in range(1, 8)]
     f1 = members.filter(pl.col("factory_id") == "F1").row(0, named=True)
     assert (f1["capacity_pieces"], f1["booked_pieces"], f1["utilisation"]) == (8000, 800, 0.1)
@@ -353,7 +355,7 @@ def test_planner_weekly_totals_leave_suppressed_cells_out(hand_store):
     assert (
         tot["suppressed_cells"] == 4 * 2 and tot["suppressed_factories"] == 3
     )  # per week: F4 (uniforms), F7+F8
-    assert run(hand_store, Viewer("planner"), "members_table", **WINDOW).height == 0
+    assert run(hand_store, Viewer("planner"), "members_table", **WINDOW, category=None).height == 0
     assert (
         run(
             hand_store,
@@ -431,7 +433,7 @@ def test_printable_report_carries_its_context_and_escapes_text(hand_store):
     county = cap.with_county_names(
         run(hand_store, Viewer("planner"), "capacity_by_county_category", **WINDOW)
     )
-    members = run(hand_store, Viewer("admin"), "members_table", **WINDOW).with_columns(
+    members = run(hand_store, Viewer("admin"), "members_table", **WINDOW, category=None).with_columns(
         name=pl.lit("<script>alert(1)</script>")
     )
     html = capacity_report(

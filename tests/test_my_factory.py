@@ -11,6 +11,7 @@ import shutil
 import polars as pl
 import pytest
 from auth_helpers import new_app, route_like_the_server
+from download_helpers import record_deferred, xlsx_rows
 
 from supply.access import audit
 from supply.data import calendar as my_factory
@@ -28,6 +29,12 @@ def own_data(tiny_data, tmp_path, monkeypatch):
     shutil.copytree(tiny_data, path)
     monkeypatch.setenv("SUPPLY_DATA", str(path))
     return path
+
+
+@pytest.fixture()
+def deferred_downloads(monkeypatch) -> dict:
+    """File name -> make the file as a click does (tests/download_helpers.py)."""
+    return record_deferred(monkeypatch)
 
 
 def _future(store: Store, fid: str = FID) -> pl.DataFrame:
@@ -156,7 +163,7 @@ def test_every_label_is_translated(own_data, monkeypatch, lang):
     assert not missing and len(at.dataframe) >= 3
 
 
-def test_the_page_saves_edits_and_logs_exports(own_data, monkeypatch):
+def test_the_page_saves_edits_and_logs_exports(own_data, monkeypatch, deferred_downloads):
     route_like_the_server(monkeypatch)
     store = Store(own_data)
     first = store.latest().snapshot_id
@@ -180,8 +187,12 @@ def test_the_page_saves_edits_and_logs_exports(own_data, monkeypatch):
         & (pl.col("category") == future["category"][0])
     )
     assert saved["capacity_pieces"].to_list() == [target]
-    # a download is logged with who, what, snapshot and rows
-    at.get("download_button")[2].click().run()  # orders CSV
+    # a download is logged with who, what, snapshot and rows (when its file is made, on click)
+    orders_csv = next(
+        f for name, f in deferred_downloads.items() if name == f"orders_{FID}_{new.snapshot_id}.csv"
+    )
+    assert audit.read_exports(own_data, Viewer("admin")).height == 0
+    orders_csv()
     log = audit.read_exports(own_data, Viewer("admin"))
     assert log.height == 1
     rec = log.row(0, named=True)
@@ -195,26 +206,25 @@ def test_the_page_saves_edits_and_logs_exports(own_data, monkeypatch):
     assert rec["snapshot_id"] == new.snapshot_id and rec["rows"] > 0
 
 
-def test_exports_are_bom_csv_and_xlsx_of_the_shown_rows(own_data, monkeypatch):
+def test_exports_are_bom_csv_and_xlsx_of_the_shown_rows(own_data, monkeypatch, deferred_downloads):
     route_like_the_server(monkeypatch)
     at = _open_page("factory", FID)
     search = "B0"
     at.text_input(key="my_factory_search").input(search).run()
     shown = next(d.value for d in at.dataframe if "Order id" in d.value.columns)
-    captured = {}
-    original = export.to_csv_bytes
-
-    def spy(frame):
-        data = original(frame)
-        captured.setdefault("csv", []).append(data)
-        return data
-
-    monkeypatch.setattr(export, "to_csv_bytes", spy)
-    at.run()
-    csvs = [c for c in captured["csv"] if b"Order id" in c]
-    assert csvs and csvs[0].startswith(export.BOM)
-    frame = pl.read_csv(io.BytesIO(csvs[0][len(export.BOM) :]))
+    assert 0 < len(shown) < 50  # one page holds them all
+    files = {
+        name.rsplit(".", 1)[1]: make
+        for name, make in deferred_downloads.items()
+        if name.startswith("orders_")
+    }
+    csv = files["csv"]()
+    assert csv.startswith(export.BOM)
+    frame = pl.read_csv(io.BytesIO(csv[len(export.BOM) :]))
     assert frame.height == len(shown) and frame["Order id"].to_list() == list(shown["Order id"])
+    header, rows = xlsx_rows(files["xlsx"]())
+    ids, qty = header.index("Order id"), header.index("Quantity (pcs)")
+    assert [r[ids] for r in rows] == list(shown["Order id"]) and all(isinstance(r[qty], int) for r in rows)
 
 
 def test_admins_read_the_export_log_and_may_open_any_factory(own_data, monkeypatch):

@@ -167,4 +167,4 @@ def finder_tab(ctx, categories, main_cat, weeks, first, county: pl.DataFrame) ->
     shown = full.head(50)
     st.markdown("**" + ctx.t("capacity.finder.candidates", n=shown.height, total=cand.height) + "**")
     table(ctx, shown, cols(names), "finder_candidates")
-    table_downloads(ctx, full, cols(names), "order-finder", "finder_dl")
+    table_downloads(ctx, full, cols(names), "order-finder", "finder_dl", lazy=True)  # made on click

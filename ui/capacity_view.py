@@ -12,12 +12,14 @@ import streamlit as st
 from supply.capacity import reports as cap
 from supply.capacity.charts import utilisation_heatmap_figure, weekly_by_category_figure
 from supply.capacity.printable import CapacityReportInput, capacity_report
+from supply.engine import paging
 from supply.i18n import format as fmt
 from supply.i18n import label
 from ui import data
 from ui import scope as scopes
-from ui.exports import download, table_downloads
+from ui.exports import download, streamed_downloads, table_downloads
 from ui.figures import chart
+from ui.paged import paged_table
 from ui.snapshots import label as snapshot_label
 from ui.tables import Col, table
 
@@ -140,28 +142,57 @@ def heatmap_tab(ctx, window: dict, only) -> tuple[pl.DataFrame | None, str]:
     return heat, caption
 
 
-def members_tab(ctx, window: dict, only) -> pl.DataFrame:
-    """The member (or every) factory table over the horizon."""
-    members = data.run(ctx, "members_table", **window)
-    if only is not None:
-        members = members.filter(pl.col("categories").list.contains(only))
-    st.caption(ctx.t("capacity.members_caption", n=fmt.count(members.height)))
-    table(ctx, members, cols(MEMBERS), "capacity_members_table", scopes.of(ctx))
-    return members
+SORT_COLUMNS = {"capacity": "capacity_pieces", "idle": "idle_pieces", "utilisation": "utilisation",
+                "employees": "employees", "name": "name"}  # fmt: skip
+REPORT_TOP = 40  # members listed in the printable report, largest capacity first
+
+
+def members_tab(ctx, window: dict, only) -> int:
+    """The member (or every) factory table over the horizon, a page at a time; returns the total."""
+    params = {**window, "category": only}
+    page = paged_table(
+        ctx,
+        "members_page",
+        params,
+        cols(MEMBERS),
+        "capacity_members",
+        lambda s: ctx.t(cap.COLUMN_KEYS[SORT_COLUMNS[s]]),
+        scopes.of(ctx),
+        search_label=ctx.t("capacity.members_search"),
+    )
+    total = int(page["total_rows"][0]) if page.height else 0
+    st.caption(ctx.t("capacity.members_caption", n=fmt.count(total, ctx.lang)))
+    return total
+
+
+def members_top(ctx, window: dict, only) -> dict:
+    """The largest members by capacity for the printable report, cut in the engine, and how many in all."""
+    top = paging.page_params("members_page", size=REPORT_TOP, sort="capacity", category=only)
+    frame = data.run(ctx, "members_page", **window, **top)
+    return {"members": frame, "members_total": int(frame["total_rows"][0]) if frame.height else 0}
 
 
 def downloads_tab(ctx, tables: dict, report: dict) -> None:
-    """CSV/XLSX of any table and the printable HTML report; every download is logged."""
+    """CSV/XLSX of any table and the printable HTML report; every download is logged.
+
+    A table is (frame, column names), or (query name, parameters, column names) for one too large
+    to hold (members): that one streams from the engine to a file when its button is clicked.
+    """
     which = st.selectbox(
         ctx.t("capacity.dl.table"),
         list(tables),
         key="capacity_dl_table",
         format_func=lambda k: ctx.t(f"capacity.dl.{k}"),
     )
-    frame, names = tables[which]
     d1, d2, d3 = st.columns(3)
-    if frame is not None:
-        table_downloads(ctx, frame, cols(names), f"capacity-{which}", "capacity_dl", columns=(d1, d2))
+    spec = tables[which]
+    if isinstance(spec[0], str):
+        query, params, names = spec
+        streamed_downloads(
+            ctx, query, params, cols(names), f"capacity-{which}", "capacity_dl", columns=(d1, d2)
+        )
+    elif spec[0] is not None:
+        table_downloads(ctx, spec[0], cols(spec[1]), f"capacity-{which}", "capacity_dl", columns=(d1, d2))
     html = capacity_report(CapacityReportInput(**report))
     download(
         ctx,

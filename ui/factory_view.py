@@ -15,8 +15,9 @@ from supply.i18n import CATALOGUE, label
 from supply.i18n import format as fmt
 from ui import data
 from ui import scope as scopes
-from ui.exports import table_downloads
+from ui.exports import streamed_downloads, table_downloads
 from ui.figures import chart
+from ui.paged import paged_table
 from ui.snapshots import label as snapshot_label
 from ui.tables import Col, table
 
@@ -151,8 +152,13 @@ def capacity_tab(ctx, fid: str, scope: scopes.Scope) -> None:
     table_downloads(ctx, calendar, CALENDAR, "capacity_calendar", "my_factory_capacity_export", prefix=P)
 
 
+ORDER_SORTS = {"due_date": P + "due_date", "order_date": P + "order_date", "qty": P + "qty",
+               "value": "paging.sort.value", "order_id": P + "order_id"}  # fmt: skip
+PICK_LIMIT = 200  # factories listed in the administrator's picker at once (the rest by search)
+
+
 def orders_tab(ctx, fid: str, scope: scopes.Scope) -> None:
-    """The factory's orders, filtered by status, channel and a search, with downloads."""
+    """The factory's orders a page at a time, filtered by status, channel and a search; downloads of all."""
     cols = st.columns([1, 1, 2])
     status = cols[0].selectbox(
         ctx.t("my_factory.status_filter"),
@@ -167,15 +173,42 @@ def orders_tab(ctx, fid: str, scope: scopes.Scope) -> None:
         key="my_factory_channel",
     )
     search = cols[2].text_input(ctx.t("my_factory.search"), key="my_factory_search", max_chars=200)
-    orders = data.run(
-        ctx, "my_factory_orders", factory_id=fid, status=status, channel=channel, search=search.strip()
+    params = {"factory_id": fid, "status": status, "channel": channel, "search": search.strip()}
+    summary = st.empty()  # filled once the page says how many orders match
+    page = paged_table(
+        ctx, "my_factory_orders_page", params, ORDERS, "my_factory_orders", lambda s: ctx.t(ORDER_SORTS[s]),
+        scope, prefix=P,
+    )  # fmt: skip
+    total = int(page["total_rows"][0]) if page.height else 0
+    pieces = int(page["total_pieces"][0] or 0) if page.height else 0
+    summary.caption(ctx.t("my_factory.orders_count", n=fmt.count(total), pieces=fmt.number(pieces, ctx.lang)))
+    if total > page.height:
+        st.caption(ctx.t("paging.download_all", total=fmt.count(total)))
+    streamed_downloads(
+        ctx, "my_factory_orders", params, ORDERS, "orders", "my_factory_orders_export", prefix=P
     )
-    pieces = orders["qty"].sum() if orders.height else 0
-    st.caption(
-        ctx.t("my_factory.orders_count", n=fmt.count(orders.height), pieces=fmt.number(pieces, ctx.lang))
+
+
+def admin_pick(ctx) -> tuple[str | None, dict]:
+    """The administrator's factory picker: a search box and the first matches from the engine."""
+    c1, c2 = st.columns([1, 2])
+    query = c1.text_input(ctx.t("my_factory.pick_search"), key="my_factory_admin_search", max_chars=100)
+    choices = data.run(
+        ctx, "my_factory_choices", cluster_id=ctx.cluster_id, search=query.strip(), limit=PICK_LIMIT
     )
-    table(ctx, orders, ORDERS, "my_factory_orders_table", scope, prefix=P)
-    table_downloads(ctx, orders, ORDERS, "orders", "my_factory_orders_export", prefix=P)
+    names = dict(zip(choices["factory_id"], choices["name"]))
+    fid = c2.selectbox(
+        ctx.t("my_factory.admin_pick"),
+        choices["factory_id"].to_list(),
+        format_func=lambda f: f"{names.get(f) or f} ({f})",
+        key="my_factory_admin_factory",
+    )
+    total = int(choices["total_rows"][0]) if choices.height else 0
+    if not total:
+        st.info(ctx.t("my_factory.pick_none", q=query.strip()))
+    elif total > choices.height:
+        st.caption(ctx.t("my_factory.pick_caption", n=fmt.count(choices.height), total=fmt.count(total)))
+    return fid, names
 
 
 def work_orders_tab(ctx, fid: str, scope: scopes.Scope) -> None:

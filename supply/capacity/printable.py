@@ -249,7 +249,8 @@ class CapacityReportInput:
     county: pl.DataFrame | None = None
     heat: pl.DataFrame | None = None
     heat_caption: str = ""
-    members: pl.DataFrame | None = None
+    members: pl.DataFrame | None = None  # the largest members, already cut (in the engine)
+    members_total: int | None = None  # how many members in all (None: the frame's rows)
     members_top: int = 40
     notes: list[str] = field(default_factory=list)
     viewer: str = ""
@@ -358,9 +359,8 @@ def capacity_report(r: CapacityReportInput) -> str:
         )
         doc.sections.append((t("capacity.tab.heatmap", lang), body))
     if r.members is not None and r.members.height:
-        title = t(
-            "capacity.report.members", lang, n=min(r.members_top, r.members.height), total=r.members.height
-        )
+        total = r.members.height if r.members_total is None else r.members_total
+        title = t("capacity.report.members", lang, n=min(r.members_top, r.members.height), total=total)
         doc.sections.append((title, _members_section(r)))
     return doc.html()
 

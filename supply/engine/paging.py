@@ -5,7 +5,9 @@ query sorts, filters and cuts in the engine and returns ``total_rows`` with the 
 rerun sends more than ``MAX_PAGE_ROWS`` rows to the browser. ``page_params`` checks the sort
 against the query's allow-list (a value compared inside the SQL, never an identifier) and
 returns the parameters to pass; exports run the unpaged query and stream it to a file
-(``Database.batches``).
+(``Database.batches``): ``export_csv`` (UTF-8 with a BOM when asked, so Excel opens the Chinese)
+and ``export_xlsx`` (xlsxwriter in constant-memory mode, one row at a time), each given a
+``transform`` that localises a batch, and each written whole or not at all.
 
 Example (a page)::
 
@@ -16,9 +18,15 @@ Example (a page)::
 
 from __future__ import annotations
 
+import datetime as dt
 import math
+import os
+import re
+from pathlib import Path
 
 import polars as pl
+
+from supply.data import export
 
 MAX_PAGE_ROWS = 2_000
 # query -> the sort keys it knows, first = default; the unpaged query of the same rows
@@ -31,9 +39,9 @@ UNPAGED = {"members_page": "members_table", "my_factory_orders_page": "my_factor
 
 def page_params(
     query: str, *, page: int = 0, size: int = 200, sort: str | None = None, descending: bool = True,
-    search: str = "",
+    search: str = "", category: str | None = None,
 ) -> dict:  # fmt: skip
-    """The $limit, $offset, $sort, $descending (and $search) of one page; ValueError naming the fix.
+    """The $limit, $offset, $sort, $descending (and $search, $category) of one page; ValueError naming the fix.
 
     >>> page_params("members_page", page=2, size=100, sort="idle")["offset"]
     200
@@ -55,6 +63,7 @@ def page_params(
     }
     if query == "members_page":  # the orders page takes $search through its filters already
         params["search"] = (search or "").strip()
+        params["category"] = category or None
     return params
 
 
@@ -64,26 +73,122 @@ def page_count(frame: pl.DataFrame, size: int) -> int:
     return max(1, math.ceil(total / size))
 
 
-def export_csv(db, query: str, path, rows: int = 100_000, **params) -> int:
-    """Stream an unpaged query's rows to a CSV file in batches (bounded memory); return the rows.
+def _batches(db, query: str, rows: int, transform, params: dict):
+    """The query's batches, each through ``transform`` (frame -> (frame, kinds)) when given."""
+    for batch in db.batches(query, rows=rows, **params):
+        yield transform(batch) if transform else (batch, {})
 
-    Lists are written as text; the file is written to ``path + '.part'`` and renamed when whole.
-    """
-    import os
-    from pathlib import Path
 
+def _write_whole(path, write) -> int:
+    """Call ``write(file)`` on ``path + '.part'``; rename it to ``path`` when whole; return its rows."""
     target = Path(path)
     part = target.with_name(target.name + ".part")
-    written = 0
     try:
         with open(part, "wb") as fh:
-            for batch in db.batches(query, rows=rows, **params):
-                lists = [c for c, t in batch.schema.items() if isinstance(t, pl.List)]
-                if lists:
-                    batch = batch.with_columns(pl.col(c).list.join("; ") for c in lists)
-                batch.write_csv(fh, include_header=written == 0)
-                written += batch.height
+            written = write(fh)
         os.replace(part, target)
     finally:
         part.unlink(missing_ok=True)
     return written
+
+
+def export_csv(
+    db, query: str, path, rows: int = 100_000, *, transform=None, bom: bool = False, **params
+) -> int:
+    """Stream an unpaged query's rows to a CSV file in batches (bounded memory); return the rows.
+
+    ``transform`` turns a batch into (frame, kinds) as people read it (localised headers and
+    labels); strings are then made formula-safe and floats rounded by kind (supply/data/export.py).
+    ``bom`` starts the file with a UTF-8 BOM. Lists are written as text; the file is written to
+    ``path + '.part'`` and renamed when whole.
+    """
+
+    def write(fh) -> int:
+        written, first = 0, True
+        if bom:
+            fh.write(export.BOM)
+        for batch, kinds in _batches(db, query, rows, transform, params):
+            text = export.to_csv_bytes(batch, kinds)[len(export.BOM) :]
+            fh.write(text if first else text.split(b"\n", 1)[1])  # the header once
+            written, first = written + batch.height, False
+        return written
+
+    return _write_whole(path, write)
+
+
+XLSX_MAX_ROWS = 1_048_575  # Excel's sheet limit, less the header row
+
+
+def export_xlsx(
+    db, query: str, path, rows: int = 50_000, *, transform=None, sheet: str = "data", **params
+) -> int:
+    """Stream an unpaged query to an XLSX file row by row (xlsxwriter constant memory); return the rows.
+
+    Header bold and frozen, numbers numeric (percent and money formats by kind), dates as
+    dates, strings never formulas. More rows than a sheet holds is a ValueError saying to use CSV.
+    """
+    import xlsxwriter
+
+    def write(fh) -> int:
+        book = xlsxwriter.Workbook(fh, {"constant_memory": True, "strings_to_formulas": False,
+                                        "strings_to_urls": False, "strings_to_numbers": False})  # fmt: skip
+        book.set_properties({"created": export.FIXED_CREATED})
+        ws = book.add_worksheet(re.sub(r"[\[\]:*?/\\]", "_", sheet)[:31] or "data")
+        formats = {k: book.add_format({"num_format": v}) for k, v in XLSX_FORMATS.items()}
+        header, quoted = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1}), None
+        written = 0
+        try:
+            for batch, kinds in _batches(db, query, rows, transform, params):
+                batch = export.rounded(batch, kinds)
+                if not written:
+                    quoted = book.add_format({"quote_prefix": True})
+                    for j, name in enumerate(batch.columns):
+                        ws.write_string(0, j, name, header)
+                        ws.set_column(j, j, min(max(len(name) * 2, 10), 40))
+                    ws.freeze_panes(1, 0)
+                if written + batch.height > XLSX_MAX_ROWS:
+                    raise ValueError(
+                        f"{query}: more than {XLSX_MAX_ROWS:,} rows do not fit a sheet; download CSV"
+                    )
+                cell = [_xlsx_format(formats, dtype, kinds.get(name)) for name, dtype in batch.schema.items()]
+                for i, values in enumerate(export._text_columns(batch).iter_rows(), start=written + 1):
+                    for j, v in enumerate(values):
+                        _xlsx_cell(ws, i, j, v, cell[j], quoted)
+                written += batch.height
+        finally:
+            book.close()
+        return written
+
+    return _write_whole(path, write)
+
+
+XLSX_FORMATS = {"int": "#,##0", "float": "#,##0.00", "date": "yyyy-mm-dd", "datetime": "yyyy-mm-dd hh:mm",
+                "pct": "0.0%", "money": "¥#,##0.00"}  # fmt: skip
+
+
+def _xlsx_format(formats: dict, dtype, kind: str | None):
+    if kind in ("pct", "pp", "money") and dtype.is_numeric():
+        return formats["money" if kind == "money" else "pct"]
+    if dtype.is_integer() or dtype.is_float():
+        return formats["int" if dtype.is_integer() else "float"]
+    if dtype == pl.Date:
+        return formats["date"]
+    return formats["datetime"] if isinstance(dtype, pl.Datetime) else None
+
+
+def _xlsx_cell(ws, i: int, j: int, v, fmt, quoted) -> None:
+    """One cell: numbers, booleans and dates typed; text as text (formula-looking text quoted)."""
+    if v is None:
+        return
+    if isinstance(v, bool):
+        ws.write_boolean(i, j, v)
+    elif isinstance(v, (int, float)):
+        if v == v and v not in (float("inf"), float("-inf")):
+            ws.write_number(i, j, v, fmt)
+    elif isinstance(v, dt.datetime):
+        ws.write_datetime(i, j, v.replace(tzinfo=None), fmt)
+    elif isinstance(v, dt.date):
+        ws.write_datetime(i, j, dt.datetime.combine(v, dt.time()), fmt)
+    else:
+        text = str(v)
+        ws.write_string(i, j, text, quoted if text.startswith(("=", "+", "-", "@", "\t", "\r")) else None)

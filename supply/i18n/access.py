@@ -76,6 +76,12 @@ STRINGS = {
         "shown here; no other factory can see them.",
     ),
     "my_factory.admin_pick": ("查看工厂（管理员）", "Factory to view (administrator)"),
+    "my_factory.pick_search": ("搜索工厂名称或编号", "Search factory name or id"),
+    "my_factory.pick_caption": (
+        "列出前 {n} 家（共 {total} 家匹配）；输入名称或编号可缩小范围。",
+        "Listing the first {n} of {total} matching factories; type a name or id to narrow it.",
+    ),
+    "my_factory.pick_none": ("没有名称或编号包含“{q}”的工厂。", "No factory's name or id contains “{q}”."),
     "my_factory.tab_capacity": ("产能日历", "Capacity calendar"),
     "my_factory.tab_orders": ("订单", "Orders"),
     "my_factory.tab_work_orders": ("拼单工单", "Pooled work orders"),
