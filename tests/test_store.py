@@ -42,9 +42,16 @@ def tiny_tables(seed: int = 0) -> dict:
     return {"clusters": demo.clusters_frame(), "capacity": capacity_frame(seed=seed)}
 
 
+def staging_dirs(store: Store) -> list[Path]:
+    """Snapshots being staged by writers (supply/data/staging.py), still present."""
+    scratch = [p for p in store.data_dir.iterdir() if p.name.startswith(".scratch-")]
+    return sorted(p / "snapshot" for p in scratch if (p / "snapshot").is_dir())
+
+
 def tmp_dirs(store: Store) -> list[str]:
-    """Writers' temporary directories still present."""
-    return sorted(p.name for p in store.root.iterdir() if p.name.startswith(".tmp-"))
+    """Writers' temporary directories still present (staged snapshots, or old-style .tmp- dirs)."""
+    old = [p.name for p in store.root.iterdir() if p.name.startswith(".tmp-")]
+    return sorted(old + [str(p.relative_to(store.data_dir)) for p in staging_dirs(store)])
 
 
 def test_write_is_atomic_the_snapshot_appears_only_when_complete(tmp_path):
@@ -54,7 +61,7 @@ def test_write_is_atomic_the_snapshot_appears_only_when_complete(tmp_path):
 
     def chunks():
         for i in range(3):
-            # Mid-write: the new id is neither listed nor present, only a hidden .tmp- dir.
+            # Mid-write: the new id is neither listed nor present, only a hidden staging dir.
             seen.append(
                 ([s.snapshot_id for s in store.list()], (store.root / "new").exists(), tmp_dirs(store))
             )
@@ -263,7 +270,7 @@ def test_a_writer_killed_half_way_leaves_no_partial_snapshot(tmp_path):
     try:
         deadline = time.monotonic() + 90
         while True:  # wait until the writer has a file in its temporary directory
-            tmps = [p for p in store.root.iterdir() if p.name.startswith(".tmp-big-")]
+            tmps = staging_dirs(store)
             if tmps and any(f.is_file() and f.stat().st_size > 0 for f in tmps[0].iterdir()):
                 break
             assert proc.poll() is None, proc.stderr.read().decode()
@@ -279,7 +286,7 @@ def test_a_writer_killed_half_way_leaves_no_partial_snapshot(tmp_path):
             proc.wait()
     assert proc.returncode == -signal.SIGKILL
     leftover = tmp_dirs(store)
-    assert len(leftover) == 1 and not (store.root / leftover[0] / MANIFEST).exists()
+    assert len(leftover) == 1 and not (store.data_dir / leftover[0] / MANIFEST).exists()
 
     assert [s.snapshot_id for s in store.list()] == ["prev"]  # nothing partial is listed
     assert store.skipped == []  # hidden .tmp- dirs are not even warned about
@@ -289,7 +296,7 @@ def test_a_writer_killed_half_way_leaves_no_partial_snapshot(tmp_path):
     assert store.verify("prev") == []
     assert store.read("prev", "capacity").equals(store.read(prev.snapshot_id, "capacity"))
 
-    assert store.clean_tmp() == leftover
+    assert store.clean_tmp() == [Path(name).parts[0] for name in leftover]
     assert tmp_dirs(store) == []
     assert [s.snapshot_id for s in store.list()] == ["prev"]
 

@@ -1,8 +1,8 @@
 """The factory owner's page logic (DESIGN.md section 5.6): capacity edits and display tables.
 
-``save_capacity`` applies an owner's edits of future weeks to the newest snapshot, read
-again under the store's one writer lock, and writes a new snapshot in which only the
-capacity table changes (``Store.derive``). An edit made on a snapshot that is no longer the
+``save_capacity`` applies an owner's edits of future weeks to the newest snapshot and writes
+a new snapshot in which only the capacity table changes (``Store.change``: built outside the
+writer lock, published under it only if its base is still the newest, else built again). An edit made on a snapshot that is no longer the
 newest is checked again, and refused where a row it edits changed in between. Edits
 are checked row by row; every problem names the row, the column and the fix. Nothing here
 imports streamlit.
@@ -18,7 +18,7 @@ import polars as pl
 
 from supply.data import schema
 from supply.data.files import LockTimeout
-from supply.data.store import Snapshot, SnapshotError, Store
+from supply.data.store import Change, Snapshot, SnapshotError, Store
 from supply.i18n import label, t
 
 # A weekly capacity above this is almost surely a typing slip (extra digits). The largest
@@ -182,22 +182,26 @@ def save_capacity(
 
 
 def _save(store, factory_id, edits, user, lang, based_on, timeout) -> SaveResult:
-    with store.writing(timeout) as base:  # the one writer lock; base = the newest snapshot
+    """Build the edited snapshot outside the writer lock; publish it if its base is still the newest."""
+    edits = edits.select(*KEY, "capacity_pieces")
+    outcome: dict = {}
+
+    def build(base, scratch):  # base = the newest snapshot; runs again if another writer lands first
+        outcome.clear()
         if base is None:
-            return SaveResult(None, 0, [t("app.no_snapshot", lang)])
+            outcome["errors"] = [t("app.no_snapshot", lang)]
+            return None
         capacity = store.read(base.snapshot_id, "capacity")
         own = capacity.filter(pl.col("factory_id") == factory_id)
-        edits = edits.select(*KEY, "capacity_pieces")
         errors = check_edits(edits, own, base.as_of, lang)
-        if errors:
-            return SaveResult(None, 0, errors)
-        if based_on is not None and based_on != base.snapshot_id and own.height:
+        if not errors and based_on is not None and based_on != base.snapshot_id and own.height:
             try:
-                changed = _changed_since(store, store.get(based_on), own, edits, lang)
+                errors = _changed_since(store, store.get(based_on), own, edits, lang)
             except SnapshotError:  # the snapshot seen was pruned: every edited row is compared anew
-                changed = [t("my_factory.err_base_gone", lang, sid=based_on, new=base.snapshot_id)]
-            if changed:
-                return SaveResult(None, 0, changed)
+                errors = [t("my_factory.err_base_gone", lang, sid=based_on, new=base.snapshot_id)]
+        if errors:
+            outcome["errors"] = errors
+            return None
         new_values = (
             edits.with_columns(
                 pl.col("capacity_pieces").map_elements(_as_int, return_dtype=pl.Int64).alias("new_capacity")
@@ -207,25 +211,25 @@ def _save(store, factory_id, edits, user, lang, based_on, timeout) -> SaveResult
             .filter(pl.col("new_capacity") != pl.col("capacity_pieces"))
             .select(*KEY, "new_capacity", factory_id=pl.lit(factory_id))
         )
+        outcome["changed"] = new_values.height
         if new_values.height == 0:
-            return SaveResult(None, 0, [])
+            return None
         updated = (
             capacity.join(new_values, on=["factory_id", *KEY], how="left", maintain_order="left")
             .with_columns(pl.coalesce("new_capacity", "capacity_pieces").alias("capacity_pieces"))
             .select(capacity.columns)
         )
-        snap = store.derive(
-            base,
-            {"capacity": updated},
-            as_of=base.as_of,
-            prefix="edit",
-            source={
-                "kind": "capacity_edit",
-                "user": user,
-                "factory_id": factory_id,
-                "rows_changed": new_values.height,
-                "based_on": based_on or base.snapshot_id,
-                "applied_to": base.snapshot_id,
-            },
-        )
-        return SaveResult(snap, new_values.height, [])
+        source = {
+            "kind": "capacity_edit",
+            "user": user,
+            "factory_id": factory_id,
+            "rows_changed": new_values.height,
+            "based_on": based_on or base.snapshot_id,
+            "applied_to": base.snapshot_id,
+        }
+        return Change({"capacity": updated}, as_of=base.as_of, prefix="edit", source=source)
+
+    snap = store.change(build, timeout=timeout)
+    if snap is None:
+        return SaveResult(None, 0, outcome.get("errors", []))
+    return SaveResult(snap, outcome["changed"], [])

@@ -7,11 +7,14 @@ Layout::
     DATA_DIR/snapshots/<snapshot_id>/uploads/...         <- raw uploads kept for replay
     DATA_DIR/snapshots/.lock                             <- the one writer lock
     DATA_DIR/snapshots/.seq, .pruned                     <- last sequence number, ids removed
-    DATA_DIR/snapshots/.tmp-*, .trash-*                  <- writers in progress, never listed
+    DATA_DIR/snapshots/.trash-*                          <- snapshots being removed, never listed
+    DATA_DIR/.scratch-*                                  <- snapshots being staged (supply/data/staging.py)
 
 One writer at a time: every path that writes (an upload, a calendar edit, the demo, prune,
-rollups) holds ``Store.lock()`` and, through ``Store.writing()``, takes as its base the newest
-committed snapshot read again under that lock; ``derive`` refuses any other base. Each
+rollups) publishes under ``Store.lock()`` and, through ``Store.writing()``, takes as its base
+the newest committed snapshot read again under that lock; ``derive`` refuses any other base.
+``change`` builds the new snapshot (tables, layout, rollups) outside the lock and, under it,
+publishes only if its base is still the newest, else builds again on the new newest. Each
 snapshot gets the next number of a persisted sequence (``manifest["seq"]``, also in new ids),
 so ids never repeat, not even after prune, and snapshots are ordered by (as_of, seq), never
 by the clock. A snapshot is written into a hidden directory, fsynced, given its manifest
@@ -29,13 +32,12 @@ import re
 import shutil
 import uuid
 import warnings
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 import polars as pl
-import pyarrow.parquet as pq
 
-from supply.data import files, rollups, schema
+from supply.data import files, schema
 from supply.data.config import data_dir as resolve_data_dir
 from supply.data.snapshot import (
     MANIFEST,
@@ -44,22 +46,24 @@ from supply.data.snapshot import (
     SnapshotExists,
     StaleBase,
     load_manifest,
-    remember,
-    seal,
     table_ok,
     verify_tables,
     write_parquet_chunks,
 )
+from supply.data.staging import Change, TableSource, publish, stage
 
 __all__ = ["MANIFEST", "Snapshot", "SnapshotError", "SnapshotExists", "StaleBase", "Store"]
-__all__ += ["write_parquet_chunks", "TableSource"]
+__all__ += ["write_parquet_chunks", "TableSource", "Change"]
 
 _ID_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._-]{0,79}$")
 _CLEANED: set[str] = set()  # data directories cleaned once by this process ("on start")
 
-# A table to write: a frame, an iterable of frames (written chunk by chunk, so memory
-# stays bounded), or a path to an existing Parquet file to carry forward unchanged.
-TableSource = pl.DataFrame | Iterable[pl.DataFrame] | Path
+
+def _with_base(base: Snapshot | None, changed: Mapping[str, TableSource]) -> dict[str, TableSource]:
+    """The base's tables (carried forward by path) with the changed ones in their place."""
+    tables: dict[str, TableSource] = {name: base.table_path(name) for name in base.tables} if base else {}
+    tables.update(changed)
+    return tables
 
 
 def _order(snap: Snapshot) -> tuple:
@@ -253,7 +257,7 @@ class Store:
         parent: str | None = None,
         source: dict | None = None,
         synthetic: bool = False,
-        extra_files: Mapping[str, bytes] | None = None,
+        extra_files: Mapping[str, bytes | Path] | None = None,
         created_at: str | None = None,
         prefix: str = "",
     ) -> Snapshot:
@@ -261,85 +265,38 @@ class Store:
 
         ``tables`` maps a table name to a frame, an iterable of frames (streamed), or the
         Path of an existing Parquet file to carry forward by hard link. ``extra_files``
-        (relative path -> bytes) are kept beside the tables, e.g. the raw upload. With no
-        id, the id is ``[prefix-]YYYY-MM-DD-<seq>``. Raises SnapshotExists when the id is taken.
+        (relative path -> bytes, or a Path to copy) are kept beside the tables, e.g. the raw
+        upload. With no id, the id is ``[prefix-]YYYY-MM-DD-<seq>``. Raises SnapshotExists when
+        the id is taken. (``change`` builds outside the lock; this holds it throughout.)
         """
-        if snapshot_id is not None and not _ID_RE.match(snapshot_id):
-            raise SnapshotError(f"{snapshot_id!r} is not a valid snapshot id")
-        unknown = [t for t in tables if t not in schema.TABLES]
-        if unknown:
-            raise SnapshotError(f"unknown table(s) {unknown}; known: {list(schema.TABLES)}")
         with self.lock():
             self.clean_tmp()
-            if snapshot_id is not None and self._taken(snapshot_id):
-                raise SnapshotExists(self._taken(snapshot_id))
-            seq = self._next_seq()
-            if snapshot_id is None:
-                stem = f"{prefix}-{as_of.isoformat()}" if prefix else as_of.isoformat()
+            self._check_id(snapshot_id)
+            with files.scratch_dir(self.data_dir, "scratch-write") as scratch:
+                staged = stage(scratch, tables, extra_files, self.root / parent if parent else None)
+                return self._publish(
+                    staged, snapshot_id, prefix, as_of, parent, source, synthetic, created_at
+                )
+
+    def _check_id(self, snapshot_id: str | None) -> None:
+        if snapshot_id is not None and not _ID_RE.match(snapshot_id):
+            raise SnapshotError(f"{snapshot_id!r} is not a valid snapshot id")
+        if snapshot_id is not None and self._taken(snapshot_id):
+            raise SnapshotExists(self._taken(snapshot_id))
+
+    def _publish(self, staged, snapshot_id, prefix, as_of, parent, source, synthetic, created_at=None):
+        """Give a staged directory its sequence number and id, then its manifest and name (lock held)."""
+        self._check_id(snapshot_id)
+        seq = self._next_seq()
+        if snapshot_id is None:
+            stem = f"{prefix}-{as_of.isoformat()}" if prefix else as_of.isoformat()
+            snapshot_id = f"{stem}-{seq}"
+            while self._taken(snapshot_id):  # an id an older program chose
+                seq = self._next_seq()
                 snapshot_id = f"{stem}-{seq}"
-                while self._taken(snapshot_id):  # an id an older program chose
-                    seq = self._next_seq()
-                    snapshot_id = f"{stem}-{seq}"
-            final = self.root / snapshot_id
-            tmp = self.root / f".tmp-{snapshot_id}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
-            tmp.mkdir()
-            try:
-                entries: dict[str, dict] = {}
-                for name, src in tables.items():
-                    file = f"{name}.parquet"
-                    dst = tmp / file
-                    if isinstance(src, Path):
-                        try:
-                            os.link(src, dst)
-                        except OSError:
-                            shutil.copyfile(src, dst)
-                        rows = pq.ParquetFile(dst).metadata.num_rows
-                    elif isinstance(src, pl.DataFrame):
-                        rows = write_parquet_chunks(dst, name, [src])
-                    else:
-                        rows = write_parquet_chunks(dst, name, src)
-                    files.fsync_file(dst)
-                    entries[name] = {
-                        "file": file,
-                        "rows": rows,
-                        "sha256": files.sha256_file(dst),
-                        "bytes": dst.stat().st_size,
-                    }
-                    remember(dst, entries[name]["sha256"], entries[name])
-                # Issue 12: tables sorted in small row groups, then the rollups (supply/data/rollups.py).
-                rollup_entries = rollups.finish(tmp, entries, self.root / parent if parent else None)
-                for rel, payload in (extra_files or {}).items():
-                    target = (tmp / rel).resolve()
-                    if tmp.resolve() not in target.parents:
-                        raise SnapshotError(f"extra file {rel!r} escapes the snapshot directory")
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    target.write_bytes(payload)
-                    files.fsync_file(target)
-                now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-                manifest = {
-                    "snapshot_id": snapshot_id,
-                    "seq": seq,
-                    "created_at": created_at or now,
-                    "as_of": as_of.isoformat(),
-                    "schema_version": schema.SCHEMA_VERSION,
-                    "parent": parent,
-                    "synthetic": synthetic,
-                    "source": {"created_at": created_at or now, **(source or {})},
-                    "tables": entries,
-                    "rollups": rollup_entries,
-                }
-                # The manifest is written last: until it exists, the directory is not a snapshot.
-                manifest_tmp = tmp / (MANIFEST + ".part")
-                manifest_tmp.write_bytes(seal(manifest))
-                files.fsync_file(manifest_tmp)
-                os.rename(manifest_tmp, tmp / MANIFEST)
-                files.fsync_dir(tmp)
-                os.rename(tmp, final)
-                files.fsync_dir(self.root)
-            except BaseException:
-                shutil.rmtree(tmp, ignore_errors=True)
-                raise
-            return self._load(final)
+        fields = {"as_of": as_of.isoformat(), "parent": parent, "synthetic": synthetic}
+        final = publish(staged, self.root, snapshot_id, seq, source=source, created_at=created_at, **fields)
+        return self._load(final)
 
     def derive(
         self,
@@ -349,7 +306,7 @@ class Store:
         as_of: dt.date | None = None,
         source: dict | None = None,
         snapshot_id: str | None = None,
-        extra_files: Mapping[str, bytes] | None = None,
+        extra_files: Mapping[str, bytes | Path] | None = None,
         prefix: str = "",
     ) -> Snapshot:
         """Write a new snapshot that changes some tables of ``base`` and carries the rest forward.
@@ -365,14 +322,9 @@ class Store:
                     f"snapshot {have!r} was written after {want!r}, the base of this change; "
                     "apply the change to the newest snapshot"
                 )
-            tables: dict[str, TableSource] = {}
-            if base is not None:
-                for name in base.tables:
-                    tables[name] = base.table_path(name)
-            tables.update(changed)
             return self.write(
                 snapshot_id,
-                tables,
+                _with_base(base, changed),
                 as_of=as_of or dt.date.today(),
                 parent=have,
                 source=source,
@@ -380,6 +332,46 @@ class Store:
                 extra_files=extra_files,
                 prefix=prefix,
             )
+
+    def change(
+        self, build: Callable[[Snapshot | None, Path], Change | None], *, attempts: int = 3, timeout=None
+    ) -> Snapshot | None:
+        """Write a change to the newest snapshot with the slow part outside the writer lock.
+
+        ``build(base, scratch)`` returns the Change for ``base`` (None: nothing to write); the
+        new snapshot is then staged with its layout and rollups, lock-free. Under the lock the
+        base is read again: still the newest, the staged directory is published (a rename);
+        otherwise ``build`` runs again on the new newest. After ``attempts`` the last try
+        runs wholly under the lock, so a writer always gets through.
+        """
+        for attempt in range(attempts):
+            last = attempt == attempts - 1
+            with contextlib.ExitStack() as held:
+                if last:
+                    held.enter_context(self.lock(timeout))
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    base = self.latest()
+                with files.scratch_dir(self.data_dir, "scratch-stage") as scratch:
+                    change = build(base, scratch)
+                    if change is None:
+                        return None
+                    self._check_id(change.snapshot_id)
+                    tables = _with_base(base, change.tables)
+                    staged = stage(scratch, tables, change.extra_files, base.path if base else None)
+                    with self.writing(timeout) as newest:
+                        if (newest.snapshot_id if newest else None) != (base.snapshot_id if base else None):
+                            continue  # another writer landed meanwhile: build again on the newest
+                        return self._publish(
+                            staged,
+                            change.snapshot_id,
+                            change.prefix,
+                            change.as_of or dt.date.today(),
+                            base.snapshot_id if base else None,
+                            change.source,
+                            bool(base and base.synthetic),
+                        )
+        raise StaleBase("the newest snapshot changed while this change was written under the lock")
 
     def delete(self, snapshot_id: str) -> None:
         """Remove one snapshot: its id is recorded as used, then it is renamed away and removed."""

@@ -1,8 +1,10 @@
 """The commit path of an upload: merge the valid rows by key into the newest snapshot.
 
-``commit`` writes a checked upload as a new snapshot under the store's writer lock (the
-one lock every snapshot writer takes), re-checking it when another writer landed since it
-was checked; ``replay`` checks a kept raw upload again.
+``write_checked`` merges a checked upload into the newest snapshot through ``Store.change``:
+the merge, the table layout and the rollups are built outside the writer lock, and only the
+publishing rename happens under it; when another writer landed meanwhile, the upload is
+checked again against the new newest snapshot and merged into that. ``commit`` is the
+Data page's entry; ``replay`` checks a kept raw upload again.
 """
 
 from __future__ import annotations
@@ -11,10 +13,11 @@ import datetime as dt
 import hashlib
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from supply.data import files, schema
-from supply.data.store import Snapshot, Store
+from supply.data.store import Change, Snapshot, Store
 from supply.i18n import t
 from supply.ingest.merge import merge
 from supply.ingest.read import IngestError, read_upload
@@ -35,84 +38,134 @@ def _user(viewer) -> str:
     return getattr(viewer, "user", None) or "cli"
 
 
-def _write(
+def _change(
     store: Store,
     v: Validation,
     base: Snapshot | None,
     source_name: str,
     source_bytes: bytes | Path,
     progress: Progress | None,
-) -> Snapshot:
-    """Merge the valid rows into ``base`` by key and write the new snapshot (lock held).
+    staging: Path,
+) -> Change:
+    """Merge the valid rows into ``base`` by key (into ``staging``); the Change that writes them.
 
     Refuses (IngestError ``no_change``) an upload whose every row is already in ``base``
     exactly as uploaded: the merged table would equal the newest snapshot's.
     """
     table = v.table
-    with files.scratch_dir(store.data_dir, "ingest-commit") as staging:
-        if progress:
-            progress(0.2, t("ingest.progress.merging", "en"))
-        if v.staged is None:  # small uploads: stage the valid rows so one merge serves both
-            (staging / "rows").mkdir()
-            v.valid.select("_row", *schema.TABLES[table]).write_parquet(staging / "rows" / "part-0.parquet")
-            staged_glob = str(staging / "rows" / "*.parquet")
-        else:
-            staged_glob = str(v.staged / "part-*.parquet")
-        merged_path = staging / f"{table}.parquet"
-        base_path = base.table_path(table) if base and table in base.tables else None
-        _, changed = merge(base_path, staged_glob, sorted(v.bad_rows), table, merged_path, staging)
-        if changed == 0 and base is not None:
-            raise IngestError("no_change", sid=base.snapshot_id, file=source_name)
-        # a file on disk is read only now, after the merge, so the two never share memory
-        if isinstance(source_bytes, Path):
-            sha, size = files.sha256_file(source_bytes), source_bytes.stat().st_size
-        else:
-            sha, size = hashlib.sha256(source_bytes).hexdigest(), len(source_bytes)
-        name = _safe_name(source_name)
-        rows_new = v.rows_new
-        source = {
-            "kind": "upload",
-            "table": table,
-            "file": source_name,
-            "sha256": sha,
-            "bytes": size,
-            "raw": f"uploads/raw/{name}",  # a file called ingest.json cannot overwrite the replay info
+    if progress:
+        progress(0.2, t("ingest.progress.merging", "en"))
+    if v.staged is None:  # small uploads: stage the valid rows so one merge serves both
+        (staging / "rows").mkdir()
+        v.valid.select("_row", *schema.TABLES[table]).write_parquet(staging / "rows" / "part-0.parquet")
+        staged_glob = str(staging / "rows" / "*.parquet")
+    else:
+        staged_glob = str(v.staged / "part-*.parquet")
+    merged_path = staging / f"{table}.parquet"
+    base_path = base.table_path(table) if base and table in base.tables else None
+    _, changed = merge(base_path, staged_glob, sorted(v.bad_rows), table, merged_path, staging)
+    if changed == 0 and base is not None:
+        raise IngestError("no_change", sid=base.snapshot_id, file=source_name)
+    # a file on disk is hashed in blocks and copied by the store, never read into memory whole
+    if isinstance(source_bytes, Path):
+        sha, size = files.sha256_file(source_bytes), source_bytes.stat().st_size
+    else:
+        sha, size = hashlib.sha256(source_bytes).hexdigest(), len(source_bytes)
+    name = _safe_name(source_name)
+    rows_new = v.rows_new
+    source = {
+        "kind": "upload",
+        "table": table,
+        "file": source_name,
+        "sha256": sha,
+        "bytes": size,
+        "raw": f"uploads/raw/{name}",  # a file called ingest.json cannot overwrite the replay info
+        "user": _user(v.viewer),
+        "rows_changed": changed,
+        "rows_in": v.rows_in,
+        "rows_committed": v.rows_ok,
+        "rows_left_out": v.rows_bad,
+        "rows_new": rows_new,
+        "rows_updated": v.rows_ok - rows_new,
+        "crs": v.crs,
+        "mapping": v.mapping,
+        "defaults": _jsonable(v.defaults),
+        "as_of": v.as_of.isoformat(),
+        "validated_against": v.base_snapshot_id,
+        "by": {
+            "role": getattr(v.viewer, "role", "admin"),
+            "factory_id": getattr(v.viewer, "factory_id", None),
+            "cluster_id": getattr(v.viewer, "cluster_id", None),
             "user": _user(v.viewer),
-            "rows_changed": changed,
-            "rows_in": v.rows_in,
-            "rows_committed": v.rows_ok,
-            "rows_left_out": v.rows_bad,
-            "rows_new": rows_new,
-            "rows_updated": v.rows_ok - rows_new,
-            "crs": v.crs,
-            "mapping": v.mapping,
-            "defaults": _jsonable(v.defaults),
-            "as_of": v.as_of.isoformat(),
-            "validated_against": v.base_snapshot_id,
-            "by": {
-                "role": getattr(v.viewer, "role", "admin"),
-                "factory_id": getattr(v.viewer, "factory_id", None),
-                "cluster_id": getattr(v.viewer, "cluster_id", None),
-                "user": _user(v.viewer),
-            },
-        }
-        replay_info = {
-            k: source[k] for k in ("table", "file", "sha256", "crs", "mapping", "defaults", "as_of")
-        }
-        raw = source_bytes.read_bytes() if isinstance(source_bytes, Path) else source_bytes
-        extra = {
-            source["raw"]: raw,
-            "uploads/ingest.json": json.dumps(replay_info, ensure_ascii=False, indent=1).encode("utf-8"),
-        }
-        as_of = max(v.as_of, base.as_of) if base else v.as_of
-        if progress:
-            progress(0.7, t("ingest.progress.writing", "en"))
-        snap = store.derive(
-            base, {table: merged_path}, as_of=as_of, source=source, extra_files=extra, prefix="upload"
-        )
-        if progress:
-            progress(1.0, t("ingest.progress.done", "en", sid=snap.snapshot_id))
-        return snap
+        },
+    }
+    replay_info = {k: source[k] for k in ("table", "file", "sha256", "crs", "mapping", "defaults", "as_of")}
+    extra = {
+        source["raw"]: source_bytes,
+        "uploads/ingest.json": json.dumps(replay_info, ensure_ascii=False, indent=1).encode("utf-8"),
+    }
+    as_of = max(v.as_of, base.as_of) if base else v.as_of
+    if progress:
+        progress(0.7, t("ingest.progress.writing", "en"))
+    return Change({table: merged_path}, as_of=as_of, source=source, extra_files=extra, prefix="upload")
+
+
+def refusal(v: Validation, allow_partial: bool) -> IngestError | None:
+    """Why a checked upload cannot be committed (nothing valid, or errors not allowed), or None."""
+    if v.rows_ok == 0:
+        return IngestError("nothing_valid", bad=v.rows_bad)
+    if v.rows_bad and not allow_partial:
+        return IngestError("has_errors", bad=v.rows_bad, ok=v.rows_ok)
+    return None
+
+
+def write_checked(
+    store: Store,
+    v: Validation,
+    source_name: str,
+    source_bytes: bytes | Path,
+    *,
+    allow_partial: bool = False,
+    recheck: Callable[[Snapshot | None], Validation] | None = None,
+    strict: bool = True,
+    progress: Progress | None = None,
+) -> Snapshot:
+    """Merge a checked upload into the newest snapshot: built outside the writer lock, published under it.
+
+    When the newest snapshot is not the one ``v`` was checked against (another writer landed
+    before or while this one was built), the upload is checked again with ``recheck(newest)``
+    and refused if it no longer passes (``strict``: if it has more bad rows than before); with
+    no ``recheck`` it is refused (``base_changed``). Nothing is ever merged on stale checks.
+    """
+    refused = refusal(v, allow_partial)
+    if refused:
+        raise refused
+    current, fresh_ones = [v], []
+
+    def build(base: Snapshot | None, staging: Path) -> Change:
+        base_id = base.snapshot_id if base else None
+        if base_id != current[0].base_snapshot_id:
+            if recheck is None:
+                raise IngestError("base_changed", sid=base_id)
+            fresh = recheck(base)
+            fresh_ones.append(fresh)
+            if strict and fresh.rows_bad > v.rows_bad:
+                raise IngestError("base_changed", sid=base_id)
+            problem = refusal(fresh, allow_partial)
+            if problem:
+                raise problem
+            current[0] = fresh
+        return _change(store, current[0], base, source_name, source_bytes, progress, staging)
+
+    try:
+        snap = store.change(build)
+    finally:
+        for fresh in fresh_ones:
+            if fresh.staged is not None:
+                files.drop_scratch(fresh.staged)
+    if progress:
+        progress(1.0, t("ingest.progress.done", "en", sid=snap.snapshot_id))
+    return snap
 
 
 def _jsonable(d: dict) -> dict:
@@ -139,17 +192,13 @@ def commit(
     """
     if validation.table != table:
         raise IngestError("table_mismatch", table=table, checked=validation.table)
-    if validation.rows_ok == 0:
-        raise IngestError("nothing_valid", bad=validation.rows_bad)
-    if validation.rows_bad and not allow_partial:
-        raise IngestError("has_errors", bad=validation.rows_bad, ok=validation.rows_ok)
-    with store.writing() as latest:
-        latest_id = latest.snapshot_id if latest else None
-        validated = validation.base_snapshot_id or (base_snapshot.snapshot_id if base_snapshot else None)
-        if latest_id != validated:
-            if validation.raw is None or validation.staged is not None:
-                raise IngestError("base_changed", sid=latest_id)
-            fresh = validate(
+    if base_snapshot is not None and validation.base_snapshot_id is None:
+        validation.base_snapshot_id = base_snapshot.snapshot_id
+    recheck = None
+    if validation.raw is not None and validation.staged is None:
+
+        def recheck(latest):
+            return validate(
                 table,
                 validation.raw,
                 validation.mapping,
@@ -159,10 +208,16 @@ def commit(
                 defaults=validation.defaults,
                 viewer=validation.viewer,
             )
-            if fresh.rows_bad > validation.rows_bad:
-                raise IngestError("base_changed", sid=latest_id)
-            validation = fresh
-        return _write(store, validation, latest, source_name, source_bytes, progress)
+
+    return write_checked(
+        store,
+        validation,
+        source_name,
+        source_bytes,
+        allow_partial=allow_partial,
+        recheck=recheck,
+        progress=progress,
+    )
 
 
 def replay(store: Store, snapshot_id: str) -> Validation:

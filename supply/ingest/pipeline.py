@@ -31,7 +31,7 @@ from supply.data import files, schema
 from supply.data.store import Snapshot, Store
 from supply.i18n import t
 from supply.ingest.checks import ERROR_SCHEMA
-from supply.ingest.commit import _write, commit, ingest_lock, replay
+from supply.ingest.commit import commit, ingest_lock, refusal, replay, write_checked
 from supply.ingest.mapping import (
     MAPPINGS_FILE,
     _resolve_mapping,
@@ -105,9 +105,10 @@ def ingest_file(
 ) -> IngestResult:
     """Read, check and commit one file; CSV is processed in batches so memory stays bounded.
 
-    The file is checked against the newest snapshot without holding the writer lock; the
-    commit then takes the lock, and if another writer landed meanwhile the file is checked
-    again against the new newest snapshot, under the lock, before it is merged into it.
+    The file is checked against the newest snapshot without holding the writer lock, and the
+    new snapshot (merge, layout, rollups) is built without it too (``write_checked``); if
+    another writer landed meanwhile, the file is checked again against the new newest
+    snapshot and merged into that, so the lock is held only for the publishing rename.
     """
     path = Path(path)
     _check_table_allowed(table, viewer)
@@ -117,30 +118,29 @@ def ingest_file(
     args = (store, table, path, mapping, crs, as_of, defaults, viewer, progress, batch_rows, sheet)
     v = _check_file(*args, base)
     try:
-        refused = _refusal(v, allow_partial)
+        refused = refusal(v, allow_partial)
         if refused:
             return IngestResult(v, None, refused)
-        with store.writing() as latest:
-            if (latest.snapshot_id if latest else None) != v.base_snapshot_id:
-                _drop_staged(v)
-                v = _check_file(*args, latest)
-                refused = _refusal(v, allow_partial)
-                if refused:
-                    return IngestResult(v, None, refused)
-            snap = _write(store, v, latest, path.name, path, progress)
+        try:
+            snap = write_checked(
+                store,
+                v,
+                path.name,
+                path,
+                allow_partial=allow_partial,
+                recheck=lambda latest: _check_file(*args, latest),
+                strict=False,
+                progress=progress,
+            )
+        except IngestError as exc:
+            if exc.code in ("nothing_valid", "has_errors"):  # the re-check against a newer base refused it
+                return IngestResult(v, None, exc)
+            raise
         if remember:  # a mapping that got data in is worth remembering for this source
             remember_mapping(store, table, _headers_of(v), v.mapping, crs)
         return IngestResult(v, snap)
     finally:
         _drop_staged(v)
-
-
-def _refusal(v: Validation, allow_partial: bool) -> IngestError | None:
-    if v.rows_ok == 0:
-        return IngestError("nothing_valid", bad=v.rows_bad)
-    if v.rows_bad and not allow_partial:
-        return IngestError("has_errors", bad=v.rows_bad, ok=v.rows_ok)
-    return None
 
 
 def _drop_staged(v: Validation) -> None:
