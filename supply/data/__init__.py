@@ -3,7 +3,8 @@
 - ``schema``: the data model, schema version 1 (``TABLES``, ``empty``, ``conform``, value ranges).
 - ``config``: where the data directory is (``data_dir``).
 - ``store``: the snapshot catalogue (``Store``); ``snapshot``: one committed snapshot, its manifest and
-  checks (``Snapshot``); ``files``: hashes, fsync, atomic files and the writer lock.
+  checks (``Snapshot``); ``files``: hashes, fsync, atomic files and the writer lock; ``staging``: a new
+  snapshot built outside the lock and published under it (``stage``, ``publish``).
 - ``layout``: base tables sorted so scoped queries read only their row groups (``sort_file``).
 - ``rollups``: aggregate tables written with each snapshot, defined as SQL (``build``).
 - ``history``: row counts and the diff between two snapshots (``diff``, ``capacity_change``).
