@@ -19,11 +19,8 @@ st.write(ctx.t("history.intro"))
 planner = ctx.viewer.role == "planner"
 by_id = {s.snapshot_id: s for s in snaps}
 
-# every snapshot, newest first, with the rows this viewer may see in each table
-counts = {
-    s.snapshot_id: history.counts_dict(data.run(ctx, "history_row_counts", snapshot_id=s.snapshot_id))
-    for s in snaps
-}
+# every snapshot, newest first, with the rows this viewer may see in each table (one connection)
+counts = data.row_counts(ctx, [s.snapshot_id for s in snaps])
 rows = history.snapshot_rows(snaps, counts).with_columns(
     snapshot=pl.col("snapshot_id").map_elements(
         lambda i: snapshot_label(by_id[i], ctx.lang), return_dtype=str
@@ -63,7 +60,9 @@ if a_id == b_id:
     st.info(ctx.t("history.same"))
     st.stop()
 # computed in the engine: a planner's cells changed by 1-2 factories are withheld from both sides
-result = data.diff(ctx, a_id, b_id, int(weeks))
+# large tables whose row groups do not line up are compared whole only when asked
+whole = st.session_state.get("history_whole") == (a_id, b_id)
+result = data.diff(ctx, a_id, b_id, int(weeks), whole=whole)
 st.markdown("**" + ctx.t("history.rows_changed") + "**")
 changes = result["tables"]
 change_cols = [Col("table", H + "table_name", codes="upload.table")] + [
@@ -78,8 +77,13 @@ table(
 )
 if planner:
     st.caption(ctx.t("hist.diff_cells_planner"))
-if not changes["by_key"].all():
+if not changes["by_key"].fill_null(True).all():
     st.caption(ctx.t("history.not_by_key"))
+if changes["deferred"].any():
+    st.caption(ctx.t("hist.deferred"))
+    if st.button(ctx.t("hist.compare_whole"), key="history_compare_whole"):
+        st.session_state["history_whole"] = (a_id, b_id)
+        st.rerun()
 
 st.markdown("**" + ctx.t("history.capacity_change") + "**")
 week_from, week_to = result["weeks"]

@@ -215,3 +215,101 @@ def test_a_cell_suppressed_in_either_snapshot_is_withheld_from_both(tiny_data, t
     after = store.derive(base, {"capacity": cap.filter(~gone)}, as_of=base.as_of)
     d = history.diff(store, base.snapshot_id, after.snapshot_id, Viewer("planner"))["capacity"]
     assert set(d["capacity_change"].to_list()) == {0}
+
+
+# -- narrowing a changed table by its row groups (issue 12) ------------------------------------
+
+
+def _write_groups(path, frame: pl.DataFrame, rows: int = 4) -> None:
+    """Write a frame in row groups of ``rows`` rows (pyarrow), as the store's layout does at scale."""
+    import pyarrow.parquet as pq
+
+    pq.write_table(frame.to_arrow(), path, row_group_size=rows, compression="zstd")
+
+
+def test_differing_ranges_name_only_the_row_groups_that_changed(tmp_path):
+    from supply.engine import diff as engine_diff
+
+    base = pl.DataFrame({"factory_id": [f"F{i:03d}" for i in range(20)], "qty": list(range(20))})
+    _write_groups(tmp_path / "a.parquet", base)
+    _write_groups(tmp_path / "same.parquet", base)
+    edited = base.with_columns(pl.when(pl.col("factory_id") == "F009").then(99).otherwise("qty").alias("qty"))
+    _write_groups(tmp_path / "b.parquet", edited)
+    ranges = engine_diff.differing_ranges
+    assert ranges(tmp_path / "a.parquet", tmp_path / "same.parquet", "factory_id") == []
+    assert ranges(tmp_path / "a.parquet", tmp_path / "b.parquet", "factory_id") == [("F008", "F011", False)]
+    # a row more shifts every later group: the groups no longer line up, compare the whole table
+    longer = pl.concat([base, pl.DataFrame({"factory_id": ["F005a"], "qty": [1]})]).sort("factory_id")
+    _write_groups(tmp_path / "c.parquet", longer)
+    assert ranges(tmp_path / "a.parquet", tmp_path / "c.parquet", "factory_id") is None
+
+
+def test_a_narrowed_diff_counts_what_the_whole_comparison_counts(tiny_data, tmp_path):
+    """Capacity in small row groups, two factories edited (then rows removed): same counts either way."""
+    from supply.data import layout
+    from supply.engine import diff as engine_diff
+    from tests.ingest_helpers import copy_store
+
+    store = copy_store(tiny_data, tmp_path)
+    cap = store.read(store.latest().snapshot_id, "capacity").sort(list(layout.SORT_KEYS["capacity"]))
+    hit = pl.col("factory_id").is_in(["F0000001", "F0000005"])
+    edited = cap.with_columns(pl.when(hit).then(pl.col("booked_pieces") // 2).otherwise("booked_pieces"))
+    shorter = edited.filter(~(hit & (pl.col("week_start") == edited["week_start"].max())))
+    snaps = []
+    for i, frame in enumerate((cap, edited, shorter)):
+        _write_groups(tmp_path / f"cap{i}.parquet", frame, rows=64)
+        latest = store.latest()
+        snaps.append(store.derive(latest, {"capacity": tmp_path / f"cap{i}.parquet"}, as_of=latest.as_of))
+    ranges = engine_diff.table_ranges(snaps[0], snaps[1], "capacity")
+    assert len(ranges) == 1 and ranges[0][0] <= "F0000001" and ranges[0][1] < cap["factory_id"].max()
+    for a, b in ((snaps[0], snaps[1]), (snaps[1], snaps[2]), (snaps[0], snaps[2])):
+        for viewer in (Viewer("admin"), Viewer("association", cluster_id="zhili")):
+            db = engine_diff.open_pair(a, b, viewer)
+            try:
+                narrowed = engine_diff.table_changes(db).filter(pl.col("table") == "capacity")
+                db.ranges = {}
+                whole = engine_diff.table_changes(db).filter(pl.col("table") == "capacity")
+            finally:
+                db.close()
+            assert narrowed.to_dicts() == whole.to_dicts(), viewer
+    assert narrowed["removed"].item() > 0 and narrowed["changed"].item() > 0  # first to last snapshot
+
+
+def test_row_counts_of_every_snapshot_come_from_one_connection(uploaded):
+    """Counts over one many-snapshot connection equal history_row_counts on each snapshot's own one."""
+    from supply.engine.db import connect
+
+    store, base_id, up_id, before = uploaded
+    ids = [s.snapshot_id for s in store.list()]
+    assert history.row_counts(store, ids, Viewer("admin")) is None  # the manifests' counts
+    for viewer in (
+        Viewer("planner"),
+        Viewer("association", cluster_id="zhili"),
+        Viewer("factory", factory_id="F0000002"),
+    ):
+        got = history.row_counts(store, ids, viewer)
+        for sid in ids:
+            db = connect(store.get(sid), viewer)
+            frame = db.run("history_row_counts")
+            db.close()
+            assert got[sid] == dict(zip(frame["table_name"], frame["n_rows"])), (viewer, sid)
+    own = history.row_counts(store, ids, Viewer("factory", factory_id="F0000002"))
+    assert own[up_id]["capacity"] == own[base_id]["capacity"] + 1  # the upload's new week
+
+
+def test_a_large_table_compared_whole_waits_until_asked(tiny_store):
+    """With a row limit, a changed table whose groups do not line up is deferred (null counts)."""
+    from supply.engine import diff as engine_diff
+
+    a, b = tiny_store.list()[-2:]
+    db = engine_diff.open_pair(a, b, Viewer("admin"))
+    try:
+        db.ranges = {}  # as if no table's row groups lined up
+        lazy = engine_diff.table_changes(db, whole_limit=0)
+        full = engine_diff.table_changes(db)
+    finally:
+        db.close()
+    changed = [t for t in full["table"] if not engine_diff.unchanged(a, b, t)]
+    assert changed and lazy.filter(pl.col("deferred"))["table"].to_list() == changed
+    assert lazy.filter(pl.col("deferred"))["changed"].null_count() == len(changed)
+    assert not full["deferred"].any()

@@ -37,20 +37,37 @@ def run(ctx, name: str, snapshot_id: str | None = None, **params) -> pl.DataFram
 
 
 @st.cache_data(ttl=3600, max_entries=32, show_spinner=False)
-def _diff(data_dir: str, a_id: str, b_id: str, scope: tuple, cluster_id: str | None, weeks: int) -> dict:
+def _diff(
+    data_dir: str, a_id: str, b_id: str, scope: tuple, cluster_id: str | None, weeks: int, whole: bool
+) -> dict:
     from supply.data import history
 
     role, factory_id, viewer_cluster = scope
     viewer = Viewer(role, factory_id=factory_id, cluster_id=viewer_cluster)
-    return history.diff(Store(data_dir), a_id, b_id, viewer, cluster_id, weeks)
+    return history.diff(Store(data_dir), a_id, b_id, viewer, cluster_id, weeks, whole=whole)
 
 
-def diff(ctx, a_id: str, b_id: str, weeks: int) -> dict:
-    """The difference between two snapshots for this viewer, computed in one engine connection (cached)."""
+def diff(ctx, a_id: str, b_id: str, weeks: int, whole: bool = False) -> dict:
+    """The difference between two snapshots for this viewer, computed in one engine connection (cached);
+    large tables that can only be compared whole are left for ``whole=True``."""
     v = ctx.viewer
-    return _diff(
-        str(ctx.store.data_dir), a_id, b_id, (v.role, v.factory_id, v.cluster_id), ctx.cluster_id, weeks
-    )
+    scope = (v.role, v.factory_id, v.cluster_id)
+    return _diff(str(ctx.store.data_dir), a_id, b_id, scope, ctx.cluster_id, weeks, whole)
+
+
+@st.cache_data(ttl=3600, max_entries=32, show_spinner=False)
+def _row_counts(data_dir: str, snapshot_ids: tuple, scope: tuple) -> dict | None:
+    from supply.data import history
+
+    role, factory_id, cluster_id = scope
+    viewer = Viewer(role, factory_id=factory_id, cluster_id=cluster_id)
+    return history.row_counts(Store(data_dir), list(snapshot_ids), viewer)
+
+
+def row_counts(ctx, snapshot_ids: list[str]) -> dict | None:
+    """Rows per table this viewer may see in each snapshot, one connection for all (None: the manifests')."""
+    v = ctx.viewer
+    return _row_counts(str(ctx.store.data_dir), tuple(snapshot_ids), (v.role, v.factory_id, v.cluster_id))
 
 
 @st.cache_data(ttl=3600, max_entries=64, show_spinner=False)

@@ -1,6 +1,7 @@
 """Snapshot history and the difference between two snapshots, within the viewer's scope.
 
-Row counts come from the scoped views (query ``history_row_counts``, from the rollups). The
+Row counts (``row_counts``) are the manifests' for an administrator and otherwise come from the
+scoped views of every snapshot in one connection (query ``history_row_counts``, from the rollups). The
 diff of two snapshots (``diff``) runs in one engine connection holding the viewer's views of
 both (supply/engine/diff.py): unchanged tables are recognised by their manifest hash,
 changed ones compared by key in the engine, and only counts come back; a factory owner's
@@ -81,9 +82,14 @@ def display_rows(rows: pl.DataFrame, tr, lang: str = "zh") -> pl.DataFrame:
     return out.select(first + [f"rows_{t}" for t in TABLES] + ["created_at", "sha256", "parent"])
 
 
-def counts_dict(frame: pl.DataFrame) -> dict[str, int]:
-    """The result of ``history_row_counts`` as {table: rows}."""
-    return dict(zip(frame["table_name"].to_list(), frame["n_rows"].to_list()))
+def row_counts(store, snapshot_ids: list[str], viewer) -> dict[str, dict[str, int]] | None:
+    """Rows per table the viewer may see in each snapshot: None for an admin (the manifests' counts,
+    no connection), else from one engine connection over every snapshot (``history_row_counts``)."""
+    if viewer.role == "admin":
+        return None
+    from supply.engine import diff as engine_diff
+
+    return engine_diff.row_counts([store.get(i) for i in snapshot_ids], viewer)
 
 
 def diff_window(a: Snapshot, b: Snapshot, weeks: int = 12) -> tuple[dt.date, dt.date]:
@@ -128,12 +134,15 @@ def change_table(j: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def diff(store, a_id: str, b_id: str, viewer, cluster_id: str | None = None, weeks: int = 12) -> dict:
+def diff(
+    store, a_id: str, b_id: str, viewer, cluster_id: str | None = None, weeks: int = 12, whole: bool = True
+) -> dict:
     """Both parts of a diff from A to B for one viewer, computed in one engine connection.
 
     ``tables``: rows added, removed, changed, unchanged per table (unchanged tables by their
-    manifest hash, changed ones by key in the engine; counts only). ``capacity``: capacity by
-    county and category in both, a planner's withheld cells left out of both sides.
+    manifest hash, changed ones by key in the engine; counts only). With ``whole=False`` a large
+    table whose row groups do not line up is not compared (its counts are null, ``deferred``).
+    ``capacity``: capacity by county and category in both, a planner's withheld cells left out of both.
     """
     from supply.engine import diff as engine_diff
 
@@ -142,7 +151,7 @@ def diff(store, a_id: str, b_id: str, viewer, cluster_id: str | None = None, wee
     db = engine_diff.open_pair(snap_a, snap_b, viewer, (week_from, week_to))
     try:
         return {
-            "tables": engine_diff.table_changes(db),
+            "tables": engine_diff.table_changes(db, None if whole else engine_diff.WHOLE_LIMIT),
             "capacity": change_table(engine_diff.capacity_change(db, cluster_id, week_from, week_to)),
             "weeks": (week_from, week_to),
         }

@@ -207,9 +207,11 @@ class Database:
         threads: int | None = None,
         pair: Snapshot | None = None,
         extra: tuple[views.ViewDef, ...] = (),
+        more: tuple[Snapshot, ...] = (),
     ):
         self.snapshot = snapshot
         self.pair = pair  # with a pair, the views of each snapshot live in schemas a and b
+        self.more = more  # with more snapshots, the views of snapshot i live in schema s<i> (0 = this one)
         self.extra = extra  # tables materialised after the views, before the lock-down
         self.viewer = viewer
         self._lock = threading.Lock()
@@ -253,8 +255,10 @@ class Database:
         self._files: dict[str, bool] = {}
         readable: set[str] = set()
         targets = [("main", self.snapshot)] if self.pair is None else [("a", self.snapshot), ("b", self.pair)]
+        if self.more:
+            targets = [(f"s{i}", snap) for i, snap in enumerate((self.snapshot, *self.more))]
         for schema_name, snap in targets:
-            if schema_name != "main":  # "a" or "b", from the constant list above
+            if schema_name != "main":  # "a", "b" or "s<i>", from the lists above
                 con.execute(f"create schema {schema_name}")
                 con.execute(f"set schema = '{schema_name}'")
             by_source: dict[str, list[str]] = {}

@@ -7,6 +7,14 @@ is unchanged without reading a row; a changed one is compared by key in the engi
 multiset of whole rows where the key is not unique in the viewer's scope), and only counts
 come back. ``capacity_change`` gives capacity by county and category in both snapshots.
 
+A changed table is first narrowed by its row groups (``differing_ranges``): tables are written
+sorted in row groups of a fixed size (supply/data/layout.py), so the same rows give the same
+groups whatever program wrote them. Groups i of a and b whose column statistics, then bytes,
+then decoded rows are equal hold the same rows; only the factory-id ranges of the groups that
+differ are compared by key in the engine, and every row outside them counts as unchanged (such
+a row lies in an equal group, in both snapshots). When the groups do not line up (rows added or
+removed) the whole table is compared.
+
 Suppression survives differencing: for a planner a capacity cell is withheld from BOTH
 snapshots when it is suppressed in either, or when more than none but fewer than
 ``SUPPRESS_BELOW`` factories changed in it between the two (a single factory's change would
@@ -17,7 +25,12 @@ count (``diff_changed_cells``); the connection holds no factory's row.
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
 import polars as pl
+import pyarrow.parquet as pq
 
 from supply.data import schema
 from supply.data.config import QUERIES_DIR
@@ -42,6 +55,11 @@ PLANNER_KEYS = {
     "inventory": ("cluster_id", "adcode", "as_of"),
 }
 _CELL = ("cluster_id", "adcode", "pooled_planning", "category", "week_start")
+# The column whose row-group ranges narrow a changed table (the first sort key of its file).
+RANGE_COLUMN = {"capacity": "factory_id", "orders": "factory_id", "inventory": "factory_id"}
+MAX_RANGES = 64  # more separate runs than this: one range from the first to the last
+WHOLE_LIMIT = 2_000_000  # rows (both sides) above which a whole-table comparison waits to be asked for
+Range = tuple  # (low, high, nulls): rows with low <= key <= high, or a null key when nulls
 
 
 def _sha(snap: Snapshot, table: str) -> str | None:
@@ -53,14 +71,114 @@ def unchanged(a: Snapshot, b: Snapshot, table: str) -> bool:
     return all(_sha(a, t) == _sha(b, t) for t in VIEW_INPUTS[table])
 
 
-def _changed_cells_sql() -> str:
-    """Per capacity cell, how many factories' rows differ between a and b in the window."""
+def _stats(group, col: int):
+    st = group.column(col).statistics
+    if st is None:
+        return None
+    return (st.min, st.max, st.null_count) if st.has_min_max else (None, None, st.null_count)
+
+
+def _chunk_bytes(fd: int, group) -> list[bytes]:
+    """The raw bytes of every column chunk of one row group."""
+    out = []
+    for c in range(group.num_columns):
+        col = group.column(c)
+        start = col.data_page_offset
+        if col.has_dictionary_page and col.dictionary_page_offset:
+            start = min(start, col.dictionary_page_offset)
+        out.append(os.pread(fd, col.total_compressed_size, start))
+    return out
+
+
+def _same_group(fa: pq.ParquetFile, fb: pq.ParquetFile, fds: tuple[int, int], i: int) -> bool:
+    """True when row group i holds the same rows in both files: statistics, then bytes, then values."""
+    ga, gb = fa.metadata.row_group(i), fb.metadata.row_group(i)
+    if ga.num_rows != gb.num_rows:
+        return False
+    if any(_stats(ga, c) != _stats(gb, c) for c in range(ga.num_columns)):
+        return False
+    if _chunk_bytes(fds[0], ga) == _chunk_bytes(fds[1], gb):
+        return True
+    ta, tb = fa.read_row_group(i), fb.read_row_group(i)  # written by another program: compare values
+    try:
+        return ta.equals(tb.cast(ta.schema))
+    except (ValueError, TypeError, NotImplementedError):
+        return False
+
+
+def differing_ranges(path_a: Path, path_b: Path, column: str) -> list[Range] | None:
+    """Key ranges of ``column`` that hold every row differing between two table files, or None.
+
+    None means the row groups do not line up (different group sizes, columns or missing
+    statistics): compare the whole table. An empty list means the files hold the same rows.
+    """
+    fa, fb = pq.ParquetFile(path_a), pq.ParquetFile(path_b)
+    ma, mb = fa.metadata, fb.metadata
+    names = ma.schema.names
+    if names != mb.schema.names or ma.num_row_groups != mb.num_row_groups or column not in names:
+        return None
+    col = names.index(column)
+    with open(path_a, "rb") as a, open(path_b, "rb") as b:
+        fds = (a.fileno(), b.fileno())
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            same = list(pool.map(lambda i: _same_group(fa, fb, fds, i), range(ma.num_row_groups)))
+    runs: list[list] = []
+    for i, equal in enumerate(same):
+        if equal:
+            continue
+        sa, sb = _stats(ma.row_group(i), col), _stats(mb.row_group(i), col)
+        if sa is None or sb is None:
+            return None
+        bounds = [v for v in (sa[0], sa[1], sb[0], sb[1]) if v is not None]
+        low, high = (min(bounds), max(bounds)) if bounds else (None, None)
+        nulls = bool(sa[2] or sb[2])
+        if runs and runs[-1][3] == i - 1 and low is not None and runs[-1][0] is not None:
+            run = runs[-1]
+            run[0], run[1], run[2], run[3] = min(run[0], low), max(run[1], high), run[2] or nulls, i
+        else:
+            runs.append([low, high, nulls, i])
+    if len(runs) > MAX_RANGES:
+        lows = [r[0] for r in runs if r[0] is not None]
+        highs = [r[1] for r in runs if r[1] is not None]
+        runs = [[min(lows) if lows else None, max(highs) if highs else None, any(r[2] for r in runs), 0]]
+    return [(r[0], r[1], r[2]) for r in runs]
+
+
+def range_filter(column: str, ranges: list[Range], alias: str = "s") -> tuple[str, dict]:
+    """A predicate selecting the rows in ``ranges`` (values bound as parameters) and its parameters."""
+    terms, params = [], {}
+    for i, (low, high, nulls) in enumerate(ranges):
+        if low is not None:
+            terms.append(f"{alias}.{column} between $lo{i} and $hi{i}")
+            params |= {f"lo{i}": low, f"hi{i}": high}
+        if nulls:
+            terms.append(f"{alias}.{column} is null")
+    return ("(" + " or ".join(dict.fromkeys(terms)) + ")" if terms else "false"), params
+
+
+def table_ranges(a: Snapshot, b: Snapshot, table: str) -> list[Range] | None:
+    """The differing key ranges of a changed table whose other view inputs are unchanged, else None."""
+    column = RANGE_COLUMN.get(table)
+    others = [t for t in VIEW_INPUTS[table] if t != table]
+    if column is None or table not in a.tables or table not in b.tables:
+        return None
+    if any(_sha(a, t) != _sha(b, t) for t in others):
+        return None
+    return differing_ranges(a.table_path(table), b.table_path(table), column)
+
+
+def _changed_cells_sql(within: str = "") -> str:
+    """Per capacity cell, how many factories' rows differ between a and b in the window.
+
+    ``within`` narrows both sides to the factory ranges whose row groups differ (every changed
+    row lies in them).
+    """
     side = (
         "select s.factory_id, s.week_start, s.category, s.capacity_pieces, s.booked_pieces, "
         "f.cluster_id, f.adcode, f.pooled_planning from {0}.src_capacity as s "
         "join {0}.src_factories as f on f.factory_id = s.factory_id "
         "where s.week_start >= $week_from and s.week_start < $week_to"
-    )
+    ) + (f" and {within}" if within else "")
     differs = " or ".join(
         f"x.{c} is distinct from y.{c}" for c in ("capacity_pieces", "booked_pieces", *_CELL[:3])
     )
@@ -88,12 +206,17 @@ def _no_changed_cells_sql() -> str:
 def open_pair(a: Snapshot, b: Snapshot, viewer: Viewer, window: tuple | None = None) -> Database:
     """One connection with the viewer's views of snapshot a (schema a) and b (schema b)."""
     params = {"k": views.SUPPRESS_BELOW}
-    if viewer.role == "planner" and window and not unchanged(a, b, "capacity"):
-        sql = _changed_cells_sql()
-        params |= {"week_from": window[0], "week_to": window[1]}
+    ranges = {t: table_ranges(a, b, t) for t in RANGE_COLUMN if not unchanged(a, b, t)}
+    cap = ranges.get("capacity", [])
+    if viewer.role == "planner" and window and not unchanged(a, b, "capacity") and cap != []:
+        within, bound = ("", {}) if cap is None else range_filter("factory_id", cap)
+        sql = _changed_cells_sql(within)
+        params |= {"week_from": window[0], "week_to": window[1], **bound}
     else:
         sql = _no_changed_cells_sql()
-    return Database(a, viewer, pair=b, extra=(views.ViewDef("diff_changed_cells", sql, params, True),))
+    db = Database(a, viewer, pair=b, extra=(views.ViewDef("diff_changed_cells", sql, params, True),))
+    db.ranges = ranges  # the differing key ranges of each changed table (None: compare it whole)
+    return db
 
 
 def _keys(viewer: Viewer, table: str) -> tuple[str, ...]:
@@ -102,22 +225,38 @@ def _keys(viewer: Viewer, table: str) -> tuple[str, ...]:
     return schema.KEYS[table]
 
 
-def _count(db: Database, sql: str) -> tuple:
+def _count(db: Database, sql: str, params: dict | None = None) -> tuple:
     cur = db.con.cursor()
     try:
-        return cur.execute(sql).fetchall()[0]
+        return cur.execute(sql, params or None).fetchall()[0]
     finally:
         cur.close()
 
 
-def _compare(db: Database, table: str, keys: tuple[str, ...]) -> dict:
-    """Counts for one changed table: by key when the key is unique on both sides, else as multisets."""
+_CELLS_OF = {"capacity": "capacity_cells", "orders": "order_cells", "inventory": "stock_cells"}
+
+
+def _rows(db: Database, side: str, table: str) -> int:
+    """Rows of one view in schema a or b; per-factory tables counted from their cells (rollups)."""
+    if db.viewer.role in ("admin", "association") and table in _CELLS_OF:
+        return int(_count(db, f"select coalesce(sum(n_lines), 0) from {side}.{_CELLS_OF[table]}")[0])
+    return int(_count(db, f"select count(*) from {side}.{table}")[0])
+
+
+def _compare(db: Database, table: str, keys: tuple[str, ...], ranges: list[Range] | None = None) -> dict:
+    """Counts for one changed table: by key when the key is unique on both sides, else as multisets.
+
+    With ``ranges`` only the rows in them are compared; ``unchanged`` then counts the rows in
+    them only (the caller adds the rows outside, which are the same in both snapshots).
+    """
     cur = db.con.cursor()
     cols = [r[0] for r in cur.execute(f"describe a.{table}").fetchall()]
     cur.close()
-    dup = "select count(*) from (select {k} from {s}.{t} group by {k} having count(*) > 1) as d"
+    where, params = ("", {}) if ranges is None else range_filter(RANGE_COLUMN[table], ranges, "t")
+    src = {s: f"(select * from {s}.{table} as t" + (f" where {where})" if where else ")") for s in "ab"}
+    dup = "select count(*) from (select {k} from {s} as d group by {k} having count(*) > 1) as d"
     k = ", ".join(keys)
-    by_key = all(_count(db, dup.format(k=k, s=s, t=table))[0] == 0 for s in ("a", "b"))
+    by_key = all(_count(db, dup.format(k=k, s=src[s]), params)[0] == 0 for s in ("a", "b"))
     if by_key:
         on = " and ".join(f"x.{c} is not distinct from y.{c}" for c in keys)
         differs = " or ".join(f"x.{c} is distinct from y.{c}" for c in cols if c not in keys) or "false"
@@ -126,36 +265,88 @@ def _compare(db: Database, table: str, keys: tuple[str, ...]) -> dict:
             f"select count(*) filter (where x.in_a is null), count(*) filter (where y.in_b is null), "
             f"count(*) filter (where x.in_a and y.in_b and ({differs})), "
             f"count(*) filter (where x.in_a and y.in_b and not ({differs})) "
-            f"from (select *, true as in_a from a.{table}) as x "
-            f"full join (select *, true as in_b from b.{table}) as y on {on}",
+            f"from (select *, true as in_a from {src['a']} as t) as x "
+            f"full join (select *, true as in_b from {src['b']} as t) as y on {on}",
+            params,
         )
     else:
         every = ", ".join(cols)
         on = " and ".join(f"x.{c} is not distinct from y.{c}" for c in cols)
         row = _count(
             db,
-            f"with x as (select {every}, count(*) as n from a.{table} group by {every}), "
-            f"y as (select {every}, count(*) as n from b.{table} group by {every}) "
+            f"with x as (select {every}, count(*) as n from {src['a']} as t group by {every}), "
+            f"y as (select {every}, count(*) as n from {src['b']} as t group by {every}) "
             "select coalesce(sum(greatest(coalesce(y.n, 0) - coalesce(x.n, 0), 0)), 0), "
             "coalesce(sum(greatest(coalesce(x.n, 0) - coalesce(y.n, 0), 0)), 0), 0, "
             f"coalesce(sum(least(coalesce(x.n, 0), coalesce(y.n, 0))), 0) from x full join y on {on}",
+            params,
         )
     return dict(zip(("added", "removed", "changed", "unchanged"), map(int, row))) | {"by_key": by_key}
 
 
-def table_changes(db: Database) -> pl.DataFrame:
-    """Rows added, removed, changed and unchanged per table from snapshot a to b (counts only)."""
+def table_changes(db: Database, whole_limit: int | None = None) -> pl.DataFrame:
+    """Rows added, removed, changed and unchanged per table from snapshot a to b (counts only).
+
+    With ``whole_limit``, a changed table that must be compared whole (its row groups do not
+    line up) and holds more rows than that on both sides together is left out: its counts are
+    null and ``deferred`` is true, for the page to compare on request.
+    """
     out = []
+    ranges = getattr(db, "ranges", {})
     for table in schema.TABLES:
-        rows_a, rows_b = (_count(db, f"select count(*) from {s}.{table}")[0] for s in ("a", "b"))
+        rows_a, rows_b = _rows(db, "a", table), _rows(db, "b", table)
+        # a planner's and a factory owner's views are small and held in memory: compared whole
+        narrowed = ranges.get(table) if db.viewer.role in ("admin", "association") else None
         if unchanged(db.snapshot, db.pair, table):
             counts = {"added": 0, "removed": 0, "changed": 0, "unchanged": rows_a, "by_key": True}
+        elif whole_limit is not None and narrowed is None and rows_a + rows_b > whole_limit:
+            counts = {"added": None, "removed": None, "changed": None, "unchanged": None, "by_key": None}
         else:
-            counts = _compare(db, table, _keys(db.viewer, table))
-        out.append({"table": table, "rows_a": rows_a, "rows_b": rows_b, **counts})
+            counts = _compare(db, table, _keys(db.viewer, table), narrowed)
+            if narrowed is not None:  # the rows outside the ranges are the same rows in a and b
+                counts["unchanged"] += rows_a - (counts["unchanged"] + counts["changed"] + counts["removed"])
+        deferred = counts["by_key"] is None
+        out.append({"table": table, "rows_a": rows_a, "rows_b": rows_b, **counts, "deferred": deferred})
     return pl.DataFrame(out, schema={"table": pl.String, "rows_a": pl.Int64, "rows_b": pl.Int64,
                                      "added": pl.Int64, "removed": pl.Int64, "changed": pl.Int64,
-                                     "unchanged": pl.Int64, "by_key": pl.Boolean})  # fmt: skip
+                                     "unchanged": pl.Int64, "by_key": pl.Boolean,
+                                     "deferred": pl.Boolean})  # fmt: skip
+
+
+def in_schema(sql: str, schema_name: str) -> str:
+    """A query over the views rewritten to read the views of one schema (``s<i>``) of a many-snapshot connection."""
+    import sqlglot
+    from sqlglot import exp
+
+    tree = sqlglot.parse_one(sql, read="duckdb")
+    for table in tree.find_all(exp.Table):
+        if table.name in views.VIEWS and not table.db:
+            table.set("db", exp.to_identifier(schema_name))
+    return tree.sql(dialect="duckdb")
+
+
+def row_counts(snaps: list[Snapshot], viewer: Viewer) -> dict[str, dict[str, int]]:
+    """Rows the viewer may see per table in each snapshot ({snapshot id: {table: rows}}), one connection.
+
+    Runs ``history_row_counts`` once per snapshot on one connection that holds every snapshot's
+    scoped views (schemas ``s0``, ``s1`` ...), instead of a connection per snapshot.
+    """
+    if not snaps:
+        return {}
+    db = Database(snaps[0], viewer, more=tuple(snaps[1:]))
+    try:
+        sql = db.sql_for("history_row_counts", {})
+        out = {}
+        for i, snap in enumerate(snaps):
+            cur = db.con.cursor()
+            try:
+                rows = cur.execute(in_schema(sql, f"s{i}")).fetchall()
+            finally:
+                cur.close()
+            out[snap.snapshot_id] = {name: int(n) for name, n in rows}
+        return out
+    finally:
+        db.close()
 
 
 def capacity_change(db: Database, cluster_id: str | None, week_from, week_to) -> pl.DataFrame:

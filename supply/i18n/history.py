@@ -18,6 +18,12 @@ STRINGS = {
         "规划部门比较的是汇总单元格（县 × 品类 × 周），不是工厂明细行。",
         "For planners the comparison is of total cells (county × category × week), not factory rows.",
     ),
+    "hist.deferred": (
+        "有的大表两个快照之间大部分数据块都不同，逐行比较要较长时间，尚未比较（显示为“—”）。",
+        "Some large tables differ in most of their data blocks between the two snapshots; comparing them "
+        "row by row takes a while and has not been done yet (shown as “—”).",
+    ),
+    "hist.compare_whole": ("逐行比较这些表", "Compare these tables row by row"),
     "hist.export_log": (
         "管理员可在“我的工厂”页的“导出记录”中查看每次下载。",
         "Administrators read every download in the export log on the My factory page.",
