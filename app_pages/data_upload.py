@@ -1,11 +1,14 @@
-"""Data upload (DESIGN §5.7): upload -> read -> map columns -> validate -> commit a new snapshot."""
+"""Data upload (DESIGN §5.7): upload -> read -> map columns -> validate -> commit a new snapshot.
+
+The file goes to disk at once and every heavy step runs in a worker process (ui/upload_view.py).
+"""
 
 import datetime as dt
-import hashlib
 
 import streamlit as st
 
 from supply.ingest import pipeline as ingest
+from supply.ingest import upload
 from supply.ingest.spec import ROLE_TABLES, SPECS
 from ui import context, upload_view
 from ui.snapshots import label as snapshot_label
@@ -24,41 +27,40 @@ table = st.selectbox(
     ctx.t("upload.table"), tables, format_func=lambda t: ctx.t(f"upload.table.{t}"), key="upload_table"
 )
 upload_view.uploader_text(ctx)
-upload = st.file_uploader(
+uploaded = st.file_uploader(
     ctx.t("upload.file"),
     type=["csv", "txt", "tsv", "xlsx", "xlsm"],
-    key="upload_file",
+    key=upload_view.uploader_key(),
     help=ctx.t("upload.hint"),
 )
+if uploaded is not None:
+    upload_view.take_upload(ctx, uploaded)  # to disk, out of Streamlit's memory, then a rerun
 base = ctx.store.latest()  # commits merge into the newest snapshot, whatever the sidebar shows
 upload_view.show_done(ctx)
-if upload is None:
+saved = st.session_state.get("upload_saved")
+if not saved:
     st.info(ctx.t("upload.hint"))
     st.stop()
-
-data = upload.getvalue()
-digest = hashlib.sha256(data).hexdigest()[:12]
+st.caption(ctx.t("upload.saved", name=saved["name"], mb=f"{saved['bytes'] / 1e6:,.1f}"))
+digest = saved["token"]
 if "upload_commit_error" in st.session_state:
     st.error(st.session_state.pop("upload_commit_error"))
 sheet = st.session_state.get(f"upload_sheet_{digest}")
 try:
-    read = upload_view.read_file(upload.name, data, sheet)
+    read = upload_view.inspected(ctx, saved, sheet)
 except ingest.IngestError as exc:
     st.error(exc.message(ctx.lang))
     st.stop()
 if len(read.sheets) > 1:
     st.selectbox(ctx.t("upload.sheet"), read.sheets, key=f"upload_sheet_{digest}")
 if read.encoding:
-    st.caption(ctx.t("upload.read_info", rows=read.frame.height, cols=read.frame.width, enc=read.encoding))
+    st.caption(ctx.t("upload.read_info", rows=read.rows, cols=len(read.headers), enc=read.encoding))
 else:
-    st.caption(
-        ctx.t("upload.read_info_xlsx", rows=read.frame.height, cols=read.frame.width, sheet=read.sheet)
-    )
+    st.caption(ctx.t("upload.read_info_xlsx", rows=read.rows, cols=len(read.headers), sheet=read.sheet))
 for warning in read.warnings:
     st.warning(warning)
 with st.expander(ctx.t("upload.preview")):
-    preview = read.frame.head(20)
-    localised_table(ctx, preview, list(preview.columns), "upload_preview")  # the file's own headers
+    localised_table(ctx, read.head, list(read.head.columns), "upload_preview")  # the file's own headers
 st.caption(ctx.t("upload.base", sid=snapshot_label(base, ctx.lang)) if base else ctx.t("upload.no_base"))
 
 mapping = upload_view.mapping_step(ctx, table, read, digest)
@@ -90,17 +92,24 @@ signature = (
 )
 if st.button(ctx.t("upload.validate"), key="upload_validate", type="primary", disabled=bool(missing)):
     bar = st.progress(0.0, text=ctx.t("upload.validating"))
-    validation = ingest.validate(
-        table,
-        read,
-        mapping,
-        base_snapshot=base,
-        crs=crs,
-        as_of=as_of,
-        defaults=defaults,
-        viewer=ctx.viewer,
-        progress=lambda f, _m: bar.progress(min(f, 1.0), text=ctx.t("upload.validating")),
-    )
+    try:  # read, parsed and checked in a worker process; the page gets counts and the first rows
+        validation = upload.check(
+            ctx.store,
+            table,
+            saved["path"],
+            mapping=mapping,
+            crs=crs,
+            as_of=as_of,
+            defaults=defaults,
+            viewer=ctx.viewer,
+            sheet=sheet,
+            headers=read.headers,
+            progress=lambda f, _m: bar.progress(min(f, 1.0), text=ctx.t("upload.validating")),
+        )
+    except ingest.IngestError as exc:
+        bar.empty()
+        st.error(exc.message(ctx.lang))
+        st.stop()
     bar.empty()
     st.session_state["upload_result"] = {"signature": signature, "validation": validation}
     st.session_state.pop("upload_done", None)
@@ -130,5 +139,5 @@ st.button(
     type="primary",
     disabled=not can_commit,
     on_click=upload_view.do_commit,
-    args=(ctx, table, validation, base, upload.name, data, allow_partial, read.headers),
+    args=(ctx, table, validation, saved, allow_partial),
 )

@@ -1,4 +1,8 @@
-"""The upload page's steps: column mapping, the user's choices, the validation report and the commit.
+"""The upload page's steps: the file to disk, column mapping, choices, the validation report, the commit.
+
+The server process keeps an upload only until it is on disk (``take_upload``); reading,
+checking and committing run in worker processes (supply/ingest/upload.py), and the page
+receives only summaries: the first rows, counts and the first error rows.
 
 Error rows go out with headers in the chosen language (行号/列/值/原因) and every download is
 logged; a commit selects the new snapshot in the sidebar and confirms with a toast and a
@@ -7,11 +11,14 @@ message that names the snapshot by its label (time, source, user).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import polars as pl
 import streamlit as st
 
 from supply.data import schema
 from supply.ingest import pipeline as ingest
+from supply.ingest import upload
 from supply.ingest.spec import SPECS
 from ui.exports import table_downloads
 from ui.snapshots import label as snapshot_label
@@ -34,10 +41,57 @@ ERROR_COLS = [
 ]
 
 
-@st.cache_data(max_entries=4, show_spinner=False)
-def read_file(name: str, data: bytes, sheet: str | None) -> ingest.ReadResult:
-    """The upload read as text (cached per file content and sheet)."""
-    return ingest.read_upload(name, data, sheet=sheet)
+def uploader_key() -> str:
+    """The file uploader's key; it changes after each upload, so the widget lets go of the file."""
+    gen = st.session_state.get("upload_gen", 0)
+    return "upload_file" if gen == 0 else f"upload_file_{gen}"
+
+
+def take_upload(ctx, uploaded) -> None:
+    """Copy the upload to disk in blocks, drop it from Streamlit's memory, and rerun without it.
+
+    The browser sends the whole file to the server, which keeps it in its uploaded-file
+    manager (bounded by ``server.maxUploadSize``) until the file is removed; here it is
+    copied to a private directory at once, removed from the manager, and the uploader's key
+    is rotated so no widget state holds it. Every later step reads the file on disk in a
+    worker process (supply/ingest/upload.py).
+    """
+    from streamlit.runtime.memory_uploaded_file_manager import MemoryUploadedFileManager
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    upload.drop((st.session_state.pop("upload_saved", None) or {}).get("dir"))
+    directory = upload.new_upload_dir(ctx.store.data_dir)
+    path = upload.save(uploaded, directory, uploaded.name)
+    st.session_state["upload_saved"] = {
+        "dir": directory,
+        "path": path,
+        "name": Path(uploaded.name.replace("\\", "/")).name,
+        "bytes": path.stat().st_size,
+        "token": directory.name[-8:],
+    }
+    run_ctx = get_script_run_ctx()
+    held = None
+    if run_ctx is not None and isinstance(run_ctx.uploaded_file_mgr, MemoryUploadedFileManager):
+        mgr = run_ctx.uploaded_file_mgr
+        mgr.remove_file(session_id=run_ctx.session_id, file_id=uploaded.file_id)
+        held = sum(len(f.data) for f in mgr.file_storage.get(run_ctx.session_id, {}).values())
+    st.session_state["upload_held_bytes"] = held  # what the manager still holds for this session
+    for key in ("upload_result", "upload_done", "upload_inspected"):
+        st.session_state.pop(key, None)
+    st.session_state["upload_gen"] = st.session_state.get("upload_gen", 0) + 1
+    st.rerun()
+
+
+def inspected(ctx, saved: dict, sheet: str | None) -> upload.Inspected:
+    """The saved file's headers, row count and first rows, read once per file and sheet in a worker."""
+    key = (saved["token"], sheet)
+    cached = st.session_state.get("upload_inspected")
+    if cached and cached[0] == key:
+        return cached[1]
+    with st.spinner(ctx.t("upload.reading")):
+        result = upload.inspect(saved["name"], saved["path"], sheet)
+    st.session_state["upload_inspected"] = (key, result)
+    return result
 
 
 def uploader_text(ctx) -> None:
@@ -59,30 +113,23 @@ def uploader_text(ctx) -> None:
     )
 
 
-def do_commit(ctx, table_name, validation, base, name, data, allow_partial, headers):
-    """Commit button callback: runs before the next run, so the sidebar can show the new snapshot."""
+def do_commit(ctx, table_name, checked, saved, allow_partial):
+    """Commit button callback: the merge and the new snapshot are made in a worker process."""
     try:
-        snap = ingest.commit(
-            ctx.store,
-            table_name,
-            validation,
-            base_snapshot=base,
-            source_name=name,
-            source_bytes=data,
-            allow_partial=allow_partial,
-        )
+        snap = upload.commit(ctx.store, table_name, saved["path"], saved["name"], allow_partial=allow_partial)
     except ingest.IngestError as exc:
         st.session_state["upload_commit_error"] = exc.message(ctx.lang)
         return
-    ingest.remember_mapping(ctx.store, table_name, headers, validation.mapping, validation.crs)
     st.session_state["upload_done"] = {
         "sid": snap.snapshot_id,
         "label": snapshot_label(snap, ctx.lang),
-        "rows": validation.rows_ok,
-        "left_out": validation.rows_bad if allow_partial else 0,
+        "rows": checked.rows_ok,
+        "left_out": checked.rows_bad if allow_partial else 0,
         "toasted": False,
     }
     st.session_state.pop("upload_result", None)
+    upload.drop(st.session_state.pop("upload_saved", {}).get("dir"))  # the raw file is in the snapshot now
+    st.session_state.pop("upload_inspected", None)
     st.session_state["snapshot"] = snap.snapshot_id  # the sidebar shows the new snapshot
 
 
@@ -187,10 +234,18 @@ def report_step(ctx, validation, table_name: str) -> None:
     if not validation.errors.is_empty():
         report = ingest.explain(validation.errors, ctx.lang)
         st.markdown("**" + ctx.t("upload.errors") + "**")
-        table(ctx, report.head(5_000), ERROR_COLS, "upload_errors")
+        if validation.errors_total > validation.errors.height:
+            st.caption(
+                ctx.t(
+                    "upload.errors_first",
+                    n=f"{validation.errors.height:,}",
+                    total=f"{validation.errors_total:,}",
+                )
+            )
+        table(ctx, report, ERROR_COLS, "upload_errors")
         table_downloads(ctx, report, ERROR_COLS, "upload-errors", "upload_errors_download")
     if validation.rows_ok:
         with st.expander(ctx.t("upload.valid_preview")):
-            valid = validation.valid.drop("_row", "_new").head(200)
+            valid = validation.valid
             cols = [Col(c, f"upload.col.{c}", codes=CODED.get(c)) for c in valid.columns]
             table(ctx, valid, cols, "upload_valid_preview")

@@ -193,4 +193,13 @@ STRINGS = {
         "还没有快照：提交会生成第一个快照。",
         "There is no snapshot yet: the commit writes the first one.",
     ),
+    "upload.saved": (
+        "已收到文件 {name}（{mb} MB），读取和检查在后台进程中进行。",
+        "Received {name} ({mb} MB); it is read and checked in a background process.",
+    ),
+    "upload.reading": ("正在读取文件……", "Reading the file…"),
+    "upload.errors_first": (
+        "显示前 {n} 条错误（共 {total} 条）；改正后请重新上传。",
+        "Showing the first {n} of {total} errors; fix them and upload the file again.",
+    ),
 }

@@ -7,5 +7,6 @@
   row, the column and the fix; ``validation``: the whole check of an upload (``validate``, ``explain``).
 - ``merge``: out-of-core merge in DuckDB; ``commit``: the valid rows as a new snapshot (``commit``).
 - ``pipeline``: the whole path (``ingest_file``); ``worker``: the same in a child process with limits.
+- ``upload``: the Data page's path, every step in a worker (``save``, ``inspect``, ``check``, ``commit``).
 - ``cli``: ``python -m supply ingest``.
 """
