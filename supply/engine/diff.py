@@ -99,7 +99,9 @@ def _same_group(fa: pq.ParquetFile, fb: pq.ParquetFile, fds: tuple[int, int], i:
         return False
     if _chunk_bytes(fds[0], ga) == _chunk_bytes(fds[1], gb):
         return True
-    ta, tb = fa.read_row_group(i), fb.read_row_group(i)  # written by another program: compare values
+    # written by another program: compare values (a reader per call; one reader is not thread-safe)
+    ta = pq.ParquetFile(fa.reader_path, metadata=fa.metadata).read_row_group(i)
+    tb = pq.ParquetFile(fb.reader_path, metadata=fb.metadata).read_row_group(i)
     try:
         return ta.equals(tb.cast(ta.schema))
     except (ValueError, TypeError, NotImplementedError):
@@ -113,6 +115,7 @@ def differing_ranges(path_a: Path, path_b: Path, column: str) -> list[Range] | N
     statistics): compare the whole table. An empty list means the files hold the same rows.
     """
     fa, fb = pq.ParquetFile(path_a), pq.ParquetFile(path_b)
+    fa.reader_path, fb.reader_path = path_a, path_b
     ma, mb = fa.metadata, fb.metadata
     names = ma.schema.names
     if names != mb.schema.names or ma.num_row_groups != mb.num_row_groups or column not in names:
@@ -243,33 +246,53 @@ def _rows(db: Database, side: str, table: str) -> int:
     return int(_count(db, f"select count(*) from {side}.{table}")[0])
 
 
+def _side(db: Database, side: str, table: str, where: str) -> str:
+    """The rows of one side to compare: the view, or with ``where`` (ranges) the viewer's own-column
+    rows without the directory join (the directory is the same in both snapshots when narrowing)."""
+    own = views.own_rows_sql(db.viewer, table) if where else None
+    body = (
+        f"select * from {side}.{table} as t"
+        if own is None
+        else f"select * from ({in_schema(own, side)}) as t"
+    )
+    return f"({body} where {where})" if where else f"({body})"
+
+
 def _compare(db: Database, table: str, keys: tuple[str, ...], ranges: list[Range] | None = None) -> dict:
     """Counts for one changed table: by key when the key is unique on both sides, else as multisets.
 
     With ``ranges`` only the rows in them are compared; ``unchanged`` then counts the rows in
     them only (the caller adds the rows outside, which are the same in both snapshots).
     """
-    cur = db.con.cursor()
-    cols = [r[0] for r in cur.execute(f"describe a.{table}").fetchall()]
-    cur.close()
     where, params = ("", {}) if ranges is None else range_filter(RANGE_COLUMN[table], ranges, "t")
-    src = {s: f"(select * from {s}.{table} as t" + (f" where {where})" if where else ")") for s in "ab"}
-    dup = "select count(*) from (select {k} from {s} as d group by {k} having count(*) > 1) as d"
+    src = {s: _side(db, s, table, where) for s in "ab"}
+    cur = db.con.cursor()
+    try:
+        cols = [
+            r[0] for r in cur.execute(f"describe select * from {src['a']} as t", params or None).fetchall()
+        ]
+    finally:
+        cur.close()
     k = ", ".join(keys)
-    by_key = all(_count(db, dup.format(k=k, s=src[s]), params)[0] == 0 for s in ("a", "b"))
-    if by_key:
-        on = " and ".join(f"x.{c} is not distinct from y.{c}" for c in keys)
-        differs = " or ".join(f"x.{c} is distinct from y.{c}" for c in cols if c not in keys) or "false"
-        row = _count(
-            db,
-            f"select count(*) filter (where x.in_a is null), count(*) filter (where y.in_b is null), "
-            f"count(*) filter (where x.in_a and y.in_b and ({differs})), "
-            f"count(*) filter (where x.in_a and y.in_b and not ({differs})) "
-            f"from (select *, true as in_a from {src['a']} as t) as x "
-            f"full join (select *, true as in_b from {src['b']} as t) as y on {on}",
-            params,
-        )
-    else:
+    on = " and ".join(f"x.{c} is not distinct from y.{c}" for c in keys)
+    differs = " or ".join(f"x.{c} is distinct from y.{c}" for c in cols if c not in keys) or "false"
+    # one pass per side: the rows are read once, then checked for duplicate keys and joined by key
+    row = _count(
+        db,
+        f"with x as materialized (select *, true as in_a from {src['a']} as t), "
+        f"y as materialized (select *, true as in_b from {src['b']} as t), "
+        f"dup as (select count(*) as n from (select {k} from x group by {k} having count(*) > 1) as d "
+        f"union all select count(*) from (select {k} from y group by {k} having count(*) > 1) as d) "
+        "select (select sum(n) from dup), count(*) filter (where x.in_a is null), "
+        "count(*) filter (where y.in_b is null), "
+        f"count(*) filter (where x.in_a and y.in_b and ({differs})), "
+        f"count(*) filter (where x.in_a and y.in_b and not ({differs})) "
+        f"from x full join y on {on}",
+        params,
+    )
+    by_key = int(row[0] or 0) == 0
+    row = row[1:]
+    if not by_key:  # duplicate keys in the viewer's scope: compare as multisets of whole rows
         every = ", ".join(cols)
         on = " and ".join(f"x.{c} is not distinct from y.{c}" for c in cols)
         row = _count(
@@ -314,13 +337,14 @@ def table_changes(db: Database, whole_limit: int | None = None) -> pl.DataFrame:
 
 
 def in_schema(sql: str, schema_name: str) -> str:
-    """A query over the views rewritten to read the views of one schema (``s<i>``) of a many-snapshot connection."""
+    """A query over the views (or the scope's sources) rewritten to read those of one schema (``a``, ``s<i>``)."""
     import sqlglot
     from sqlglot import exp
 
     tree = sqlglot.parse_one(sql, read="duckdb")
     for table in tree.find_all(exp.Table):
-        if table.name in views.VIEWS and not table.db:
+        ours = table.name in views.VIEWS or table.name.startswith(views.INTERNAL_PREFIXES)
+        if ours and not table.db:
             table.set("db", exp.to_identifier(schema_name))
     return tree.sql(dialect="duckdb")
 

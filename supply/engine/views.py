@@ -207,9 +207,38 @@ def _admin(viewer) -> list[ViewDef]:
     return defs
 
 
+_MEMBER = "s.factory_id in (select m.factory_id from scope_members as m)"
+_POOLED = "case when s.channel = 'pooled' then s.{} end"
+# An association's per-factory views: which rows (members; unallocated pooled orders of schools
+# in its cities) and which columns are hidden (buyer and design of direct orders, stock SKUs).
+_ASSOCIATION_ROWS = {
+    "capacity": _MEMBER,
+    "inventory": _MEMBER,
+    "orders": f"{_MEMBER} or (s.channel = 'pooled' and s.factory_id is null "
+    "and s.buyer_id in (select k.school_id from schools as k))",
+}
+_ASSOCIATION_HIDDEN = {
+    "capacity": {},
+    "inventory": {"sku": "cast(null as varchar)"},
+    "orders": {"buyer_id": _POOLED.format("buyer_id"), "sku": _POOLED.format("sku")},
+}
+
+
+def own_rows_sql(viewer, table: str) -> str | None:
+    """An admin's or association's rows of a per-factory table with its own columns only.
+
+    The view without its join to the directory (``cluster_id``, ``adcode`` ...), for comparing
+    two snapshots whose directory is the same (supply/engine/diff.py); None for other roles.
+    """
+    if viewer.role not in ("admin", "association"):
+        return None
+    hidden = _ASSOCIATION_HIDDEN[table] if viewer.role == "association" else {}
+    cols = ", ".join(f"{hidden[c]} as {c}" if c in hidden else f"s.{c}" for c in schema.TABLES[table])
+    sql = f"select {cols} from src_{table} as s"
+    return f"{sql} where {_ASSOCIATION_ROWS[table]}" if viewer.role == "association" else sql
+
+
 def _association(viewer) -> list[ViewDef]:
-    member = "s.factory_id in (select m.factory_id from scope_members as m)"
-    pooled = "case when s.channel = 'pooled' then s.{} end"
     in_scope = "cluster_id = (select v.cluster_id from scope_viewer as v) and association_member"
     # unallocated pooled orders of schools in the association's cities are theirs too
     unallocated = "buyer_city in (select c.city from scope_cities as c)"
@@ -227,9 +256,14 @@ def _association(viewer) -> list[ViewDef]:
             {"cluster_id": viewer.cluster_id},
             True,
         ),
-        ViewDef("capacity", _per_factory("capacity", member), {}, False),
+        ViewDef("capacity", _per_factory("capacity", _ASSOCIATION_ROWS["capacity"]), {}, False),
         # stock is keyed by the factory's own designs: the SKU is hidden
-        ViewDef("inventory", _per_factory("inventory", member, {"sku": "cast(null as varchar)"}), {}, False),
+        ViewDef(
+            "inventory",
+            _per_factory("inventory", _ASSOCIATION_ROWS["inventory"], _ASSOCIATION_HIDDEN["inventory"]),
+            {},
+            False,
+        ),
         ViewDef(
             "schools",
             "select * from src_schools where left(adcode, 4) in (select c.city from scope_cities as c)",
@@ -240,12 +274,7 @@ def _association(viewer) -> list[ViewDef]:
         # orders of schools in the association's cities
         ViewDef(
             "orders",
-            _per_factory(
-                "orders",
-                f"{member} or (s.channel = 'pooled' and s.factory_id is null "
-                "and s.buyer_id in (select k.school_id from schools as k))",
-                {"buyer_id": pooled.format("buyer_id"), "sku": pooled.format("sku")},
-            ),
+            _per_factory("orders", _ASSOCIATION_ROWS["orders"], _ASSOCIATION_HIDDEN["orders"]),
             {},
             False,
         ),
