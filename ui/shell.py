@@ -14,6 +14,7 @@ from supply.i18n import DEFAULT_LANG, LANG_NAMES, LANGS, t
 from ui import auth
 from ui.context import Context, localized_selectbox
 from ui.snapshots import label as snapshot_label
+from ui.snapshots import open_chosen
 
 
 @st.cache_data(ttl=600, max_entries=16, show_spinner=False)
@@ -77,10 +78,9 @@ def sidebar() -> Context:
             format_func=lambda i: snapshot_label(by_id[i], lang),
             help=t("app.snapshot_help", lang),
         )
-        snapshot = next(s for s in snaps if s.snapshot_id == sid)
-        i = [s.snapshot_id for s in snaps].index(sid)
-        previous = snaps[i - 1] if i > 0 else None
-        clusters, factories = _public_tables(str(store.data_dir), sid)
+        snapshot, previous = open_chosen(store, snaps, sid, lang)  # checked; else the nearest good one
+    if snapshot is not None:
+        clusters, factories = _public_tables(str(store.data_dir), snapshot.snapshot_id)
 
     if user is None:
         role, factory_id = auth.demo_role(lang, factories)

@@ -1,10 +1,13 @@
 """Snapshot labels people can tell apart: date and time (Asia/Shanghai), source and user.
 
 Read defensively: older manifests have no ``source`` kind, file or user, and a manifest
-may carry a monotonic ``seq``; whatever is missing is left out of the label.
+may carry a monotonic ``seq``; whatever is missing is left out of the label. ``open_chosen``
+serves the sidebar's choice after its integrity check, or the nearest good snapshot with a notice.
 """
 
 from __future__ import annotations
+
+import streamlit as st
 
 from supply.i18n import format as fmt
 from supply.i18n import t
@@ -45,3 +48,25 @@ def label(snapshot, lang: str) -> str:
     if user:
         parts.append(user)
     return " · ".join(parts)
+
+
+def open_chosen(store, snaps: list, chosen: str, lang: str) -> tuple:
+    """(snapshot to show, the good one before it) for the sidebar's choice, both checked on opening.
+
+    A chosen snapshot that fails its check is replaced by the nearest good one, with a notice
+    in the sidebar in the chosen language; (None, None) after an error when none is good.
+    """
+    snap, reason = store.open(chosen)
+    if snap is None:
+        st.sidebar.error(t("app.no_good_snapshot", lang, reason=reason))
+        return None, None
+    if reason is not None:
+        by_id = {s.snapshot_id: s for s in snaps}
+        name = label(by_id[chosen], lang) if chosen in by_id else chosen
+        st.sidebar.warning(
+            t("app.snapshot_fallback", lang, name=name, reason=reason, shown=label(snap, lang))
+        )
+    ids = [s.snapshot_id for s in snaps]
+    older = snaps[: ids.index(snap.snapshot_id)] if snap.snapshot_id in ids else []
+    previous = next((s for s in reversed(older) if store.check(s) is None), None)  # for comparisons
+    return snap, previous

@@ -4,7 +4,8 @@
 - ``config``: where the data directory is (``data_dir``).
 - ``store``: the snapshot catalogue (``Store``); ``snapshot``: one committed snapshot, its manifest and
   checks (``Snapshot``); ``files``: hashes, fsync, atomic files and the writer lock; ``staging``: a new
-  snapshot built outside the lock and published under it (``stage``, ``publish``).
+  snapshot built outside the lock and published under it (``stage``, ``publish``); ``ids``: the
+  write sequence and pruned ids, never reused (``next_seq``).
 - ``layout``: base tables sorted so scoped queries read only their row groups (``sort_file``).
 - ``rollups``: aggregate tables written with each snapshot, defined as SQL (``build``).
 - ``history``: row counts and the diff between two snapshots (``diff``, ``capacity_change``).

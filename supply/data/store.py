@@ -37,7 +37,7 @@ from pathlib import Path
 
 import polars as pl
 
-from supply.data import files, schema
+from supply.data import files, ids, schema
 from supply.data.config import data_dir as resolve_data_dir
 from supply.data.snapshot import (
     MANIFEST,
@@ -153,6 +153,37 @@ class Store:
         except SnapshotError as exc:
             raise SnapshotError(f"snapshot {snapshot_id!r} is not valid: {exc}") from exc
 
+    def open(self, snapshot_id: str | None = None) -> tuple[Snapshot | None, str | None]:
+        """The snapshot to serve for ``snapshot_id``, and why it is another one (None when it is not).
+
+        Opening checks the manifest (its digest, every file's size) and each table against it
+        (sha256, once per file and process: hard-linked tables are hashed once). A snapshot
+        that fails is replaced by the nearest good one, older first, then newer; the reason
+        names the snapshot and the problem. (None, reason) when no snapshot is good.
+        """
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            snaps = self.list()
+            if snapshot_id is None:
+                return (snaps[-1] if snaps else None), None
+            try:
+                problem = self.check(self.get(snapshot_id))
+            except SnapshotError as exc:
+                problem = str(exc)
+            if problem is None:
+                return self.get(snapshot_id), None
+            reason = f"snapshot {snapshot_id!r}: {problem}"
+            ids = [s.snapshot_id for s in snaps]
+            if snapshot_id in ids:
+                i = ids.index(snapshot_id)
+                order = snaps[:i][::-1] + snaps[i + 1 :]
+            else:
+                order = snaps[::-1]
+            for candidate in order:
+                if self.check(candidate) is None:
+                    return candidate, reason
+            return None, reason
+
     def previous(self, snapshot_id: str) -> Snapshot | None:
         """The valid snapshot just before this one, or None."""
         snaps = self.list()
@@ -209,25 +240,10 @@ class Store:
     # -- ids ------------------------------------------------------------------------------
 
     def _pruned(self) -> dict[str, int]:
-        """Ids of removed snapshots and their sequence numbers (they are never used again)."""
-        out = {}
-        with contextlib.suppress(FileNotFoundError):
-            for line in (self.root / ".pruned").read_text(encoding="utf-8").splitlines():
-                sid, _, seq = line.partition("\t")
-                if sid:
-                    out[sid] = int(seq) if seq.strip().isdigit() else -1
-        return out
+        return ids.pruned(self.root)
 
     def _next_seq(self) -> int:
-        """The next write sequence number, persisted before it is used (lock held)."""
-        path = self.root / ".seq"
-        try:
-            last = int(path.read_text(encoding="ascii").strip())
-        except (OSError, ValueError):  # first write, or the file was lost: rebuild from what is left
-            seqs = [s.manifest.get("seq") for s in self._all()] + list(self._pruned().values())
-            last = max([q for q in seqs if isinstance(q, int)] + [len(seqs)])
-        files.atomic_write(path, f"{last + 1}\n".encode("ascii"))
-        return last + 1
+        return ids.next_seq(self.root, lambda: [s.manifest.get("seq") for s in self._all()])
 
     def _all(self) -> list[Snapshot]:
         with warnings.catch_warnings():
@@ -240,11 +256,7 @@ class Store:
             return out
 
     def _taken(self, snapshot_id: str) -> str | None:
-        if (self.root / snapshot_id).exists():
-            return f"snapshot {snapshot_id!r} exists already; snapshots are immutable"
-        if snapshot_id in self._pruned():
-            return f"snapshot id {snapshot_id!r} was used by a pruned snapshot; ids are never reused"
-        return None
+        return ids.taken(self.root, snapshot_id)
 
     # -- writing -------------------------------------------------------------------------
 
@@ -377,12 +389,7 @@ class Store:
         """Remove one snapshot: its id is recorded as used, then it is renamed away and removed."""
         with self.lock():
             snap = self.get(snapshot_id)
-            # a fresh line each time: a line torn by a crash never swallows the next id
-            line = f"\n{snapshot_id}\t{snap.manifest.get('seq', '')}\n".encode()
-            with open(self.root / ".pruned", "ab") as fh:
-                fh.write(line)
-                fh.flush()
-                os.fsync(fh.fileno())
+            ids.tombstone(self.root, snapshot_id, snap.manifest.get("seq"))
             trash = self.root / f".trash-{snapshot_id}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
             os.rename(snap.path, trash)  # atomic: the snapshot is there whole, or gone
             files.fsync_dir(self.root)

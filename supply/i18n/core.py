@@ -21,6 +21,16 @@ STRINGS = {
         "There is no snapshot yet. Run `make demo` (or `python -m supply demo`) in the "
         "project folder to build the demo data, or load your own with `python -m supply ingest`.",
     ),
+    "app.snapshot_fallback": (
+        "所选快照 {name} 未通过完整性检查（{reason}），现显示最近的完好快照 {shown}。"
+        "请管理员运行 `python -m supply verify` 并从备份恢复。",
+        "The chosen snapshot {name} failed its integrity check ({reason}); showing the nearest good "
+        "snapshot, {shown}, instead. Ask an administrator to run `python -m supply verify` and restore it.",
+    ),
+    "app.no_good_snapshot": (
+        "没有通过完整性检查的快照：{reason}",
+        "No snapshot passes its integrity check: {reason}",
+    ),
     "app.skipped_snapshot": (
         "已跳过损坏的快照 {name}：{reason}",
         "Skipped corrupt snapshot {name}: {reason}",
