@@ -14,6 +14,7 @@ directory and always removes a dead one's.
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import errno
 import fcntl
 import hashlib
@@ -36,12 +37,37 @@ SCRATCH_DEBRIS = (".ingest", ".scratch-")
 LEGACY_AGE = 3600.0  # a scratch directory with no owner and no pid (old code) after this long
 
 
+_MEMO: contextvars.ContextVar[dict | None] = contextvars.ContextVar("sha256_memo", default=None)
+
+
+def _stat_key(path: Path) -> tuple:
+    st = os.stat(path)
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+@contextlib.contextmanager
+def hash_memo() -> Iterator[None]:
+    """While open, ``sha256_file`` hashes a file once: a hard link or a second call of the same
+    unchanged file (same inode, size and mtime) gets the remembered digest (the demo's writer)."""
+    token = _MEMO.set({})
+    try:
+        yield
+    finally:
+        _MEMO.reset(token)
+
+
 def sha256_file(path: Path) -> str:
-    """Hex sha256 of a file, read in 1 MB blocks."""
+    """Hex sha256 of a file, read in 1 MB blocks (once per file inside ``hash_memo``)."""
+    memo = _MEMO.get()
+    key = _stat_key(path) if memo is not None else None
+    if key is not None and key in memo:
+        return memo[key]
     digest = hashlib.sha256()
     with open(path, "rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
             digest.update(block)
+    if key is not None:
+        memo[key] = digest.hexdigest()
     return digest.hexdigest()
 
 

@@ -13,13 +13,14 @@ attributes: a factory has one value of each. A planner's views regroup the cells
 suppress small ones on read (supply/engine/views.py); no connection aggregates raw rows.
 
 ``build(dir, entries, parent)`` writes the rollups of a snapshot being written (carrying a
-parent's file forward by hard link when its inputs are unchanged) and returns the manifest
-entries; ``rebuild(store, snapshot)`` adds missing rollups to an old snapshot;
-``verify(snapshot)`` re-hashes them.
-"""
+parent's file forward by hard link when its inputs are unchanged, or linking a file the
+tables' writer computed and ``offered``) and returns the manifest entries; ``rebuild(store,
+snapshot)`` adds missing rollups to an old snapshot; ``verify(snapshot)`` re-hashes them."""
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import json
 import os
 import shutil
@@ -35,6 +36,18 @@ from supply.data.files import fsync_file as _fsync
 from supply.data.files import sha256_file as _sha256
 
 ROLLUP_DIR = "rollups"
+# Files the tables' writer computed (the demo, supply/demo/cells.py): name -> (inputs, path).
+_OFFERED: contextvars.ContextVar[dict | None] = contextvars.ContextVar("rollups_offered", default=None)
+
+
+@contextlib.contextmanager
+def offered(files: dict[str, tuple[dict, Path]]):
+    """While open, ``build`` links an offered rollup file instead of computing it when its inputs match."""
+    token = _OFFERED.set(files)
+    try:
+        yield
+    finally:
+        _OFFERED.reset(token)
 
 
 class Rollup(NamedTuple):
@@ -243,9 +256,8 @@ def build(directory: Path, entries: dict[str, dict], parent: dict | None = None)
 
     ``entries`` are the snapshot's table entries (file, rows, sha256); ``parent`` is the parent
     snapshot's manifest with its directory under ``"path"``; a parent's rollup is hard-linked
-    when its input tables have the same sha256. Files are fsynced; the caller writes the
-    manifest after, so a crash here leaves no snapshot (the directory is still temporary).
-    """
+    when its input tables have the same sha256 (so is an ``offered`` file). Files are fsynced;
+    the caller writes the manifest after, so a crash here leaves no snapshot."""
     out_dir = directory / ROLLUP_DIR
     out_dir.mkdir(exist_ok=True)
     parent_rollups = (parent or {}).get("rollups") or {}
@@ -259,7 +271,10 @@ def build(directory: Path, entries: dict[str, dict], parent: dict | None = None)
             dst = directory / file
             old = parent_rollups.get(rollup.name)
             old_path = Path(parent["path"]) / old["file"] if old and parent else None
-            if old_path is not None and old.get("inputs") == inputs and old_path.is_file():
+            if old_path is None or old.get("inputs") != inputs or not old_path.is_file():
+                pre = (_OFFERED.get() or {}).get(rollup.name, (None, None))
+                old_path = pre[1] if pre[0] == inputs else None
+            if old_path is not None:
                 try:
                     os.link(old_path, dst)
                 except OSError:

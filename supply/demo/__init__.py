@@ -3,5 +3,6 @@
 - ``generate``: the public face, ``build(store, scale, seed)`` writes the demo snapshots (real
   clusters and county boundaries, invented factories; calibration figures cited inline);
 - ``clusters``, ``names``, ``factories``, ``capacity``, ``orders``, ``inventory``, ``schools``:
-  what each table is drawn from; ``writer`` and ``build``: sorted row groups, streamed to the store.
+  what each table is drawn from; ``writer`` and ``build``: sorted row groups, streamed to the store;
+- ``cells``: the snapshot rollups, computed from the same blocks while they are generated.
 """

@@ -18,9 +18,12 @@ import uuid
 import numpy as np
 import polars as pl
 
+from supply.data import files as store_files
+from supply.data import rollups
 from supply.data.store import Snapshot, Store
 from supply.demo import factories
 from supply.demo.capacity import capacity_block
+from supply.demo.cells import SnapshotCells, factory_attrs
 from supply.demo.clusters import (
     BASE_FACTORIES,
     BASE_ORDER_LINES,
@@ -118,40 +121,59 @@ def build(
     work = store.data_dir / ".demo-work" / f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
     work.mkdir(parents=True)
     try:
-        paths = _generate(work, seed, n_factories, n_lines, days, first_monday, say)
-        schools = schools_frame(seed)
+        paths, cells = _generate(work, seed, n_factories, n_lines, days, first_monday, say)
         written: list[Snapshot] = []
-        for k, day in enumerate(days):
-            sid = f"demo-{day.isoformat()}"
-            say(f"snapshot {sid}: hashing and committing")
-            snap = store.write(
-                sid,
-                {
-                    # Clusters keep CLUSTERS order (Zhili first: the pickers' default); 7 rows, one group.
-                    "clusters": clusters_frame(),
-                    "factories": paths["factories"],
-                    "capacity": paths[f"capacity-{k}"],
-                    "orders": paths[f"orders-{k}"],
-                    "schools": table_sorted(schools, "schools"),
-                    "demand": paths[f"demand-{k}"],
-                    "inventory": paths[f"inventory-{k}"],
-                },
-                as_of=day,
-                parent=written[-1].snapshot_id if written else None,
-                synthetic=True,
-                source={"kind": "demo", "seed": seed, "scale": scale},
-                created_at=f"{day.isoformat()}T00:00:00+00:00",
-            )
-            written.append(snap)
+        with store_files.hash_memo():  # each file hashed once, here; the store's hashing finds it
+            for k, day in enumerate(days):
+                sid = f"demo-{day.isoformat()}"
+                say(f"snapshot {sid}: rollups, hashing and committing")
+                snap = _commit(store, sid, k, day, paths, cells[k], work, written, seed, scale)
+                written.append(snap)
         return written
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
 
+def _commit(store, sid, k, day, paths, cells, work, written, seed, scale) -> Snapshot:
+    """Write snapshot ``k`` with the rollups computed while generating (offered to the store)."""
+    made = cells.write(work / f"rollups-{k}")
+    tables = {
+        "factories": paths["factories"],
+        "capacity": paths[f"capacity-{k}"],
+        "orders": paths[f"orders-{k}"],
+        "schools": paths["schools"],
+        "inventory": paths[f"inventory-{k}"],
+    }
+    sha = {t: store_files.sha256_file(p) for t, p in tables.items()}
+    offer = {
+        r.name: ({t: sha.get(t) for t in r.inputs}, made[r.name]) for r in rollups.ROLLUPS if r.name in made
+    }
+    with rollups.offered(offer):
+        return store.write(
+            sid,
+            {
+                # Clusters keep CLUSTERS order (Zhili first: the pickers' default); 7 rows, one group.
+                "clusters": clusters_frame(),
+                "factories": paths["factories"],
+                "capacity": paths[f"capacity-{k}"],
+                "orders": paths[f"orders-{k}"],
+                "schools": paths["schools"],
+                "demand": paths[f"demand-{k}"],
+                "inventory": paths[f"inventory-{k}"],
+            },
+            as_of=day,
+            parent=written[-1].snapshot_id if written else None,
+            synthetic=True,
+            source={"kind": "demo", "seed": seed, "scale": scale},
+            created_at=f"{day.isoformat()}T00:00:00+00:00",
+        )
+
+
 def _generate(work, seed, n_factories, n_lines, days, first_monday, say) -> dict:
-    """Write every generated table of every snapshot into ``work``; return name -> path."""
+    """Write every generated table of every snapshot into ``work``; return name -> path, and the
+    rollup cells of each snapshot computed from the same blocks."""
     n_snap = len(days)
-    files: dict[str, TableFile] = {"factories": TableFile(work / "factories.parquet", "factories")}
+    files: dict[str, TableFile] = {t: TableFile(work / f"{t}.parquet", t) for t in ("factories", "schools")}
     for k in range(n_snap):
         for table in ("capacity", "orders", "demand", "inventory"):
             files[f"{table}-{k}"] = TableFile(work / f"{table}-{k}.parquet", table)
@@ -159,11 +181,16 @@ def _generate(work, seed, n_factories, n_lines, days, first_monday, say) -> dict
     try:
         say(f"factories: {n_factories:,}")
         parts: dict[int, FactoryArrays] = {}
+        attrs = []
         for ci, frame, arrays in factories.generate(seed, n_factories):
             writer.submit(files["factories"], sort_block(frame, block_sort_keys("factories")))
             parts[ci] = arrays
+            attrs.append(factory_attrs(frame))
         arrays = FactoryArrays.concat([parts[ci] for ci in sorted(parts)])
         schools = schools_frame(seed)
+        writer.submit(files["schools"], table_sorted(schools, "schools"))
+        cells = [SnapshotCells(work / f"cells-{k}", pl.concat(attrs), schools) for k in range(n_snap)]
+        del attrs
         pooled = []
         for k, day in enumerate(days):
             demand = demand_frame(seed, schools, day, missing_share=0.08 if k == 0 else 0.02)
@@ -179,17 +206,22 @@ def _generate(work, seed, n_factories, n_lines, days, first_monday, say) -> dict
                 capacity_block(seed, block, arrays, lo, hi, first_monday, WEEKS, n_snap)
             ):
                 writer.submit(files[f"capacity-{k}"], sort_block(frame, keys["capacity"]))
+                cells[k].capacity(frame)
             direct = direct_block(seed, block, plan, arrays, lo, hi, days)
             for k in range(n_snap):
                 mine = pooled[k].filter((pl.col("_g") >= lo) & (pl.col("_g") < hi))
                 frame = _orders_for(direct, k, n_snap, mine)
                 writer.submit(files[f"orders-{k}"], sort_block(frame, keys["orders"]))
+                cells[k].orders(frame)
             for k, frame in enumerate(inventory_block(seed, block, arrays, lo, hi, days)):
                 writer.submit(files[f"inventory-{k}"], sort_block(frame, keys["inventory"]))
+                cells[k].stock(frame)
             if block % 10 == 9:
                 say(f"  block {block + 1}/{n_blocks}")
         for k in range(n_snap):  # pooled lines still waiting for the plan (no factory) come last
-            writer.submit(files[f"orders-{k}"], pooled[k].filter(pl.col("_g") >= n_factories))
+            waiting = pooled[k].filter(pl.col("_g") >= n_factories)
+            writer.submit(files[f"orders-{k}"], waiting)
+            cells[k].orders(waiting)
     except BaseException:
         writer.abort()
         raise
@@ -198,4 +230,4 @@ def _generate(work, seed, n_factories, n_lines, days, first_monday, say) -> dict
     finally:
         for f in files.values():
             f.close()
-    return {name: f.path for name, f in files.items()}
+    return {name: f.path for name, f in files.items()}, cells

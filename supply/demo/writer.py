@@ -2,9 +2,10 @@
 
 Frames are conformed to the table's schema and cut into row groups of exactly
 ``ROW_GROUP_ROWS`` rows (the last may be shorter), so a query that filters on the sort key
-reads only the row groups that hold its keys. Writing (encoding, compression) runs on one
-background thread while the next block is generated; the queue is short, so memory stays
-bounded, and each file receives its frames in order, so output is deterministic.
+reads only the row groups that hold its keys. Writing (encoding, compression) runs on two
+background threads while the next block is generated (each file on one of them); the queues
+are short, so memory stays bounded, and each file receives its frames in order, so output
+is deterministic.
 """
 
 from __future__ import annotations
@@ -78,17 +79,23 @@ class TableFile:
 
 
 class BackgroundWriter:
-    """Runs TableFile.write calls in order on one thread; errors surface on the next call."""
+    """Runs TableFile.write calls on ``threads`` threads; each file always goes to the same thread,
+    so its frames are written in order. Errors surface on the next call."""
 
-    def __init__(self):
-        self.tasks: queue.Queue = queue.Queue(maxsize=_QUEUE_DEPTH)
+    def __init__(self, threads: int = 2):
         self.error: BaseException | None = None
-        self.thread = threading.Thread(target=self._run, name="demo-parquet-writer", daemon=True)
-        self.thread.start()
+        self.queues: list[queue.Queue] = [queue.Queue(maxsize=_QUEUE_DEPTH) for _ in range(threads)]
+        self.routes: dict[int, int] = {}
+        self.threads = [
+            threading.Thread(target=self._run, args=(q,), name=f"demo-parquet-writer-{i}", daemon=True)
+            for i, q in enumerate(self.queues)
+        ]
+        for t in self.threads:
+            t.start()
 
-    def _run(self) -> None:
+    def _run(self, tasks: queue.Queue) -> None:
         while True:
-            task = self.tasks.get()
+            task = tasks.get()
             if task is None:
                 return
             target, frame = task
@@ -99,20 +106,25 @@ class BackgroundWriter:
                     self.error = exc
 
     def submit(self, target: TableFile, frame: pl.DataFrame) -> None:
-        """Queue one frame for one file (blocks while the queue is full)."""
+        """Queue one frame for one file (blocks while that file's queue is full)."""
         if self.error is not None:
             raise self.error
-        self.tasks.put((target, frame))
+        lane = self.routes.setdefault(id(target), len(self.routes) % len(self.queues))
+        self.queues[lane].put((target, frame))
+
+    def _stop(self) -> None:
+        for q in self.queues:
+            q.put(None)
+        for t in self.threads:
+            t.join()
 
     def abort(self) -> None:
         """Stop after the queued writes, ignoring their errors (the caller is failing already)."""
-        self.tasks.put(None)
-        self.thread.join()
+        self._stop()
 
     def finish(self) -> None:
         """Wait for every queued write; raise the first error."""
-        self.tasks.put(None)
-        self.thread.join()
+        self._stop()
         if self.error is not None:
             raise self.error
 
