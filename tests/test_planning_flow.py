@@ -96,12 +96,16 @@ def test_a_restricted_network_is_priced_to_the_full_optimum(monkeypatch):
     full = flow.solve_lp(inst, pairs)
     monkeypatch.setattr(flow, "FULL_PAIRS", 0)
     monkeypatch.setattr(flow, "INITIAL_PER_GROUP", 1)
-    cg = flow.solve_lp(inst, pairs)
+    cg = flow.solve_lp(inst, pairs, lp_tol=0.0)
     assert cg.optimal and cg.rounds > 1 and cg.columns < len(pairs)
     assert cg.objective == pytest.approx(full.objective, rel=1e-12)
-    warm = flow.solve_lp(inst, pairs, warm=full.potentials)  # a warm start: same optimum, same bound
+    warm = flow.solve_lp(inst, pairs, warm=full.potentials, lp_tol=0.0)  # same optimum, same bound
     assert warm.objective == pytest.approx(full.objective, rel=1e-12)
     assert warm.bound == pytest.approx(full.bound, rel=1e-12)
+    early = flow.solve_lp(inst, pairs)  # stops within LP_TOL of its own rigorous bound
+    assert early.optimal and early.bound <= full.objective + 1e-6
+    assert early.objective - early.bound <= flow.LP_TOL * early.objective
+    assert early.objective >= full.objective - 1e-6
 
 
 def test_ortools_and_highspy_work_in_one_process_as_in_the_app():

@@ -195,7 +195,8 @@ def neighbourhood(
     inst: Instance, pairs: Pairs, amount: np.ndarray, groups: np.ndarray, keep: np.ndarray
 ) -> tuple[Instance, Pairs, np.ndarray, np.ndarray]:
     """The sub-problem in which only ``groups`` move (over the pairs ``keep`` of theirs):
-    (sub-instance, sub-pairs, index of each sub-pair in ``pairs``, start allocation).
+    (sub-instance, sub-pairs, index of each sub-pair in ``pairs``, start allocation). The
+    sub-instance has only the factories those pairs use (renumbered in order).
 
     The other groups' lines stay and hold their capacity. What is left per factory is
     the cumulative slack s[k] = free up to k - fixed use up to k; a sub-plan fits it
@@ -214,17 +215,23 @@ def neighbourhood(
     remap = np.full(G, -1, dtype=np.int64)
     remap[groups] = np.arange(len(groups))
     idx = np.sort(keep[inside[pairs.g[keep]]])
+    # only the factories the sub-pairs use: a MIP of their rows, not of every factory-week
+    facs = np.unique(pairs.f[idx])
+    fmap = np.full(F, -1, dtype=np.int64)
+    fmap[facs] = np.arange(len(facs))
     sub = Instance(
-        **{k: getattr(inst, k) for k in ("lead", "moq", "flon", "flat", "price", "week_start")},
+        **{k: getattr(inst, k)[facs] for k in ("lead", "moq", "flon", "flat", "price")},
         **{k: getattr(inst, k)[groups] for k in ("demand", "deadline", "garment", "glon", "glat")},
-        free=free,
+        week_start=inst.week_start,
+        free=free[facs],
         transport=inst.transport,
         penalty=inst.penalty,
         max_km=inst.max_km,
     )
     sg = remap[pairs.g[idx]]
     sp = Pairs(
-        **{k: getattr(pairs, k)[idx] for k in ("f", "cutoff", "cost", "dist", "upper")},
+        **{k: getattr(pairs, k)[idx] for k in ("cutoff", "cost", "dist", "upper")},
+        f=fmap[pairs.f[idx]],
         g=sg,
         start=np.searchsorted(sg, np.arange(len(groups) + 1)),
     )

@@ -18,7 +18,7 @@ import numpy as np
 from supply.planning.instance import Instance, Pairs, feasible, objective_of
 from supply.planning.mip import neighbourhood, solve_mip
 
-ROUNDS = 10  # neighbourhoods per solve
+ROUNDS = 20  # neighbourhoods per solve (each ~1 CPU-s on the middle bench case)
 GROUPS = 40  # groups per neighbourhood
 NEAR_FACTORIES = 4  # a seed group's best-priced factories (besides its LP factories) ...
 USERS_PER_SEED = 8  # ... and up to this many groups with a line there join it

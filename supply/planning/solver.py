@@ -137,7 +137,7 @@ def optimise(
             bound = max(bound, ms["mip_dual_bound"])
         return result(bound, "gap", lp)
     say(0.7, "MIP neighbourhoods around the unmet demand")
-    target = bound + PROVEN_GAP * abs(bound) * 0.5
+    target = bound / (1 - 0.999 * PROVEN_GAP)  # a plan this cheap is proven: stop there
     best, ms = improve(
         inst, pairs, best, lp.amount, lp.reduced, target=target, should_stop=should_stop, deadline=deadline
     )
