@@ -73,8 +73,7 @@ with st.expander(ctx.t("map.settings")):
 
 # -- map data --------------------------------------------------------------------------------
 with st.spinner(ctx.t("map.title") + " …"):
-    coords = data.run(ctx, "factory_coordinates")
-    problems = map_view.coordinate_problems(coords, str(ctx.store.data_dir), snap.snapshot_id)
+    problems = map_view.coordinate_problems(ctx)
     exclude = sorted(problems.filter(~pl.col("drawn"))["factory_id"].to_list())
     extent_row = data.run(ctx, "map_filter_extent", exclude_ids=exclude, **filters).row(0, named=True)
     n = extent_row["factories"]

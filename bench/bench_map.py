@@ -86,7 +86,9 @@ def bench_page(rows: list[dict], scale: float) -> dict:
     rows.append(
         _row(
             "query cluster_concentration",
-            measure(lambda: db.run("cluster_concentration", week_from=week_from, week_to=week_to)),
+            measure(
+                lambda: db.run("cluster_concentration", cluster_id=None, week_from=week_from, week_to=week_to)
+            ),
         )
     )
 

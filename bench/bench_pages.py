@@ -2,6 +2,7 @@
 
     python bench/bench_pages.py --scale 5                 # demo in bench/data/scale-5 (built once)
     python bench/bench_pages.py --scale 50 --data /tmp/eng50   # an existing data directory
+    python bench/bench_pages.py --scale 500 --data DIR --diff A..B   # the history diff only
 
 For each role (admin, association, factory owner, planner) a child process opens every page
 the role may see through Streamlit's AppTest, recording each query the page runs (name,
@@ -163,7 +164,42 @@ def run_pandas(data: Path, role: str, repeat: int) -> dict:
     return out
 
 
-def child(kind: str, data: Path, role: str, repeat: int) -> dict:
+DIFF_VIEWERS = {
+    "admin": {},
+    "association": {"cluster_id": "zhili"},
+    "planner": {},
+    "factory": {"factory_id": FACTORY},
+}
+
+
+def run_diff(data: Path, role: str, repeat: int, pair: str) -> dict:
+    """Child process: the history diff of two snapshots (``A..B``) for one role, cold then warm, with CPU."""
+    from supply.data import history
+    from supply.data.store import Store
+    from supply.engine import diff as engine_diff
+    from supply.engine.db import Viewer
+
+    a, b = pair.split("..")
+    store, viewer = Store(data), Viewer(role, **DIFF_VIEWERS[role])
+    runs = []
+    for _ in range(repeat + 1):
+        t0, c0 = time.perf_counter(), time.process_time()
+        result = history.diff(store, a, b, viewer, None, 12)
+        runs.append((time.perf_counter() - t0, time.process_time() - c0))
+    tables = result["tables"]
+    changed = tables.filter(
+        ~tables["deferred"] & (tables["added"] + tables["removed"] + tables["changed"] > 0)
+    )
+    db = engine_diff.open_pair(store.get(a), store.get(b), viewer)  # how many key ranges were compared
+    ranges = {t: (None if r is None else len(r)) for t, r in db.ranges.items()}
+    db.close()
+    return {"role": role, "pair": pair, "cold_s": round(runs[0][0], 3), "cold_cpu_s": round(runs[0][1], 3),
+            "warm_s": _median([r[0] for r in runs[1:]]), "warm_cpu_s": _median([r[1] for r in runs[1:]]),
+            "changed_tables": ",".join(changed["table"]), "deferred": ",".join(tables.filter("deferred")["table"]),
+            "ranges": json.dumps(ranges), "peak_rss_mib": _peak_mib()}  # fmt: skip
+
+
+def child(kind: str, data: Path, role: str, repeat: int, pair: str = "") -> dict:
     """Run one role's engine or pandas measurements in a child process; its JSON result."""
     cmd = [
         sys.executable,
@@ -176,6 +212,7 @@ def child(kind: str, data: Path, role: str, repeat: int) -> dict:
         role,
         "--repeat",
         str(repeat),
+        *(["--pair", pair] if pair else []),
     ]
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     done = subprocess.run(cmd, capture_output=True, text=True, env=env)
@@ -192,15 +229,35 @@ def main() -> int:
     p.add_argument("--repeat", type=int, default=5)
     p.add_argument("--roles", default=",".join(ROLES))
     p.add_argument("--no-pandas", action="store_true", help="skip the pandas reference")
-    p.add_argument("--child", choices=("engine", "pandas"), help=argparse.SUPPRESS)
+    p.add_argument(
+        "--diff",
+        metavar="A..B",
+        action="append",
+        help="time only the history diff of snapshots A and B in --data (repeatable); "
+        "results in pages-diff-scale<N>",
+    )
+    p.add_argument("--child", choices=("engine", "pandas", "diff"), help=argparse.SUPPRESS)
     p.add_argument("--role", help=argparse.SUPPRESS)
+    p.add_argument("--pair", help=argparse.SUPPRESS)
     args = p.parse_args()
     if args.child:
+        if args.child == "diff":
+            print(json.dumps(run_diff(args.data, args.role, args.repeat, args.pair), default=str))
+            return 0
         fn = run_role if args.child == "engine" else run_pandas
         print(json.dumps(fn(args.data, args.role, args.repeat), default=str))
         return 0
     data = args.data or demo_store(args.scale).data_dir
     before = machine()
+    if args.diff:  # each pair and role in a fresh process: the first run is cold
+        rows = []
+        for pair in args.diff:
+            for role in args.roles.split(","):
+                rows.append(child("diff", data, role, args.repeat, pair))
+                meta = {"scale": args.scale, "data": str(data), "repeat": args.repeat, "machine_before": before,
+                        "machine_after": machine()}  # fmt: skip
+                report(f"pages-diff-scale{args.scale:g}", rows, meta)
+        return 0
     rows, raw = [], {}
     for role in args.roles.split(","):
         engine = child("engine", data, role, args.repeat)

@@ -2,7 +2,9 @@
 -- $top_n factories of one cluster ($cluster_id; null = every cluster), ranked by horizon
 -- utilisation or by horizon capacity ($sort_by = 'utilisation' | 'capacity'; a value, not
 -- an identifier). $category narrows to one category (null = all of a factory's categories).
--- Planners' views carry no factory, so they get no rows.
+-- Factories are ranked on their horizon totals first; weeks are summed for the top ones only
+-- (at province scale a cluster has 600,000 factories x weeks). Planners' views carry no
+-- factory, so they get no rows.
 with
 capacity_in_window as (
     select c.factory_id, c.week_start, c.capacity_pieces, c.booked_pieces
@@ -14,23 +16,13 @@ capacity_in_window as (
       and c.week_start < $week_to
 ),
 
-factory_weeks as (
-    select
-        c.factory_id,
-        c.week_start,
-        sum(c.capacity_pieces) as capacity_pieces,
-        sum(c.booked_pieces) as booked_pieces
-    from capacity_in_window as c
-    group by c.factory_id, c.week_start
-),
-
 factory_totals as (
     select
-        w.factory_id,
-        sum(w.capacity_pieces) as horizon_capacity_pieces,
-        sum(w.booked_pieces) / nullif(sum(w.capacity_pieces), 0) as horizon_utilisation
-    from factory_weeks as w
-    group by w.factory_id
+        c.factory_id,
+        sum(c.capacity_pieces) as horizon_capacity_pieces,
+        sum(c.booked_pieces) / nullif(sum(c.capacity_pieces), 0) as horizon_utilisation
+    from capacity_in_window as c
+    group by c.factory_id
 ),
 
 ranked as (
@@ -44,6 +36,21 @@ ranked as (
         ) as rank,
         count(*) over () as factories_total
     from factory_totals as t
+),
+
+top_factories as (
+    select r.* from ranked as r where r.rank <= $top_n
+),
+
+factory_weeks as (
+    select
+        c.factory_id,
+        c.week_start,
+        sum(c.capacity_pieces) as capacity_pieces,
+        sum(c.booked_pieces) as booked_pieces
+    from capacity_in_window as c
+    where c.factory_id in (select t.factory_id from top_factories as t)
+    group by c.factory_id, c.week_start
 )
 
 select
@@ -58,7 +65,6 @@ select
     r.horizon_utilisation,
     r.factories_total
 from factory_weeks as w
-join ranked as r on r.factory_id = w.factory_id
+join top_factories as r on r.factory_id = w.factory_id
 join factories as f on f.factory_id = w.factory_id
-where r.rank <= $top_n
 order by r.rank, w.week_start

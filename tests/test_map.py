@@ -179,15 +179,26 @@ def test_concentration_query_matches_python(dbs, tiny_store, tiny_snapshot):
             for (cid,), g in per_factory.group_by("cluster_id")
         ]
     )
-    admin = dbs["admin"].run("cluster_concentration", week_from=WEEK_FROM, week_to=WEEK_TO)
+    admin = dbs["admin"].run("cluster_concentration", cluster_id=None, week_from=WEEK_FROM, week_to=WEEK_TO)
     assert_frame_close(
         admin.select("cluster_id", "hhi_capacity", "hhi_employees"),
         expected,
         "cluster_id",
         ["hhi_capacity", "hhi_employees"],
     )
-    planner = dbs["planner"].run("cluster_concentration", week_from=WEEK_FROM, week_to=WEEK_TO)
+    planner = dbs["planner"].run(
+        "cluster_concentration", cluster_id=None, week_from=WEEK_FROM, week_to=WEEK_TO
+    )
     assert planner["hhi_capacity"].null_count() == planner.height  # no per-factory capacity for planners
+    # one cluster read alone gives the same row as every cluster; the top share is max / total
+    zhili = dbs["admin"].run(
+        "cluster_concentration", cluster_id="zhili", week_from=WEEK_FROM, week_to=WEEK_TO
+    )
+    assert zhili.height == 1 and zhili.to_dicts() == admin.filter(pl.col("cluster_id") == "zhili").to_dicts()
+    sizes = per_factory.filter((pl.col("cluster_id") == "zhili") & (pl.col("capacity_pieces") > 0))[
+        "capacity_pieces"
+    ]
+    assert zhili["top_share_capacity"].item() == pytest.approx(sizes.max() / sizes.sum())
     assert_frame_close(
         planner.select("cluster_id", "hhi_employees"),
         expected.drop("hhi_capacity"),

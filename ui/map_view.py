@@ -54,9 +54,18 @@ def window(s) -> tuple[dt.date, dt.date]:
 
 
 @st.cache_data(ttl=3600, max_entries=16, show_spinner=False)
-def coordinate_problems(_coords: pl.DataFrame, data_dir: str, snapshot_id: str) -> pl.DataFrame:
-    """Bad coordinates of a snapshot's factories (public attributes; cached per snapshot)."""
-    return analytics.bad_coordinates(_coords)
+def _coordinate_problems(data_dir: str, snapshot_id: str, scope: tuple) -> pl.DataFrame:
+    # every factory's coordinates (public) are checked here and only the problems are kept:
+    # the full frame (1.5M rows at province scale) never enters the result cache
+    coords = data.database(data_dir, snapshot_id, *scope).run("factory_coordinates")
+    return analytics.bad_coordinates(coords)
+
+
+def coordinate_problems(ctx) -> pl.DataFrame:
+    """Bad coordinates of the snapshot's factories (public attributes; cached per snapshot)."""
+    v = ctx.viewer
+    scope = (v.role, v.factory_id, v.cluster_id)
+    return _coordinate_problems(str(ctx.store.data_dir), ctx.snapshot.snapshot_id, scope)
 
 
 def county_frame(ctx, s, factory_filters: dict, category, lq_category):
@@ -73,12 +82,18 @@ def county_frame(ctx, s, factory_filters: dict, category, lq_category):
 def concentration(ctx, cluster_id, cluster_names: dict) -> None:
     """HHI of the chosen cluster (or every cluster), by capacity when the viewer sees it, else employees."""
     week_from, week_to = window(ctx.snapshot)
-    conc = data.run(ctx, "cluster_concentration", week_from=week_from, week_to=week_to)
+    # only the chosen cluster is read (at province scale one cluster holds 600,000 factories)
+    conc = data.run(ctx, "cluster_concentration", cluster_id=cluster_id, week_from=week_from, week_to=week_to)
     conc_prev = None
     if ctx.previous:
         pf, pt = window(ctx.previous)
         conc_prev = data.run(
-            ctx, "cluster_concentration", snapshot_id=ctx.previous.snapshot_id, week_from=pf, week_to=pt
+            ctx,
+            "cluster_concentration",
+            snapshot_id=ctx.previous.snapshot_id,
+            cluster_id=cluster_id,
+            week_from=pf,
+            week_to=pt,
         )
     conc = analytics.add_change(conc, conc_prev, "cluster_id", ["hhi_capacity", "hhi_employees"])
     # A factory owner sees only their own capacity: a one-factory HHI says nothing, so use employees.

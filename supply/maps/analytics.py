@@ -327,14 +327,14 @@ def bad_coordinates(coords: pl.DataFrame) -> pl.DataFrame:
     (geo.COORD_PROBLEMS), ``found_adcode`` (the county the point lies in) and ``drawn``
     (False when the point cannot be put on the map).
     """
-    reason, county = geo.check_coordinates(
-        coords["lon"].to_numpy(), coords["lat"].to_numpy(), coords["adcode"].to_numpy()
+    rows, reason, county, _ = geo.coordinate_problems(
+        coords["lon"].cast(pl.Float64).to_numpy(), coords["lat"].cast(pl.Float64).to_numpy(), coords["adcode"]
     )
-    out = coords.with_columns(
+    out = coords[rows].with_columns(
         reason=pl.Series(reason.tolist(), dtype=pl.String),
         found_adcode=pl.Series(county.tolist(), dtype=pl.String),
     )
-    return out.filter(pl.col("reason").is_not_null()).with_columns(drawn=pl.col("reason") == "other_county")
+    return out.with_columns(drawn=pl.col("reason") == "other_county")
 
 
 DISPLAY_COLUMNS = (

@@ -140,24 +140,74 @@ def check_coordinates(lon, lat, adcode=None) -> tuple[np.ndarray, np.ndarray]:
     Returns ``(reason, county)``: ``reason`` is None for a good point, else one of
     ``missing`` (null or NaN), ``invalid`` (not a longitude/latitude at all),
     ``outside_china`` (in no county polygon) or ``other_county`` (inside China but not in
-    the recorded ``adcode``; still drawable). ``county`` is ``county_of`` of the point.
+    the recorded ``adcode``; still drawable). ``county`` is ``county_of`` of the point (the
+    recorded county for a point that lies in it).
+    """
+    lon = np.asarray(lon, dtype=float)
+    rows, why, found, inside = coordinate_problems(lon, lat, adcode)
+    reason = np.full(lon.shape, None, dtype=object)
+    county = np.full(lon.shape, None, dtype=object)
+    ok = np.isfinite(lon) & np.isfinite(np.asarray(lat, dtype=float))
+    if adcode is None:
+        county[ok] = county_of(lon[ok], np.asarray(lat, dtype=float)[ok])
+    else:
+        county[inside] = np.asarray(adcode, dtype=object)[inside]
+    reason[rows], county[rows] = why, found
+    return reason, county
+
+
+def coordinate_problems(lon, lat, adcode=None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The points that cannot be trusted: (indices, reason, county found, mask of points in their county).
+
+    Reasons as in ``check_coordinates``. Fast for millions of points: each point is first tested
+    against its recorded county's polygon alone; only the points outside it are looked up among
+    every county. ``adcode`` may be a polars Series (no conversion to Python objects).
     """
     lon = np.asarray(lon, dtype=float)
     lat = np.asarray(lat, dtype=float)
-    reason = np.full(lon.shape, None, dtype=object)
     missing = ~(np.isfinite(lon) & np.isfinite(lat))
     invalid = ~missing & ((np.abs(lon) > 180) | (np.abs(lat) > 90))
     usable = ~missing & ~invalid
-    county = np.full(lon.shape, None, dtype=object)
-    county[usable] = county_of(lon[usable], lat[usable])
-    reason[missing] = "missing"
-    reason[invalid] = "invalid"
-    reason[usable & (county == None)] = "outside_china"  # noqa: E711 (element-wise)
+    inside = np.zeros(lon.shape, dtype=bool)
+    recorded = None
     if adcode is not None:
-        recorded = np.asarray(adcode, dtype=object)
-        other = usable & (county != None) & (county != recorded)  # noqa: E711
-        reason[other] = "other_county"
-    return reason, county
+        recorded = adcode if isinstance(adcode, pl.Series) else pl.Series("a", list(adcode), dtype=pl.String)
+        codes, _, geoms, _ = _level("district")
+        index = {c: i for i, c in enumerate(codes)}
+        groups = (
+            pl.DataFrame({"a": recorded.alias("a"), "u": usable})
+            .with_row_index("i")
+            .filter(pl.col("u") & pl.col("a").is_in(list(index)))
+            .group_by("a")
+            .agg("i")
+        )
+        for code, rows in groups.iter_rows():
+            rows = np.asarray(rows, dtype=np.int64)
+            geom = geoms[index[code]]
+            shapely.prepare(geom)
+            inside[rows[shapely.contains_xy(geom, lon[rows], lat[rows])]] = True
+    at = np.flatnonzero(usable & ~inside)
+    found = county_of(lon[at], lat[at])
+    outside = np.array([c is None for c in found], dtype=bool)
+    other = ~outside
+    if recorded is not None:
+        rec = np.asarray(recorded.gather(at).to_list(), dtype=object)
+        other &= found != rec
+    else:
+        other[:] = False
+    rows = np.concatenate([np.flatnonzero(missing), np.flatnonzero(invalid), at[outside], at[other]])
+    why = np.array(
+        ["missing"] * int(missing.sum())
+        + ["invalid"] * int(invalid.sum())
+        + ["outside_china"] * int(outside.sum())
+        + ["other_county"] * int(other.sum()),
+        dtype=object,
+    )
+    county = np.concatenate(
+        [np.full(int(missing.sum() + invalid.sum()), None, dtype=object), found[outside], found[other]]
+    )
+    order = np.argsort(rows, kind="stable")
+    return rows[order], why[order], county[order], inside
 
 
 def sample_points(
