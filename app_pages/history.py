@@ -79,7 +79,7 @@ if planner:
     st.caption(ctx.t("hist.diff_cells_planner"))
 if not changes["by_key"].fill_null(True).all():
     st.caption(ctx.t("history.not_by_key"))
-if changes["deferred"].any():
+if changes["deferred"].any() or result.get("capacity_deferred"):
     st.caption(ctx.t("hist.deferred"))
     if st.button(ctx.t("hist.compare_whole"), key="history_compare_whole"):
         st.session_state["history_whole"] = (a_id, b_id)

@@ -142,17 +142,20 @@ def diff(
     ``tables``: rows added, removed, changed, unchanged per table (unchanged tables by their
     manifest hash, changed ones by key in the engine; counts only). With ``whole=False`` a large
     table whose row groups do not line up is not compared (its counts are null, ``deferred``).
-    ``capacity``: capacity by county and category in both, a planner's withheld cells left out of both.
+    ``capacity``: capacity by county and category in both, a planner's withheld cells left out of both
+    (for a planner it too waits, ``capacity_deferred``, when the capacity table must be compared whole).
     """
     from supply.engine import diff as engine_diff
 
     snap_a, snap_b = store.get(a_id), store.get(b_id)
     week_from, week_to = diff_window(snap_a, snap_b, weeks)
-    db = engine_diff.open_pair(snap_a, snap_b, viewer, (week_from, week_to))
+    db = engine_diff.open_pair(snap_a, snap_b, viewer, (week_from, week_to), whole=whole)
     try:
+        change = engine_diff.capacity_change(db, cluster_id, week_from, week_to)
         return {
             "tables": engine_diff.table_changes(db, None if whole else engine_diff.WHOLE_LIMIT),
-            "capacity": change_table(engine_diff.capacity_change(db, cluster_id, week_from, week_to)),
+            "capacity": change_table(change.clear() if db.capacity_deferred else change),
+            "capacity_deferred": db.capacity_deferred,
             "weeks": (week_from, week_to),
         }
     finally:

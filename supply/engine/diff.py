@@ -112,7 +112,8 @@ def differing_ranges(path_a: Path, path_b: Path, column: str) -> list[Range] | N
     """Key ranges of ``column`` that hold every row differing between two table files, or None.
 
     None means the row groups do not line up (different group sizes, columns or missing
-    statistics): compare the whole table. An empty list means the files hold the same rows.
+    statistics) or more than a quarter of them differ: compare the whole table. An empty list
+    means the files hold the same rows.
     """
     fa, fb = pq.ParquetFile(path_a), pq.ParquetFile(path_b)
     fa.reader_path, fb.reader_path = path_a, path_b
@@ -125,6 +126,8 @@ def differing_ranges(path_a: Path, path_b: Path, column: str) -> list[Range] | N
         fds = (a.fileno(), b.fileno())
         with ThreadPoolExecutor(max_workers=2) as pool:
             same = list(pool.map(lambda i: _same_group(fa, fb, fds, i), range(ma.num_row_groups)))
+    if sum(not e for e in same) > max(1, len(same) // 4):
+        return None  # most of the table differs: narrowing would save little, compare it whole
     runs: list[list] = []
     for i, equal in enumerate(same):
         if equal:
@@ -206,12 +209,21 @@ def _no_changed_cells_sql() -> str:
     return f"select {cols} where false"
 
 
-def open_pair(a: Snapshot, b: Snapshot, viewer: Viewer, window: tuple | None = None) -> Database:
-    """One connection with the viewer's views of snapshot a (schema a) and b (schema b)."""
+def open_pair(
+    a: Snapshot, b: Snapshot, viewer: Viewer, window: tuple | None = None, whole: bool = True
+) -> Database:
+    """One connection with the viewer's views of snapshot a (schema a) and b (schema b).
+
+    For a planner, the capacity cells changed by 1-2 factories are found from the factory rows
+    (``diff_changed_cells``); with ``whole=False`` and a large capacity table that must be compared
+    whole, that step waits (``db.capacity_deferred``) and the capacity change is not shown.
+    """
     params = {"k": views.SUPPRESS_BELOW}
     ranges = {t: table_ranges(a, b, t) for t in RANGE_COLUMN if not unchanged(a, b, t)}
     cap = ranges.get("capacity", [])
-    if viewer.role == "planner" and window and not unchanged(a, b, "capacity") and cap != []:
+    rows = sum((s.tables.get("capacity") or {}).get("rows", 0) for s in (a, b))
+    deferred = viewer.role == "planner" and cap is None and not whole and rows > WHOLE_LIMIT
+    if viewer.role == "planner" and window and not unchanged(a, b, "capacity") and cap != [] and not deferred:
         within, bound = ("", {}) if cap is None else range_filter("factory_id", cap)
         sql = _changed_cells_sql(within)
         params |= {"week_from": window[0], "week_to": window[1], **bound}
@@ -219,6 +231,7 @@ def open_pair(a: Snapshot, b: Snapshot, viewer: Viewer, window: tuple | None = N
         sql = _no_changed_cells_sql()
     db = Database(a, viewer, pair=b, extra=(views.ViewDef("diff_changed_cells", sql, params, True),))
     db.ranges = ranges  # the differing key ranges of each changed table (None: compare it whole)
+    db.capacity_deferred = deferred
     return db
 
 
