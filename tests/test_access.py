@@ -117,7 +117,9 @@ def test_failed_sign_ins_back_off_per_name_growing_and_capped(tmp_path):
     # finding 9: a hard lock keyed on name + client let anyone behind a proxy lock a user out
     users = access.load_users(write_users(tmp_path / "u.toml", OWNER))
     clock = FakeClock()
-    limiter = access.RateLimiter(free=3, base=2, cap=60, rate=100, burst=100, clock=clock)
+    limiter = access.RateLimiter(
+        free=3, base=2, cap=60, rate=100, burst=100, client_rate=100, client_burst=100, clock=clock
+    )
     for _ in range(3):
         assert access.sign_in(users, "wang", "nope", "1.2.3.4", limiter).error == "access.bad_credentials"
     waits = []

@@ -14,9 +14,10 @@ STRINGS = {
     "access.sign_out": ("退出登录", "Sign out"),
     "access.bad_credentials": ("用户名或密码不正确。", "Wrong user name or password."),
     "access.too_many": (
-        "该用户名登录失败次数较多，请 {seconds} 秒后再试（每次失败后等待时间加倍，最长 5 分钟）。",
+        "该用户名登录失败次数较多，请 {seconds} 秒后再试（每次失败后等待时间加倍，最长 1 分钟；"
+        "从多次失败的同一地址最长 5 分钟）。",
         "Several failed sign-ins for this user name. Try again in {seconds} seconds (the wait "
-        "doubles with each failure, up to 5 minutes).",
+        "doubles with each failure, up to 1 minute; up to 5 minutes from the address that failed).",
     ),
     "access.busy": (
         "服务器正在处理较多登录请求，请 {seconds} 秒后再试。",
