@@ -12,6 +12,7 @@ capacity_of_category as (
       and ($cluster_id is null or c.cluster_id = $cluster_id)
       and c.category = $category
       and c.week_start >= $week_from
+      and c.week_start <= $deadline_week  -- a lead time is never negative: later weeks never count
 ),
 
 usable_weeks as (
