@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
+import time
 import uuid
 
 import numpy as np
@@ -112,7 +113,7 @@ def build(
     >>> build(Store("/tmp/demo"), scale=0.05)  # doctest: +SKIP
     [Snapshot('demo-2026-06-22', ...), Snapshot('demo-2026-06-29', ...)]
     """
-    say = progress or (lambda msg: None)
+    say = _clocked(progress or (lambda msg: None))
     n_factories = max(len(CLUSTERS) * 10, round(BASE_FACTORIES * scale))
     n_lines = max(1000, round(BASE_ORDER_LINES * scale))
     days = [as_of + dt.timedelta(weeks=k) for k in range(snapshots)]
@@ -126,17 +127,26 @@ def build(
         with store_files.hash_memo():  # each file hashed once, here; the store's hashing finds it
             for k, day in enumerate(days):
                 sid = f"demo-{day.isoformat()}"
-                say(f"snapshot {sid}: rollups, hashing and committing")
-                snap = _commit(store, sid, k, day, paths, cells[k], work, written, seed, scale)
+                snap = _commit(store, sid, k, day, paths, cells[k], work, written, seed, scale, say)
                 written.append(snap)
+                say(f"snapshot {sid}: committed")
         return written
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def _commit(store, sid, k, day, paths, cells, work, written, seed, scale) -> Snapshot:
+def _clocked(say):
+    """``say`` with the wall and CPU seconds since the start appended (the bench reads them)."""
+    t0, c0 = time.perf_counter(), time.process_time()
+    return lambda msg: say(
+        f"{msg} [{time.perf_counter() - t0:.1f} s wall, {time.process_time() - c0:.1f} s CPU]"
+    )
+
+
+def _commit(store, sid, k, day, paths, cells, work, written, seed, scale, say) -> Snapshot:
     """Write snapshot ``k`` with the rollups computed while generating (offered to the store)."""
     made = cells.write(work / f"rollups-{k}")
+    say(f"snapshot {sid}: rollup files written")
     tables = {
         "factories": paths["factories"],
         "capacity": paths[f"capacity-{k}"],
@@ -145,6 +155,7 @@ def _commit(store, sid, k, day, paths, cells, work, written, seed, scale) -> Sna
         "inventory": paths[f"inventory-{k}"],
     }
     sha = {t: store_files.sha256_file(p) for t, p in tables.items()}
+    say(f"snapshot {sid}: tables hashed")
     offer = {
         r.name: ({t: sha.get(t) for t in r.inputs}, made[r.name]) for r in rollups.ROLLUPS if r.name in made
     }
@@ -197,7 +208,9 @@ def _generate(work, seed, n_factories, n_lines, days, first_monday, say) -> dict
             writer.submit(files[f"demand-{k}"], demand)
             pooled.append(pooled_lines(seed, demand, arrays, day))
         plan = plan_orders(seed, arrays, n_lines, n_snap)
-        say(f"capacity, orders ({n_lines:,} lines a snapshot) and stock, {FACTORY_BLOCK:,} factories a block")
+        say(
+            f"factories written; capacity, orders ({n_lines:,} lines a snapshot) and stock, {FACTORY_BLOCK:,} factories a block"
+        )
         keys = {t: block_sort_keys(t) for t in ("capacity", "orders", "inventory")}
         n_blocks = -(-n_factories // FACTORY_BLOCK)
         for block, lo in enumerate(range(0, n_factories, FACTORY_BLOCK)):
@@ -216,7 +229,7 @@ def _generate(work, seed, n_factories, n_lines, days, first_monday, say) -> dict
             for k, frame in enumerate(inventory_block(seed, block, arrays, lo, hi, days)):
                 writer.submit(files[f"inventory-{k}"], sort_block(frame, keys["inventory"]))
                 cells[k].stock(frame)
-            if block % 10 == 9:
+            if block % 10 == 9 or block == n_blocks - 1:
                 say(f"  block {block + 1}/{n_blocks}")
         for k in range(n_snap):  # pooled lines still waiting for the plan (no factory) come last
             waiting = pooled[k].filter(pl.col("_g") >= n_factories)
@@ -230,4 +243,5 @@ def _generate(work, seed, n_factories, n_lines, days, first_monday, say) -> dict
     finally:
         for f in files.values():
             f.close()
+    say("tables written")
     return {name: f.path for name, f in files.items()}, cells

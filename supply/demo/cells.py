@@ -109,18 +109,27 @@ def _sorted_by_unique(frame: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
 def _group_by(frame: pl.DataFrame, keys: list[str], aggs: list[pl.Expr]) -> pl.DataFrame:
     """``frame.group_by(keys).agg(aggs)``, on one packed integer key when the keys fit in 63 bits.
 
-    Polars hashes several string keys row by row; one integer key is many times faster."""
-    key, width = None, 0
+    Polars hashes several string keys row by row; one integer key is many times faster. The
+    key columns are decoded afterwards from small lookups (code -> value) of each column."""
+    codes, widths = [], []
     for col in keys:
         code = _code(frame, col)
-        if code is None or width + code[1] > 63:
+        if code is None or sum(widths) + code[1] > 63:
             return frame.group_by(keys).agg(aggs)
-        key = code[0] if key is None else key * (1 << code[1]) + code[0]
-        width += code[1]
-    out = (
-        frame.with_columns(key.alias("_key")).group_by("_key").agg(*(pl.col(c).first() for c in keys), *aggs)
-    )
-    return out.drop("_key")
+        codes.append(code[0])
+        widths.append(code[1])
+    key = codes[0]
+    for code, width in zip(codes[1:], widths[1:]):
+        key = key * (1 << width) + code
+    out = frame.select(*sorted({n for e in aggs for n in e.meta.root_names()}), _key=key)
+    out = out.group_by("_key").agg(aggs)
+    shift = sum(widths)
+    for col, code, width in zip(keys, codes, widths):
+        shift -= width
+        lookup = pl.DataFrame({"_c": code, col: frame[col]}).unique("_c")
+        part = (pl.col("_key") // (1 << shift)) % (1 << width)
+        out = out.with_columns(_c=part).join(lookup, on="_c", how="left").drop("_c")
+    return out.drop("_key").select(*keys, pl.exclude(keys))
 
 
 def _units(x: pl.Expr) -> pl.Expr:

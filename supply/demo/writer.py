@@ -44,7 +44,12 @@ class TableFile:
         self.row_group_rows = row_group_rows or ROW_GROUP_ROWS
         self.schema = schema.empty(table).to_arrow().schema
         dictionary = [c for c in self.schema.names if c not in _UNIQUE_COLUMNS]
-        self.writer = pq.ParquetWriter(self.path, self.schema, compression="zstd", use_dictionary=dictionary)
+        # min/max of (nearly) unique strings cost as much to compute as the encoding and prune
+        # nothing unless the column is a sort key
+        stats = [c for c in self.schema.names if c not in _UNIQUE_COLUMNS or c in SORT_KEYS.get(table, ())]
+        self.writer = pq.ParquetWriter(
+            self.path, self.schema, compression="zstd", use_dictionary=dictionary, write_statistics=stats
+        )
         self.pending: list[pa.Table] = []
         self.pending_rows = 0
         self.rows = 0
