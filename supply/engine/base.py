@@ -8,7 +8,9 @@ same queries on ``SUPPLY_SPARK_MASTER`` (``local[*]`` or a Spark Connect URL).
 
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import Iterator
 from typing import Protocol
 
 import polars as pl
@@ -40,11 +42,34 @@ def engine_name(engine: str | None = None) -> str:
 
 
 def connect(snapshot, viewer, engine: str | None = None, **options) -> Engine:
-    """A scoped database for this viewer over this snapshot, on the chosen engine."""
+    """A scoped database for this viewer over this snapshot, on the chosen engine.
+
+    ``options``: ``pair`` and ``extra`` (two snapshots in one connection, supply/engine/diff.py)
+    on both engines; ``threads`` on DuckDB only.
+    """
     if engine_name(engine) == "spark":
         from supply.engine import spark
 
-        return spark.connect(snapshot, viewer)
+        options.pop("threads", None)  # Spark's parallelism is the master's (local[N] or the cluster)
+        return spark.connect(snapshot, viewer, **options)
     from supply.engine import db
 
     return db.Database(snapshot, viewer, **options)
+
+
+@contextlib.contextmanager
+def using(engine: str | None) -> Iterator[str]:
+    """Run the enclosed code with ``SUPPLY_ENGINE`` set to ``engine`` (None: leave it), then restore it.
+
+    How a command's ``--engine`` reaches every ``connect`` it makes, its helpers' included.
+    """
+    name = engine_name(engine)
+    old = os.environ.get("SUPPLY_ENGINE")
+    os.environ["SUPPLY_ENGINE"] = name
+    try:
+        yield name
+    finally:
+        if old is None:
+            os.environ.pop("SUPPLY_ENGINE", None)
+        else:
+            os.environ["SUPPLY_ENGINE"] = old

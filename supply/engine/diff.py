@@ -35,7 +35,7 @@ import pyarrow.parquet as pq
 from supply.data import schema
 from supply.data.config import QUERIES_DIR
 from supply.data.store import Snapshot
-from supply.engine import views
+from supply.engine import base, views
 from supply.engine.db import Database, Viewer, _plain
 
 # A table's scoped view depends on these tables (schools: a factory owner's are their buyers).
@@ -229,7 +229,7 @@ def open_pair(
         params |= {"week_from": window[0], "week_to": window[1], **bound}
     else:
         sql = _no_changed_cells_sql()
-    db = Database(a, viewer, pair=b, extra=(views.ViewDef("diff_changed_cells", sql, params, True),))
+    db = base.connect(a, viewer, pair=b, extra=(views.ViewDef("diff_changed_cells", sql, params, True),))
     db.ranges = ranges  # the differing key ranges of each changed table (None: compare it whole)
     db.capacity_deferred = deferred
     return db
@@ -370,7 +370,7 @@ def row_counts(snaps: list[Snapshot], viewer: Viewer) -> dict[str, dict[str, int
     """
     if not snaps:
         return {}
-    db = Database(snaps[0], viewer, more=tuple(snaps[1:]))
+    db = base.connect(snaps[0], viewer, more=tuple(snaps[1:]))  # DuckDB or Spark (SUPPLY_ENGINE)
     try:
         sql = db.sql_for("history_row_counts", {})
         out = {}
