@@ -1,6 +1,7 @@
 """`python -m supply COMMAND ...`: demo, snapshots, verify, query, ingest, prune, plan, users.
 
-Every command takes ``--data DIR`` (default: $SUPPLY_DATA, else ./data).
+Every command takes ``--data DIR`` (default: $SUPPLY_DATA, else ./data); those that query
+(``ENGINE_COMMANDS``) take ``--engine duckdb|spark`` (default: $SUPPLY_ENGINE, else duckdb).
 """
 
 from __future__ import annotations
@@ -13,6 +14,9 @@ import time
 from pathlib import Path
 
 COMMANDS: dict[str, tuple] = {}
+# Commands that open scoped databases: they take --engine duckdb|spark (default $SUPPLY_ENGINE,
+# else duckdb), which reaches every connect() they make (supply.engine.base.using).
+ENGINE_COMMANDS = ("query", "plan", "rollup")
 
 
 def command(name: str, help: str):
@@ -157,15 +161,24 @@ def _query(p):
             params[key] = _param_value(value)
         import duckdb
 
+        errors: tuple = (QueryError, SnapshotError, ValueError, duckdb.Error)
+        if args.engine == "spark":
+            from pyspark.errors import PySparkException
+
+            errors += (PySparkException,)
+        db = None
         try:
             db = connect(
                 Store(args.data).get(args.snapshot),
                 Viewer(args.role, factory_id=args.factory, cluster_id=args.cluster),
             )
             frame = db.run(args.name, **params)
-        except (QueryError, SnapshotError, ValueError, duckdb.Error) as exc:
+        except errors as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 2
+        finally:
+            if db is not None:
+                db.close()
         sys.stdout.write(frame.write_csv())
         return 0
 
@@ -202,6 +215,13 @@ def main(argv: list[str] | None = None) -> int:
         runners[name] = factory(p)
         if not any(a.dest == "data" for a in p._actions):
             _add_data(p)
+        if name in ENGINE_COMMANDS and not any(a.dest == "engine" for a in p._actions):
+            p.add_argument(
+                "--engine",
+                choices=("duckdb", "spark"),
+                default=None,
+                help="query engine (default: $SUPPLY_ENGINE, else duckdb; spark: see README)",
+            )
     args = parser.parse_args(argv)
     data = getattr(args, "data", None)
     if data and args.command != "demo" and not Path(data).expanduser().is_dir():  # a typo is not a new dir
@@ -210,4 +230,15 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
-    return runners[args.command](args)
+    if args.command not in ENGINE_COMMANDS:
+        return runners[args.command](args)
+    from supply.engine import base
+
+    try:
+        engine = base.engine_name(args.engine)
+    except ValueError as exc:  # a bad SUPPLY_ENGINE
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    args.engine = engine
+    with base.using(engine):
+        return runners[args.command](args)

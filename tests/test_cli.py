@@ -182,3 +182,62 @@ def test_query_parameters_are_typed_and_a_bad_value_is_an_error_not_a_traceback(
     )
     assert done.returncode == 2
     assert done.stderr.startswith("error: ") and "soon" in done.stderr
+
+
+def _help(command: str) -> str:
+    """The --help text of one sub-command, in-process."""
+    from supply.cli import main
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), pytest.raises(SystemExit):
+        main([command, "--help"])
+    return out.getvalue()
+
+
+def test_every_command_that_queries_takes_engine():
+    """query, plan and rollup open scoped databases: each takes --engine duckdb|spark."""
+    from supply.cli import ENGINE_COMMANDS, main
+
+    assert set(ENGINE_COMMANDS) >= {"query", "plan", "rollup"}
+    for command in ENGINE_COMMANDS:
+        assert "--engine {duckdb,spark}" in _help(command), command
+    # a command that opens no database has no such flag
+    assert "--engine" not in _help("snapshots")
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err), pytest.raises(SystemExit) as exc:
+        main(["query", "cluster_list", "--engine", "oracle"])
+    assert exc.value.code == 2 and "invalid choice: 'oracle'" in err.getvalue()
+
+
+def test_engine_duckdb_gives_the_default_csv(tiny_data):
+    base = cli("query", "overview_kpis", "--role", "planner", *KPI_PARAMS, data=tiny_data)
+    flagged = cli(
+        "query", "overview_kpis", "--role", "planner", "--engine", "duckdb", *KPI_PARAMS, data=tiny_data
+    )
+    assert base.returncode == flagged.returncode == 0, flagged.stderr
+    assert flagged.stdout == base.stdout and base.stdout.count("\n") == 2
+
+
+def test_a_bad_supply_engine_is_a_clear_error_and_the_flag_wins(tiny_data, monkeypatch):
+    monkeypatch.setenv("SUPPLY_ENGINE", "oracle")
+    done = cli("query", "cluster_list", data=tiny_data)
+    assert (
+        done.returncode == 2 and "unknown engine 'oracle'" in done.stderr and "SUPPLY_ENGINE" in done.stderr
+    )
+    assert done.stdout == ""
+    done = cli("query", "cluster_list", "--engine", "duckdb", data=tiny_data)
+    assert done.returncode == 0 and "zhili" in done.stdout
+
+
+def test_the_engine_flag_reaches_every_connect_and_is_restored(monkeypatch):
+    """base.using is how --engine reaches the connect() calls a command's helpers make."""
+    from supply.engine import base
+
+    monkeypatch.delenv("SUPPLY_ENGINE", raising=False)
+    with base.using("spark") as name:
+        assert name == "spark" and base.engine_name() == "spark"
+    assert "SUPPLY_ENGINE" not in os.environ and base.engine_name() == "duckdb"
+    monkeypatch.setenv("SUPPLY_ENGINE", "spark")
+    with base.using("duckdb"):
+        assert base.engine_name() == "duckdb"
+    assert os.environ["SUPPLY_ENGINE"] == "spark"

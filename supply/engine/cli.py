@@ -1,4 +1,4 @@
-"""`python -m supply rollup [SNAPSHOT]`: add the rollups to a snapshot written before they existed."""
+"""`python -m supply rollup [SNAPSHOT] [--engine spark]`: add the rollups to a snapshot written without them."""
 
 from __future__ import annotations
 
@@ -13,7 +13,10 @@ def _rollup(p):
     p.add_argument("snapshot", nargs="?", help="snapshot id (default: latest)")
     p.add_argument("--all", action="store_true", help="every snapshot that lacks its rollups")
     p.add_argument(
-        "--engine", choices=("duckdb", "spark"), default="duckdb", help="engine that computes them"
+        "--engine",
+        choices=("duckdb", "spark"),
+        default=None,
+        help="engine that computes them (default: $SUPPLY_ENGINE, else duckdb)",
     )
 
     def run(args) -> int:
