@@ -149,11 +149,14 @@ def _optional(fn, **kw) -> dict:
     return {k: v for k, v in kw.items() if k in params and v is not None}
 
 
-def solve_one(ctx, inputs: planning.PlanInputs, time_limit: float, warm=None) -> planning.Plan:
+def solve_one(
+    ctx, inputs: planning.PlanInputs, time_limit: float, warm=None, replan: bool = False
+) -> planning.Plan:
     """The optimal plan, with a progress bar in the chosen language that goes when it is done.
 
     ``warm`` (a plan of similar inputs, e.g. the baseline of a what-if) starts the solver from
-    it where the solver accepts that. Streamlit runs the script in one thread, so a Stop button
+    it where the solver accepts that; ``replan`` keeps and repairs that plan instead of solving
+    afresh (about a second, a looser bound). Streamlit runs the script in one thread, so a Stop button
     cannot reach the solver's ``should_stop`` while it runs; the time limit bounds the wait.
     """
     bar = st.progress(0.0, text=ctx.t("plansteps.progress", pct=""))
@@ -164,7 +167,11 @@ def solve_one(ctx, inputs: planning.PlanInputs, time_limit: float, warm=None) ->
         bar.progress(f, text=text + (f" · {message}" if ctx.lang == "en" and message else ""))
 
     plan = planning.solve(
-        inputs, "optimal", **_optional(planning.solve, time_limit=time_limit, progress=progress, warm=warm)
+        inputs,
+        "optimal",
+        **_optional(
+            planning.solve, time_limit=time_limit, progress=progress, warm=warm, replan=replan or None
+        ),
     )
     bar.empty()
     return plan

@@ -76,9 +76,10 @@ def form(ctx, inputs: planning.PlanInputs, n: int) -> whatif.Scenario | None:
 
 
 def run(ctx, inputs: planning.PlanInputs, scen: whatif.Scenario, time_limit: float, base=None) -> dict:
-    """Plan the scenario (with progress, warm from the ``base`` plan) and return its summary row."""
+    """Plan the scenario (with progress; a re-plan of the ``base`` plan when given) and return its
+    summary row."""
     changed = whatif.apply(inputs, scen)
-    plan = solve_one(ctx, changed, time_limit, warm=base)
+    plan = solve_one(ctx, changed, time_limit, warm=base, replan=base is not None)
     return {"name": scen.name, **planning.summary(plan, changed), "changes": describe(ctx, scen, inputs)}
 
 

@@ -164,6 +164,10 @@ STRINGS = {
         "time limit reached: the best plan found, not proven optimal",
     ),
     "planning.status.heuristic": ("启发式", "heuristic"),
+    "planning.status.replan": (
+        "沿用上一计划并修补，下界较宽",
+        "previous plan kept and repaired; a looser bound",
+    ),
     "planning.method.optimal": ("最优（HiGHS）", "Optimal (HiGHS)"),
     "planning.method.greedy": ("贪心基准", "Greedy baseline"),
     "planning.schedule_title": ("排产日程与产能利用率", "Schedule and capacity utilisation"),

@@ -127,6 +127,28 @@ def _warm_potentials(warm: dict | None, inputs: PlanInputs, maps: dict, shape, s
     return p
 
 
+def _lines_by_key(inputs: PlanInputs, maps: dict, pairs, amount: np.ndarray) -> dict:
+    """A plan's lines as {(group key, factory id): pieces}, to carry over to a what-if."""
+    keys = list(inputs.groups.select(_GROUP_KEY).iter_rows())
+    fids = maps["factory_ids"]
+    lines = np.flatnonzero(amount > 0)
+    return {(keys[g], fids[f]): int(a) for g, f, a in zip(pairs.g[lines], pairs.f[lines], amount[lines])}
+
+
+def _previous_lines(warm: dict | None, inputs: PlanInputs, maps: dict, pairs) -> np.ndarray | None:
+    """A previous plan's pieces on this instance's pairs (0 where it had no line), or None."""
+    if not warm or "lines" not in warm:
+        return None
+    keys = list(inputs.groups.select(_GROUP_KEY).iter_rows())
+    fids = maps["factory_ids"]
+    get = warm["lines"].get
+    return np.fromiter(
+        (get((keys[g], fids[f]), 0) for g, f in zip(pairs.g.tolist(), pairs.f.tolist())),
+        dtype=np.int64,
+        count=len(pairs),
+    )
+
+
 def solve(
     inputs: PlanInputs,
     method: str = "optimal",
@@ -134,6 +156,7 @@ def solve(
     progress: Progress | None = None,
     should_stop: Callable[[], bool] | None = None,
     warm: Plan | None = None,
+    replan: bool = False,
 ) -> Plan:
     """Plan the pooled demand: ``optimal`` (flow LP + MOQ repair + HiGHS MIP) or ``greedy``.
 
@@ -150,6 +173,9 @@ def solve(
         Polled during the solve; True returns the best plan so far (not proven).
     warm : Plan, optional
         A previous plan of similar inputs (a what-if): its flow potentials start this one.
+    replan : bool
+        With ``warm``: keep the previous plan where it still fits and repair it (about a
+        second; no flow LP, so a looser bound) instead of solving afresh.
 
     Returns
     -------
@@ -177,8 +203,16 @@ def solve(
     else:
         limit = inputs.params.time_limit_s if time_limit is None else time_limit
         start = _warm_potentials(getattr(warm, "warm", None), inputs, maps, inst.shape)
+        previous = _previous_lines(getattr(warm, "warm", None), inputs, maps, pairs) if replan else None
         sol = optimise(
-            inst, pairs, time_limit=limit, progress=say, seed=base, warm=start, should_stop=should_stop
+            inst,
+            pairs,
+            time_limit=limit,
+            progress=say,
+            seed=base,
+            warm=start,
+            should_stop=should_stop,
+            previous=previous,
         )
     solve_s = time.perf_counter() - t1
     say(0.97, "splitting sizes into work orders")
@@ -189,6 +223,7 @@ def solve(
             "groups": list(inputs.groups.select(_GROUP_KEY).iter_rows()),
             "factory_ids": maps["factory_ids"],
             "weeks": maps["weeks"],
+            "lines": _lines_by_key(inputs, maps, pairs, sol.amount),
         }
     say(1.0, "done")
     return plan
