@@ -6,7 +6,8 @@
   ``checks``, ``views`` and ``workorders``).
 - The method: ``instance`` (arrays, pairs), ``flow`` (LP as a min-cost flow, bound, prices;
   OR-Tools in ``flow_worker``), ``greedy``, ``moq`` (dive, repair, polish), ``mip`` and
-  ``neighbourhoods`` (HiGHS), ``solver`` (``optimise``), ``schedule`` (weeks, sizes);
+  ``neighbourhoods`` (HiGHS), ``solver`` (``optimise``), ``replan`` (a what-if from the
+  previous plan), ``schedule`` (weeks, sizes);
   ``model`` keeps the old names.
 - ``whatif``: named scenarios compared side by side; ``charts``: figures; ``cli``: ``python -m supply plan``.
 """
