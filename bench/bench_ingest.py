@@ -8,8 +8,9 @@ Memory should stay bounded as the file grows (compare the row counts).
     .venv/bin/python bench/bench_ingest.py --scale 1 --rows 1000000
 
 ``--upload-mb 195 --old-code DIR`` instead measures one large upload (issue 16, finding 6)
-the way the Data page handles it (read + validate in the calling process, which is the
-Streamlit server there), the way the worker does it (``worker.read_file``: the calling
+the way the Data page handles it (``app``: the page itself run by AppTest, so the measuring
+process plays the Streamlit server's part; ``page``: read + validate in the calling process,
+the old page path), the way the worker does it (``worker.read_file``: the calling
 process only receives the result) and through the CLI, for the code in DIR (a checkout
 from before) and for this tree. The calling process's own peak RSS is reported apart
 from its children's (the worker)::
@@ -128,6 +129,52 @@ print(json.dumps(out), file=sys.stderr)
 """
 
 
+APP_CHILD = """
+import json, os, resource, sys, time
+from pathlib import Path
+path, data_dir, root = sys.argv[1:4]
+os.environ["SUPPLY_DATA"] = data_dir
+os.chdir(root)
+sys.path.insert(0, root)
+from streamlit.testing.v1 import AppTest
+
+def rss():
+    for line in open("/proc/self/status"):
+        if line.startswith("VmRSS:"):
+            return round(int(line.split()[1]) / 1024)
+
+t0 = time.perf_counter()
+at = AppTest.from_file("dashboard.py", default_timeout=3600)
+at.session_state["lang"] = "en"
+at.session_state["view_as_role"] = "admin"
+at.run()
+at.switch_page("app_pages/data_upload.py")
+at.run()
+at.selectbox(key="upload_table").set_value("capacity").run()
+out = {"rss_before_upload_mb": rss()}
+data = Path(path).read_bytes()  # the bytes the server receives from the browser
+at.file_uploader(key="upload_file").upload(Path(path).name, data, "text/csv")
+del data
+at.run()
+out["rss_after_upload_mb"] = rss()
+at.button(key="upload_validate").click().run()
+ru = resource.getrusage
+out.update(
+    metrics={m.label: m.value for m in at.metric},
+    errors=[e.value for e in at.error][:2],
+    exceptions=[e.value for e in at.exception][:2],
+    held_bytes=at.session_state["upload_held_bytes"] if "upload_held_bytes" in at.session_state else None,
+    seconds=round(time.perf_counter() - t0, 1),
+    rss_end_mb=rss(),
+    self_peak_mb=round(ru(resource.RUSAGE_SELF).ru_maxrss / 1024),
+    children_peak_mb=round(ru(resource.RUSAGE_CHILDREN).ru_maxrss / 1024),
+    cpu_self_s=round(ru(resource.RUSAGE_SELF).ru_utime + ru(resource.RUSAGE_SELF).ru_stime, 1),
+    cpu_children_s=round(ru(resource.RUSAGE_CHILDREN).ru_utime + ru(resource.RUSAGE_CHILDREN).ru_stime, 1),
+)
+print(json.dumps(out), file=sys.stderr)
+"""
+
+
 def run_upload(mode: str, code_dir: Path, store_dir: Path, csv_path: Path, timeout: float) -> dict:
     """One large upload in a fresh process (``mode`` page / worker / cli) with the code in ``code_dir``."""
     with tempfile.TemporaryDirectory(prefix="bench-upload-", dir=store_dir.parent) as tmp:
@@ -135,6 +182,8 @@ def run_upload(mode: str, code_dir: Path, store_dir: Path, csv_path: Path, timeo
         shutil.copytree(store_dir, data)
         if mode == "cli":
             args = [CHILD, "ingest", "capacity", str(csv_path), "--data", str(data), "--lang", "en"]
+        elif mode == "app":  # the Data page itself, run by AppTest in this process (the server's role)
+            args = [APP_CHILD, str(csv_path), str(data), str(code_dir)]
         else:
             args = [UPLOAD_CHILD, mode, "capacity", str(csv_path), str(data)]
         env = {**os.environ, "PYTHONPATH": str(code_dir)}
@@ -162,6 +211,90 @@ def run_upload(mode: str, code_dir: Path, store_dir: Path, csv_path: Path, timeo
         return {"wall_s": wall, **stats}
 
 
+def _server_pid(port: str) -> int | None:
+    """The pid of the ``streamlit run`` process serving on ``port``."""
+    for proc in Path("/proc").iterdir():
+        if proc.name.isdigit():
+            try:
+                cmd = (proc / "cmdline").read_bytes().split(b"\0")
+            except OSError:
+                continue
+            if b"--server.port" in cmd and port.encode() in cmd and any(b"streamlit" in c for c in cmd):
+                return int(proc.name)
+    return None
+
+
+def _status_mb(pid: int, field: str) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return round(int(line.split()[1]) / 1024)
+    return 0
+
+
+def run_browser(store_dir: Path, csv_path: Path, timeout: float) -> dict:
+    """One real upload: ``streamlit run`` + headless chromium; the server's RSS sampled throughout."""
+    import threading
+
+    from supply.i18n import t
+    from tests.browser import choose, chromium, open_page, serve, wait_for_app
+
+    with tempfile.TemporaryDirectory(prefix="bench-upload-", dir=store_dir.parent) as tmp:
+        data = Path(tmp) / "data"
+        shutil.copytree(store_dir, data)
+        out: dict = {}
+        with serve(data) as url, chromium() as page:
+            pid = _server_pid(url.rsplit(":", 1)[1])
+            samples, stop, phase = [], threading.Event(), ["upload"]
+
+            def sample():
+                while not stop.is_set():
+                    samples.append((phase[0], _status_mb(pid, "VmRSS")))
+                    time.sleep(0.2)
+
+            sampler = threading.Thread(target=sample, daemon=True)
+            t0 = time.perf_counter()
+            try:
+                page.goto(url)
+                wait_for_app(page)
+                choose(page, t("app.view_as", "zh"), t("role.admin", "zh"))
+                open_page(page, "data_upload")
+                box = page.locator('[data-testid="stSelectbox"]').filter(has_text=t("upload.table", "zh"))
+                field = box.locator('input[role="combobox"]').first
+                if field.input_value() != t("upload.table.capacity", "zh"):
+                    field.click()
+                    field.fill(t("upload.table.capacity", "zh"))
+                    page.keyboard.press("Enter")
+                    page.wait_for_timeout(500)
+                    wait_for_app(page)
+                assert field.input_value() == t("upload.table.capacity", "zh"), field.input_value()
+                out["server_rss_before_mb"] = _status_mb(pid, "VmRSS")
+                sampler.start()
+                page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(
+                    str(csv_path)
+                )
+                page.get_by_text("utf-8").first.wait_for(timeout=timeout * 1000)
+                wait_for_app(page, timeout_ms=timeout * 1000)
+                out["server_rss_after_upload_mb"] = _status_mb(pid, "VmRSS")
+                phase[0] = "validate"
+                page.get_by_role("button", name="校验").click()
+                page.wait_for_timeout(500)
+                page.locator('[data-testid="stMetricValue"]').first.wait_for(timeout=timeout * 1000)
+                wait_for_app(page, timeout_ms=timeout * 1000)
+                out["metrics"] = page.locator('[data-testid="stMetricValue"]').all_inner_texts()
+                out["server_rss_end_mb"] = _status_mb(pid, "VmRSS")
+            finally:
+                stop.set()
+                for name in ("upload", "validate"):  # the server's peak while receiving, while checking
+                    out[f"server_rss_peak_{name}_mb"] = max((mb for p, mb in samples if p == name), default=0)
+                out["server_vmhwm_mb"] = _status_mb(pid, "VmHWM")
+                cpu = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                tick = os.sysconf("SC_CLK_TCK")
+                out["server_cpu_s"] = round((int(cpu[11]) + int(cpu[12])) / tick, 1)
+                out["server_children_cpu_s"] = round((int(cpu[13]) + int(cpu[14])) / tick, 1)
+                out["wall_s"] = round(time.perf_counter() - t0, 1)
+        return out
+
+
 def upload_bench(args) -> None:
     """Issue 16 finding 6: one ~``--upload-mb`` MB CSV, old code vs this tree, page path vs worker."""
     store = demo_store(args.scale)
@@ -170,6 +303,7 @@ def upload_bench(args) -> None:
     start = base.as_of - dt.timedelta(days=base.as_of.weekday())
     rows = int(args.upload_mb * 1e6 / 47)  # ~47 bytes a row with these headers and ids
     results = []
+    load_start = os.getloadavg()
     with tempfile.TemporaryDirectory(prefix="bench-upload-csv-") as tmp:
         path = Path(tmp) / "capacity-large.csv"
         write_capacity_csv(path, factory_ids, rows, start)
@@ -178,16 +312,24 @@ def upload_bench(args) -> None:
         trees = [("before", Path(args.old_code))] if args.old_code else []
         trees.append(("after", ROOT))
         for label, code in trees:
-            for mode in ("page", "worker", "cli"):
-                if label == "before" and mode == "worker":
-                    continue  # no worker in the old code
-                case = run_upload(mode, code, store.data_dir, path, args.timeout)
+            for mode in args.modes:
+                if label == "before" and mode in ("worker", "app", "browser"):
+                    continue  # no worker in the old code; its page is measured by "page"
+                if mode == "browser":
+                    case = run_browser(store.data_dir, path, args.timeout)
+                else:
+                    case = run_upload(mode, code, store.data_dir, path, args.timeout)
                 print(f"  {label} {mode}: {case}", flush=True)
                 results.append({"code": label, "path": mode, "file_mb": size_mb, "rows": rows, **case})
     report(
-        "ingest_upload",
+        args.area,
         results,
-        meta={"scale": args.scale, "loadavg_end": os.getloadavg(), "old_code": args.old_code},
+        meta={
+            "scale": args.scale,
+            "loadavg_start": load_start,
+            "loadavg_end": os.getloadavg(),
+            "old_code": args.old_code,
+        },
     )
 
 
@@ -199,6 +341,15 @@ def main() -> None:
     parser.add_argument("--upload-mb", type=float, help="measure one upload of this size (issue 16)")
     parser.add_argument("--old-code", help="a checkout of the code before, for --upload-mb")
     parser.add_argument("--timeout", type=float, default=900)
+    parser.add_argument("--area", default="ingest_upload", help="results name for --upload-mb")
+    parser.add_argument(
+        "--modes",
+        nargs="+",
+        default=["browser", "page", "worker", "cli"],
+        help="browser: a real upload through streamlit run + chromium (the server's RSS sampled); "
+        "app: the Data page run by AppTest; page: read + validate in the calling "
+        "process (the old page path); worker: worker.read_file; cli: python -m supply ingest",
+    )
     args = parser.parse_args()
     if args.upload_mb:
         upload_bench(args)

@@ -56,7 +56,7 @@ def open_chosen(store, snaps: list, chosen: str, lang: str) -> tuple:
     A chosen snapshot that fails its check is replaced by the nearest good one, with a notice
     in the sidebar in the chosen language; (None, None) after an error when none is good.
     """
-    snap, reason = store.open(chosen)
+    snap, reason = store.open(chosen, snaps)
     if snap is None:
         st.sidebar.error(t("app.no_good_snapshot", lang, reason=reason))
         return None, None

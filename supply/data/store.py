@@ -153,17 +153,20 @@ class Store:
         except SnapshotError as exc:
             raise SnapshotError(f"snapshot {snapshot_id!r} is not valid: {exc}") from exc
 
-    def open(self, snapshot_id: str | None = None) -> tuple[Snapshot | None, str | None]:
+    def open(
+        self, snapshot_id: str | None = None, snaps: list | None = None
+    ) -> tuple[Snapshot | None, str | None]:
         """The snapshot to serve for ``snapshot_id``, and why it is another one (None when it is not).
 
         Opening checks the manifest (its digest, every file's size) and each table against it
         (sha256, once per file and process: hard-linked tables are hashed once). A snapshot
         that fails is replaced by the nearest good one, older first, then newer; the reason
-        names the snapshot and the problem. (None, reason) when no snapshot is good.
+        names the snapshot and the problem. (None, reason) when no snapshot is good. ``snaps``:
+        this store's ``list()`` when the caller has it already.
         """
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            snaps = self.list()
+            snaps = self.list() if snaps is None else snaps
             if snapshot_id is None:
                 return (snaps[-1] if snaps else None), None
             try:
