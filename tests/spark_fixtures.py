@@ -8,13 +8,17 @@ Built from the newest tiny demo snapshot (seeded) by changing the factories tabl
   (a NULL in ``list(distinct cluster_id ...)``);
 * added factories sit within 1e-4 of a hex-cell edge, and one on the edge as far as a double
   can say, for ``lat0 = 30.8``, ``cell_km = 2`` (the map's sample parameters).
+
+``spark_env`` is the fixture of the Spark session's environment shared by the spark test files.
 """
 
 from __future__ import annotations
 
 import math
+import os
 
 import polars as pl
+import pytest
 
 from supply.data.store import Snapshot, Store
 
@@ -67,3 +71,28 @@ def awkward_snapshot(store: Store) -> Snapshot:
             return snap
     factories = _edit(store.read(base.snapshot_id, "factories"))
     return store.derive(base, {"factories": factories}, prefix="awkward")
+
+
+@pytest.fixture(scope="module")
+def spark_env(tmp_path_factory):
+    """supply.engine.spark with the environment of the one Spark session of this process.
+
+    ``local[2]``, 2 GB, ``SPARK_LOCAL_IP=127.0.0.1``, warehouse in a temporary directory; set
+    before the session starts (the first test that needs it), restored after the module.
+    """
+    env = {
+        "SUPPLY_SPARK_MASTER": "local[2]",
+        "SUPPLY_SPARK_MEMORY": "2g",
+        "SPARK_LOCAL_IP": "127.0.0.1",
+        "SUPPLY_SPARK_WAREHOUSE": str(tmp_path_factory.mktemp("spark-warehouse")),
+    }
+    old = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    from supply.engine import spark
+
+    yield spark
+    for key, value in old.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value

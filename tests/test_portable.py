@@ -154,3 +154,45 @@ def test_the_engine_is_chosen_by_argument_or_supply_engine(monkeypatch):
     assert engine_name() == "spark" and engine_name("duckdb") == "duckdb"
     with pytest.raises(ValueError, match="unknown engine 'oracle'.*duckdb, spark"):
         engine_name("oracle")
+
+
+def test_a_pair_statement_reads_views_of_its_schemas_only():
+    """diff.py's statements name ``a.<view>`` and ``b.<view>``; Spark has no schemas for temp views."""
+    sql = "select count(*) from a.capacity as x full join b.capacity as y on x.factory_id = y.factory_id"
+    out = to_spark(sql, ["capacity"], "pair", schemas=("a", "b"))
+    assert "FROM a__capacity AS x FULL JOIN b__capacity AS y" in out
+    with pytest.raises(GuardError, match="no schemas or file paths"):
+        check(sql, ["capacity"], "pair")  # a query in queries/ may not name a schema
+    with pytest.raises(GuardError, match="no schemas or file paths"):
+        check("select * from main.capacity", ["capacity"], "pair", schemas=("a", "b"))
+    with pytest.raises(GuardError, match="neither a view"):
+        check("select * from a.src_orders", ["capacity"], "pair", schemas=("a", "b"))
+
+
+def test_views_declared_inside_a_schema_get_its_prefix_but_ctes_do_not():
+    sql = "with c as (select * from src_capacity) select * from c join scope_viewer as v on true"
+    out = to_spark(sql, ["src_capacity", "scope_viewer"], "view", prefix="b__")
+    assert "FROM b__src_capacity" in out and "JOIN b__scope_viewer AS v" in out and "FROM c " in out
+
+
+def test_duckdbs_materialized_cte_hint_is_dropped_for_spark():
+    out = to_spark("with x as materialized (select 1 as n) select n from x", [], "hint")
+    assert "MATERIALIZED" not in out.upper() and out.startswith("WITH x AS (SELECT 1 AS n)")
+
+
+def test_the_engines_own_parameters_are_typed_by_their_values():
+    """diff.py binds key ranges ($lo0, $hi0) that no query uses: typed from the value, never from None."""
+    types = portable.value_types(
+        {"lo0": "F0000001", "k": 3, "flag": True, "d": dt.date(2026, 6, 29), "x": None}
+    )
+    assert types == {"lo0": "STRING", "k": "BIGINT", "flag": "BOOLEAN", "d": "DATE"}
+    assert portable.value_types({"cluster_id": "zhili"}) == {}  # registered names keep their registry type
+    out = to_spark(
+        "select * from t where t.factory_id between $lo0 and $hi0",
+        ["t"],
+        "r",
+        types={"lo0": "STRING", "hi0": "STRING"},
+    )
+    assert "CAST(:lo0 AS STRING)" in out
+    with pytest.raises(GuardError, match=r"\$x, which has no type"):
+        to_spark("select $x as x", [], "r", types=types)

@@ -3,27 +3,30 @@
 One Spark session (``local[2]``, 2 GB, UTC, ``SPARK_LOCAL_IP=127.0.0.1``, warehouse in a
 temporary directory) over the awkward snapshot of tests/spark_fixtures.py. Every query runs
 for every role with the sample parameters and with the "null = any" ones set to null; rows
-are compared in order (floats to 1e-9 relative, NaN equal to NaN), column types by kind.
-Hashes differ by engine by design, so the history's row hashes are compared through counts.
+are compared in order (floats to 1e-9 relative, NaN equal to NaN), column types exactly
+(Polars dtypes: Spark's INT where DuckDB has BIGINT fails). The history diff (two snapshots
+in one connection, supply/engine/diff.py) is compared through its counts.
 Each rewrite of supply/engine/portable.py is also run on literal rows in both engines.
 """
 
 from __future__ import annotations
 
 import math
-import os
 
 import duckdb
 import polars as pl
 import pytest
 
+from supply.data import history
 from supply.data.store import Store
-from supply.engine import portable
+from supply.engine import diff, portable
 from supply.engine.db import Viewer, connect, query_names
+from tests import spark_fixtures
 from tests.spark_fixtures import OWNER, awkward_snapshot
 from tests.test_queries import NULLABLE, sample_params
 
 pytestmark = [pytest.mark.spark, pytest.mark.slow]
+spark_env = spark_fixtures.spark_env  # the Spark session fixture, shared with the other spark test files
 
 VIEWERS = {
     "admin": Viewer("admin"),
@@ -31,31 +34,9 @@ VIEWERS = {
     "association": Viewer("association", cluster_id="zhili"),
     "factory": Viewer("factory", factory_id=OWNER),
 }
-HASHED = {"history_row_hashes"}  # engine-specific hash values: compared through counts
 # (query, role) whose ORDER BY ties, so row order is not defined by SQL: compared as sorted rows.
 # An association sees stock without SKU, and my_factory_inventory orders by sku, size only.
 TIES = {("my_factory_inventory", "association")}
-
-
-@pytest.fixture(scope="module")
-def spark_env(tmp_path_factory):
-    """Environment of the one Spark session of this process (set before it starts)."""
-    env = {
-        "SUPPLY_SPARK_MASTER": "local[2]",
-        "SUPPLY_SPARK_MEMORY": "2g",
-        "SPARK_LOCAL_IP": "127.0.0.1",
-        "SUPPLY_SPARK_WAREHOUSE": str(tmp_path_factory.mktemp("spark-warehouse")),
-    }
-    old = {k: os.environ.get(k) for k in env}
-    os.environ.update(env)
-    from supply.engine import spark
-
-    yield spark
-    for key, value in old.items():
-        if value is None:
-            os.environ.pop(key, None)
-        else:
-            os.environ[key] = value
 
 
 @pytest.fixture(scope="module")
@@ -78,18 +59,6 @@ def engines(awkward, spark_env):
         spark.close()
 
 
-def _kind(dtype: pl.DataType) -> str:
-    if isinstance(dtype, pl.List):
-        return "list[" + _kind(dtype.inner) + "]"
-    if dtype.is_integer():
-        return "int"
-    if dtype.is_float() or isinstance(dtype, pl.Decimal):
-        return "float"
-    return {pl.String: "str", pl.Boolean: "bool", pl.Date: "date", pl.Null: "null"}.get(
-        dtype.base_type(), str(dtype)
-    )
-
-
 def _same(a, b) -> bool:
     if isinstance(a, float) or isinstance(b, float):
         if a is None or b is None:
@@ -103,23 +72,14 @@ def _same(a, b) -> bool:
 
 
 def assert_same_result(duck: pl.DataFrame, spark: pl.DataFrame, label: str) -> None:
-    """Same columns, kinds of type, and rows in the same order (floats to 1e-9 relative)."""
+    """Same columns, exactly the same types, and rows in the same order (floats to 1e-9 relative)."""
     assert duck.columns == spark.columns, f"{label}: columns {duck.columns} vs {spark.columns}"
-    for col in duck.columns:
-        kinds = {_kind(duck.schema[col]), _kind(spark.schema[col])}
-        assert len(kinds) == 1 or "null" in kinds, f"{label}: column {col} is {kinds}"
+    differ = {c: (duck.schema[c], spark.schema[c]) for c in duck.columns if duck.schema[c] != spark.schema[c]}
+    assert not differ, f"{label}: column types differ (DuckDB, Spark): {differ}"
     assert duck.height == spark.height, f"{label}: {duck.height} rows on DuckDB, {spark.height} on Spark"
     for i, (a, b) in enumerate(zip(duck.iter_rows(), spark.iter_rows(), strict=True)):
         bad = [c for c, x, y in zip(duck.columns, a, b, strict=True) if not _same(x, y)]
         assert not bad, f"{label}: row {i} differs in {bad}: DuckDB {a} vs Spark {b}"
-
-
-def _hash_counts(frame: pl.DataFrame) -> pl.DataFrame:
-    return (
-        frame.group_by("table_name")
-        .agg(pl.len().alias("rows"), pl.col("key_hash").n_unique(), pl.col("row_hash").n_unique())
-        .sort("table_name")
-    )
 
 
 def _params(name: str, role: str) -> list[dict]:
@@ -137,8 +97,6 @@ def test_every_query_gives_the_same_rows_on_both_engines(engines, name, role):
     for params in _params(name, role):
         label = f"{name} as {role} with {params}"
         duck, spark = duck_db.run(name, **params), spark_db.run(name, **params)
-        if name in HASHED:
-            duck, spark = _hash_counts(duck), _hash_counts(spark)
         if (name, role) in TIES:
             duck, spark = duck.sort(duck.columns, nulls_last=True), spark.sort(spark.columns, nulls_last=True)
         assert_same_result(duck, spark, label)
@@ -236,3 +194,30 @@ def test_the_spark_rollup_job_writes_the_same_rollups(awkward, spark_env, tmp_pa
         assert_same_result(
             a.sort(order, nulls_last=True), b.select(a.columns).sort(order, nulls_last=True), name
         )
+
+
+@pytest.mark.parametrize("role", list(VIEWERS))
+def test_the_history_diff_gives_the_same_counts_on_both_engines(awkward, spark_env, role, monkeypatch):
+    """supply/engine/diff.py on Spark: the same counts per table, capacity change and row counts.
+
+    Two pairs: the tiny demo's first snapshot against the awkward one (a week of changes plus
+    the awkward factories), and the awkward one's parent against it (the directory only).
+    """
+    store = Store(awkward.path.parent.parent)
+    pairs = [(store.list()[0], awkward)]
+    if awkward.manifest.get("parent"):
+        pairs.append((store.get(awkward.manifest["parent"]), awkward))
+    viewer = VIEWERS[role]
+    for a, b in pairs:
+        label = f"diff {a.snapshot_id} -> {b.snapshot_id} as {role}"
+        out = {}
+        for engine in ("duckdb", "spark"):
+            monkeypatch.setenv("SUPPLY_ENGINE", engine)
+            out[engine] = history.diff(store, a.snapshot_id, b.snapshot_id, viewer, cluster_id="zhili")
+            out[engine]["row_counts"] = diff.row_counts([a, b], viewer)
+        duck, spark = out["duckdb"], out["spark"]
+        assert_same_result(duck["tables"], spark["tables"], f"{label}: tables")
+        assert_same_result(duck["capacity"], spark["capacity"], f"{label}: capacity change")
+        assert duck["row_counts"] == spark["row_counts"], f"{label}: row counts"
+        changed = duck["tables"].filter(pl.col("table") == "factories").row(0, named=True)
+        assert changed["added"] + changed["changed"] > 0, f"{label}: the awkward factories are not seen"

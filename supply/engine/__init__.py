@@ -4,7 +4,8 @@
 - ``views``: every role's scoped views, declared once as SQL over logical sources (``view_defs``).
 - ``db``: DuckDB, the embedded default: ``connect(snapshot, viewer)``, ``Database.run(name, **params)``,
   ``Viewer`` and ``QueryError``.
-- ``spark``: the same views and queries on Apache Spark (``connect``, ``SparkDatabase``).
+- ``spark``: the same views and queries on Apache Spark (``connect``, ``SparkDatabase``, the rollup job);
+  ``spark_types``: its results cast to DuckDB's exact column types (``TypeOracle``).
 - ``portable``: the syntax-tree guard both engines use, and DuckDB -> Spark translation (``to_spark``).
 - ``paging``: paged, sorted, searched tables (``page_params``); ``cli``: ``python -m supply rollup``.
 - ``diff``: two snapshots in one connection, their difference as counts (``open_pair``, ``table_changes``).

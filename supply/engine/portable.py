@@ -109,14 +109,14 @@ def _cte_names(tree: exp.Expression) -> set[str]:
     return {cte.alias_or_name for cte in tree.find_all(exp.CTE)}
 
 
-def _check_tables(tree: exp.Expression, allowed: set[str], name: str) -> None:
+def _check_tables(tree: exp.Expression, allowed: set[str], name: str, schemas: tuple[str, ...] = ()) -> None:
     for node in tree.find_all(exp.From, exp.Join):
         source = node.this
         if isinstance(source, exp.Subquery):
             continue
         if not isinstance(source, exp.Table) or not isinstance(source.this, exp.Identifier):
             _fail(name, f"reads {_construct(source)!r}: a query may read only views and its CTEs")
-        if source.args.get("db") or source.args.get("catalog"):
+        if source.args.get("catalog") or (source.args.get("db") and source.db not in schemas):
             _fail(name, f"reads {_construct(source)!r}: no schemas or file paths, only views")
         if source.this.quoted or source.name not in allowed:
             _fail(
@@ -144,9 +144,9 @@ def _check_functions(tree: exp.Expression, name: str) -> None:
             _fail(name, f"{_construct(node)!r}: only quantile_disc(x, q) with a constant q is portable")
 
 
-def _check_rest(tree: exp.Expression, name: str) -> None:
+def _check_rest(tree: exp.Expression, name: str, types: dict[str, str]) -> None:
     for node in tree.walk():
-        if isinstance(node, exp.Placeholder) and node.name not in PARAM_TYPES:
+        if isinstance(node, exp.Placeholder) and node.name not in types:
             _fail(name, f"binds ${node.name}, which has no type in portable.PARAM_TYPES: add one there")
         if isinstance(node, exp.Parameter):
             _fail(name, f"{_construct(node)!r}: bind values as $named parameters")
@@ -156,8 +156,17 @@ def _check_rest(tree: exp.Expression, name: str) -> None:
             _fail(name, f"{_construct(node)!r} is not in the portable subset")
 
 
-def check(sql: str, views: Iterable[str], name: str = "query") -> exp.Query:
+def check(
+    sql: str,
+    views: Iterable[str],
+    name: str = "query",
+    schemas: Iterable[str] = (),
+    types: dict | None = None,
+) -> exp.Query:
     """Parse and guard one statement; return its syntax tree or raise GuardError naming the construct.
+
+    ``schemas``: the schemas a view may be qualified with (``a``, ``b``: two snapshots in one
+    connection, supply/engine/diff.py); ``types``: parameter types beyond ``PARAM_TYPES``.
 
     Examples
     --------
@@ -165,9 +174,9 @@ def check(sql: str, views: Iterable[str], name: str = "query") -> exp.Query:
     'SELECT COUNT(*) FROM factories'
     """
     tree = parse(sql, name)
-    _check_tables(tree, set(views) | _cte_names(tree), name)
+    _check_tables(tree, set(views) | _cte_names(tree), name, tuple(schemas))
     _check_functions(tree, name)
-    _check_rest(tree, name)
+    _check_rest(tree, name, PARAM_TYPES | (types or {}))
     return tree
 
 
@@ -219,9 +228,9 @@ def _quantile_parts(node: exp.PercentileDisc) -> tuple[exp.Expression, exp.Expre
     return value, q
 
 
-def _rewrite(node: exp.Expression, row_aliases: set[str]) -> exp.Expression:
+def _rewrite(node: exp.Expression, row_aliases: set[str], types: dict[str, str]) -> exp.Expression:
     if isinstance(node, exp.Placeholder):
-        return exp.Cast(this=node.copy(), to=exp.DataType.build(PARAM_TYPES[node.name], dialect="spark"))
+        return exp.Cast(this=node.copy(), to=exp.DataType.build(types[node.name], dialect="spark"))
     if isinstance(node, exp.Literal) and node.is_number and any(c in node.this for c in ".eE"):
         return exp.Cast(this=node.copy(), to=exp.DataType.build("DOUBLE"))
     if isinstance(node, exp.Anonymous) and node.name.lower() == "isfinite":
@@ -255,23 +264,46 @@ def _rewrite(node: exp.Expression, row_aliases: set[str]) -> exp.Expression:
     return node
 
 
-def to_spark(sql: str, views: Iterable[str], name: str = "query") -> str:
+def to_spark(
+    sql: str,
+    views: Iterable[str],
+    name: str = "query",
+    schemas: Iterable[str] = (),
+    prefix: str = "",
+    types: dict | None = None,
+) -> str:
     """Check a DuckDB statement and return it as Spark SQL with typed ``:named`` parameters.
+
+    Spark's temporary views have no schemas, so a view ``s.v`` of one of ``schemas`` is read
+    as ``s__v``, and with ``prefix`` every unqualified view ``v`` (not a CTE) as ``<prefix>v``
+    (how a pair's views are declared inside schema ``a`` or ``b``).
 
     Examples
     --------
     >>> to_spark("select $cluster_id is null as any_cluster", [])
     'SELECT CAST(:cluster_id AS STRING) IS NULL AS any_cluster'
     """
-    tree = check(sql, views, name)
+    types = PARAM_TYPES | (types or {})
+    tree = check(sql, views, name, schemas, types)
     row_aliases = {t.alias_or_name for t in tree.find_all(exp.Table)} | {
         s.alias for s in tree.find_all(exp.Subquery) if s.alias
     }
     # Rewrites build Spark-dialect nodes; the decimal-literal rewrite must not touch them.
-    marked = tree.transform(lambda n: _rewrite(n, row_aliases) if not isinstance(n, exp.Literal) else n)
-    marked = marked.transform(
-        lambda n: _rewrite(n, row_aliases) if isinstance(n, exp.Literal) and not _in_cast(n) else n
+    marked = tree.transform(
+        lambda n: _rewrite(n, row_aliases, types) if not isinstance(n, exp.Literal) else n
     )
+    marked = marked.transform(
+        lambda n: _rewrite(n, row_aliases, types) if isinstance(n, exp.Literal) and not _in_cast(n) else n
+    )
+    ctes = _cte_names(marked)
+    for cte in marked.find_all(exp.CTE):
+        cte.set("materialized", None)  # DuckDB's planner hint; Spark plans CTEs itself
+    for table in marked.find_all(exp.Table):
+        if table.args.get("db"):
+            table.set("this", exp.to_identifier(f"{table.db}__{table.name}"))
+            table.set("db", None)
+        elif prefix and table.name not in ctes:
+            table.set("this", exp.to_identifier(f"{prefix}{table.name}"))
     return marked.sql(dialect="spark", comments=False)
 
 
@@ -279,15 +311,35 @@ def _in_cast(node: exp.Expression) -> bool:
     return isinstance(node.parent, exp.Cast)
 
 
-def spark_args(params: dict[str, object]) -> dict[str, object]:
-    """Parameter values as Spark accepts them (lists as lists, dates as dates, None as None)."""
+_VALUE_TYPES = ((bool, "BOOLEAN"), (int, "BIGINT"), (float, "DOUBLE"), (dt.date, "DATE"), (str, "STRING"))
+
+
+def value_types(params: dict[str, object]) -> dict[str, str]:
+    """Types of the parameters not in ``PARAM_TYPES``, from their values (the engine's own SQL only).
+
+    For statements the engine writes itself (the history diff's key ranges ``$lo0``/``$hi0``);
+    queries in queries/ bind only registered names. A None gives no type and fails the guard.
+    """
     out = {}
     for key, value in params.items():
-        if key not in PARAM_TYPES:
+        if key in PARAM_TYPES:
+            continue
+        kind = next((t for cls, t in _VALUE_TYPES if isinstance(value, cls)), None)
+        if kind is not None:
+            out[key] = kind
+    return out
+
+
+def spark_args(params: dict[str, object], types: dict | None = None) -> dict[str, object]:
+    """Parameter values as Spark accepts them (lists as lists, dates as dates, None as None)."""
+    known = PARAM_TYPES | (types or {})
+    out = {}
+    for key, value in params.items():
+        if key not in known:
             raise GuardError(f"parameter ${key} has no type in portable.PARAM_TYPES")
         if isinstance(value, tuple | set | frozenset):
             value = sorted(value) if isinstance(value, set | frozenset) else list(value)
         if isinstance(value, dt.datetime):
-            value = value.date() if PARAM_TYPES[key] == "DATE" else value
+            value = value.date() if known[key] == "DATE" else value
         out[key] = value
     return out
