@@ -201,15 +201,24 @@ class SnapshotCells:
     def __init__(self, work: Path, attrs: pl.DataFrame, schools: pl.DataFrame):
         self.work = Path(work)
         self.work.mkdir(parents=True, exist_ok=True)
-        self.attrs = attrs
+        self.attrs = attrs.sort("factory_id")
         self.cities = schools.select(
             pl.col("school_id").alias("pooled_buyer"), pl.col("adcode").str.slice(0, 4).alias("buyer_city")
         )
         self.parts: dict[str, list[pl.DataFrame]] = {n: [] for n in _KEYS}
         self.fo_files: dict[str | None, tuple[Path, ipc.RecordBatchFileWriter]] = {}
 
+    def _attrs_of(self, frame: pl.DataFrame) -> pl.DataFrame:
+        """The attribute rows of the factories a block can hold (its id range), not all 1.5M."""
+        ids = frame["factory_id"]
+        if ids.null_count() == len(ids):
+            return self.attrs.clear()
+        known = self.attrs["factory_id"]
+        lo, hi = known.search_sorted(ids.min(), "left"), known.search_sorted(ids.max(), "right")
+        return self.attrs.slice(lo, hi - lo)
+
     def _attach(self, per_factory: pl.DataFrame) -> pl.DataFrame:
-        out = per_factory.join(self.attrs, on="factory_id", how="left")
+        out = per_factory.join(self._attrs_of(per_factory), on="factory_id", how="left")
         return out.with_columns(
             pl.col(c).fill_null(False) for c in ("association_member", "listed", "uniform_maker")
         )
@@ -268,7 +277,7 @@ class SnapshotCells:
         fo = (
             _group_by(pf.filter(pl.col("factory_id").is_not_null()), _FO_KEYS, sums)
             .join(
-                self.attrs.select("factory_id", "cluster_id", "association_member"),
+                self._attrs_of(pf).select("factory_id", "cluster_id", "association_member"),
                 on="factory_id",
                 how="left",
             )
