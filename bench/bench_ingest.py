@@ -272,9 +272,11 @@ def run_browser(store_dir: Path, csv_path: Path, timeout: float) -> dict:
                 page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(
                     str(csv_path)
                 )
-                page.get_by_text("utf-8").first.wait_for(timeout=timeout * 1000)
+                page.get_by_text("已收到文件").first.wait_for(timeout=timeout * 1000)  # upload.saved: on disk
+                out["server_rss_saved_mb"] = _status_mb(pid, "VmRSS")
+                page.get_by_text("编码：utf-8").first.wait_for(timeout=timeout * 1000)  # read_info: inspected
                 wait_for_app(page, timeout_ms=timeout * 1000)
-                out["server_rss_after_upload_mb"] = _status_mb(pid, "VmRSS")
+                out["server_rss_inspected_mb"] = _status_mb(pid, "VmRSS")
                 phase[0] = "validate"
                 page.get_by_role("button", name="校验").click()
                 page.wait_for_timeout(500)

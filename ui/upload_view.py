@@ -76,6 +76,7 @@ def take_upload(ctx, uploaded) -> None:
         mgr.remove_file(session_id=run_ctx.session_id, file_id=uploaded.file_id)
         held = sum(len(f.data) for f in mgr.file_storage.get(run_ctx.session_id, {}).values())
     st.session_state["upload_held_bytes"] = held  # what the manager still holds for this session
+    uploaded.close()  # frees the buffer now: st.rerun's exception keeps this frame (and the file) alive
     for key in ("upload_result", "upload_done", "upload_inspected"):
         st.session_state.pop(key, None)
     st.session_state["upload_gen"] = st.session_state.get("upload_gen", 0) + 1
