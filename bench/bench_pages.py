@@ -12,7 +12,9 @@ process; warm = median of reconnects) and every recorded query (cold = first run
 connection, warm = median of ``--repeat`` runs), and the row groups the slowest query reads
 (``explain analyze``). Another child process computes the same page figures with pandas from
 the same Parquet files (bench/pages_pandas.py), and the ratio is printed side by side. Peak RSS
-is each child's own. Results: bench/results/pages-scale<N>.{json,md} with cores, memory, load.
+is each child's own. CPU seconds (process time, every thread) are recorded beside wall times:
+on a shared, loaded machine the wall time mostly measures the wait for a core. Results:
+bench/results/pages-scale<N>.{json,md} with cores, memory, load.
 """
 
 from __future__ import annotations
@@ -100,20 +102,22 @@ def run_role(data: Path, role: str, repeat: int) -> dict:
         st.cache_data.clear()  # the page's first run computes everything: cold
         st.cache_resource.clear()
         start = len(calls)
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         at.run()
-        cold = time.perf_counter() - t0
-        warm = []
+        cold, cold_cpu = time.perf_counter() - t0, time.process_time() - c0
+        warm, warm_cpu = [], []
         for _ in range(repeat):
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             at.run()
             warm.append(time.perf_counter() - t0)
+            warm_cpu.append(time.process_time() - c0)
         viewer = at.session_state["_ctx"].viewer
         errors = [str(e.value)[:120] for e in at.exception]
         seen = {}
         for sid, name, params in calls[start:]:
             seen[(sid, name, json.dumps(params, sort_keys=True, default=str))] = (sid, name, params)
         pages.append({"page": spec.key, "cold": cold, "warm": _median(warm), "errors": errors,
+                      "cold_cpu": round(cold_cpu, 4), "warm_cpu": _median(warm_cpu),
                       "queries": list(seen.values())})  # fmt: skip
     dbmod.Database.run = real_run
     store = Store(data)
@@ -132,15 +136,17 @@ def run_role(data: Path, role: str, repeat: int) -> dict:
         for sid, name, params in page["queries"]:
             snap = store.get(sid)
             fresh = dbmod.connect(snap, viewer)
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             frame = fresh.run(name, **params)
-            cold = time.perf_counter() - t0
-            warm = []
+            cold, cold_cpu = time.perf_counter() - t0, time.process_time() - c0
+            warm, warm_cpu = [], []
             for _ in range(repeat):
-                t0 = time.perf_counter()
+                t0, c0 = time.perf_counter(), time.process_time()
                 fresh.run(name, **params)
                 warm.append(time.perf_counter() - t0)
+                warm_cpu.append(time.process_time() - c0)
             rows.append({"query": name, "snapshot": sid, "cold": round(cold, 4), "warm": _median(warm),
+                         "cold_cpu": round(cold_cpu, 4), "warm_cpu": _median(warm_cpu),
                          "rows": frame.height, "db": fresh, "params": params})  # fmt: skip
         slowest = max(rows, key=lambda r: r["warm"], default=None)
         groups = _row_groups(slowest["db"], slowest["query"], slowest["params"]) if slowest else ""
@@ -148,7 +154,8 @@ def run_role(data: Path, role: str, repeat: int) -> dict:
             r.pop("db").close()
             r.pop("params")
         out["pages"].append({"page": page["page"], "server_cold": round(page["cold"], 4),
-                             "server_warm": page["warm"], "errors": page["errors"], "queries": rows,
+                             "server_warm": page["warm"], "server_cold_cpu": page["cold_cpu"],
+                             "server_warm_cpu": page["warm_cpu"], "errors": page["errors"], "queries": rows,
                              "slowest": slowest["query"] if slowest else "", "row_groups": groups})  # fmt: skip
     db.close()
     out["peak_rss_mib"] = _peak_mib()
@@ -279,6 +286,8 @@ def main() -> int:
                 "worst_warm_s": max((q["warm"] for q in qs), default=0),
                 "slowest": page["slowest"], "row_groups": page["row_groups"],
                 "server_cold_s": page["server_cold"], "server_warm_s": page["server_warm"],
+                "server_warm_cpu_s": page.get("server_warm_cpu"),
+                "worst_warm_cpu_s": max((q.get("warm_cpu", 0) for q in qs), default=0),
                 "pandas_s": pandas_s,
                 "pandas_x_cold": round(pandas_s / engine_s, 1) if pandas_s and engine_s else None,
                 "pandas_x_warm": round(pandas_s / warm_s, 1) if pandas_s and warm_s else None,
