@@ -82,9 +82,7 @@ def paged_table(
         args = paging.page_params(
             query, page=number - 1, size=size, sort=sort, descending=order == "desc", **extra
         )
-        if "category" in args:  # the filter comes with the page's other filters
-            args.pop("category")
-        return data.run(ctx, query, **params, **args)
+        return data.run(ctx, query, **{**args, **params})  # the page's filters win (members' $category)
 
     frame = fetch(page)
     if not frame.height and page > 1:  # past the end (fewer rows than before): back to page 1
