@@ -59,9 +59,7 @@ class TypeOracle:
             if name.startswith("src_"):
                 table = name[len("src_") :]
                 if table in snapshot.tables:
-                    empty = pq.read_schema(snapshot.path / snapshot.tables[table]["file"]).empty_table()
-                    self.con.register(f"{name}_empty", empty)
-                    self.con.execute(f"create view {name} as select * from {name}_empty")
+                    self._empty(name, pq.read_schema(snapshot.path / snapshot.tables[table]["file"]))
                 else:
                     self.con.execute(f"create view {name} as {views.empty_source_sql(table)}")
         for name in views.sources(viewer):  # rollups after the tables they may be computed from
@@ -69,13 +67,24 @@ class TypeOracle:
                 rollup = name[len("rollup_") :]
                 path = rollups.rollup_path(snapshot, rollup)
                 if path is not None:
-                    self.con.register(f"{name}_empty", pq.read_schema(path).empty_table())
-                    self.con.execute(f"create view {name} as select * from {name}_empty")
+                    self._empty(name, pq.read_schema(path))
                 else:
                     self.con.execute(f"create view {name} as {rollups.BY_NAME[rollup].sql}")
         for view in views.view_defs(viewer):
             kind = "table" if view.materialise else "view"
             self.con.execute(f"create {kind} {view.name} as {view.sql}", view.params or None)
+
+    def _empty(self, name: str, arrow_schema) -> None:
+        """An empty table ``name`` with the columns and types of a Parquet file's schema.
+
+        A table in the database's catalog, so the cursors that run the queries see it (an Arrow
+        object registered on the connection is visible to that connection only).
+        """
+        self.con.register("empty_source", arrow_schema.empty_table())
+        try:
+            self.con.execute(f"create table {name} as select * from empty_source")
+        finally:
+            self.con.unregister("empty_source")
 
     def schema(self, name: str, params: dict) -> pl.Schema:
         """The Polars schema DuckDB's ``Database.run(name, **params)`` returns."""
