@@ -47,6 +47,7 @@ ALLOWED = {
             "_public",
             "_admin",
             "_planner",
+            "own_rows_sql",
         )
     },  # fmt: skip
     (
@@ -66,7 +67,7 @@ ALLOWED = {
         ("supply/engine/diff.py", fn): "diff SQL on the engine's own pair connection: table names from "
         "schema.TABLES, columns from `describe` of our views and key columns from schema.KEYS or "
         "module constants, schemas 'a'/'b' constants; the window and threshold are $parameters"
-        for fn in ("_changed_cells_sql", "_no_changed_cells_sql", "_compare", "table_changes")
+        for fn in ("_changed_cells_sql", "_no_changed_cells_sql", "_compare", "_side", "_rows")
     },
     (
         "supply/data/layout.py",
