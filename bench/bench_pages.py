@@ -236,6 +236,7 @@ def main() -> int:
     p.add_argument("--repeat", type=int, default=5)
     p.add_argument("--roles", default=",".join(ROLES))
     p.add_argument("--no-pandas", action="store_true", help="skip the pandas reference")
+    p.add_argument("--out", help="result name in bench/results (default pages-scale<N>)")
     p.add_argument(
         "--diff",
         metavar="A..B",
@@ -296,7 +297,8 @@ def main() -> int:
             })  # fmt: skip
         meta = {"scale": args.scale, "data": str(data), "repeat": args.repeat, "machine_before": before,
                 "machine_after": machine(), "roles_done": list(raw), "raw": raw}  # fmt: skip
-        report(f"pages-scale{args.scale:g}", rows, meta)  # after each role: a long run keeps what it has
+        area = args.out or f"pages-scale{args.scale:g}"
+        report(area, rows, meta)  # after each role: a long run keeps what it has
     return 0
 
 
