@@ -8,7 +8,8 @@
   ``spark_types``: its results cast to DuckDB's exact column types (``TypeOracle``).
 - ``portable``: the syntax-tree guard both engines use, and DuckDB -> Spark translation (``to_spark``).
 - ``paging``: paged, sorted, searched tables (``page_params``); ``cli``: ``python -m supply rollup``.
-- ``diff``: two snapshots in one connection, their difference as counts (``open_pair``, ``table_changes``).
+- ``diff``: two snapshots in one connection, their difference as counts (``open_pair``, ``table_changes``);
+  ``rowgroups``: which row groups of a table differ between two files (``differing_ranges``).
 
 Shared SQL steps live once in ``queries/steps/``: a query names the steps it uses on a line
 ``-- uses: a, b`` and ``db.load_query`` puts them in front as its first CTEs. Steps rather than

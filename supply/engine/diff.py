@@ -7,12 +7,10 @@ is unchanged without reading a row; a changed one is compared by key in the engi
 multiset of whole rows where the key is not unique in the viewer's scope), and only counts
 come back. ``capacity_change`` gives capacity by county and category in both snapshots.
 
-A changed table is first narrowed by its row groups (``differing_ranges``): tables are written
-sorted in row groups of a fixed size (supply/data/layout.py), so the same rows give the same
-groups whatever program wrote them. Groups i of a and b whose column statistics, then bytes,
-then decoded rows are equal hold the same rows; only the factory-id ranges of the groups that
-differ are compared by key in the engine, and every row outside them counts as unchanged (such
-a row lies in an equal group, in both snapshots). When the groups do not line up (rows added or
+A changed table is first narrowed by its row groups (supply/engine/rowgroups.py): groups i of
+a and b whose column statistics, then bytes, then decoded rows are equal hold the same rows;
+only the factory-id ranges of the groups that differ are compared by key in the engine, and
+every row outside them counts as unchanged (such a row lies in an equal group, in both snapshots). When the groups do not line up (rows added or
 removed) the whole table is compared.
 
 Suppression survives differencing: for a planner a capacity cell is withheld from BOTH
@@ -25,18 +23,14 @@ count (``diff_changed_cells``); the connection holds no factory's row.
 
 from __future__ import annotations
 
-import os
-from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
-
 import polars as pl
-import pyarrow.parquet as pq
 
 from supply.data import schema
 from supply.data.config import QUERIES_DIR
 from supply.data.store import Snapshot
-from supply.engine import base, views
+from supply.engine import views
 from supply.engine.db import Database, Viewer, _plain
+from supply.engine.rowgroups import Range, differing_ranges, range_filter  # noqa: F401 (public here too)
 
 # A table's scoped view depends on these tables (schools: a factory owner's are their buyers).
 VIEW_INPUTS = {
@@ -57,9 +51,7 @@ PLANNER_KEYS = {
 _CELL = ("cluster_id", "adcode", "pooled_planning", "category", "week_start")
 # The column whose row-group ranges narrow a changed table (the first sort key of its file).
 RANGE_COLUMN = {"capacity": "factory_id", "orders": "factory_id", "inventory": "factory_id"}
-MAX_RANGES = 64  # more separate runs than this: one range from the first to the last
 WHOLE_LIMIT = 2_000_000  # rows (both sides) above which a whole-table comparison waits to be asked for
-Range = tuple  # (low, high, nulls): rows with low <= key <= high, or a null key when nulls
 
 
 def _sha(snap: Snapshot, table: str) -> str | None:
@@ -69,97 +61,6 @@ def _sha(snap: Snapshot, table: str) -> str | None:
 def unchanged(a: Snapshot, b: Snapshot, table: str) -> bool:
     """True when every table the view of ``table`` reads has the same sha256 in both manifests."""
     return all(_sha(a, t) == _sha(b, t) for t in VIEW_INPUTS[table])
-
-
-def _stats(group, col: int):
-    st = group.column(col).statistics
-    if st is None:
-        return None
-    return (st.min, st.max, st.null_count) if st.has_min_max else (None, None, st.null_count)
-
-
-def _chunk_bytes(fd: int, group) -> list[bytes]:
-    """The raw bytes of every column chunk of one row group."""
-    out = []
-    for c in range(group.num_columns):
-        col = group.column(c)
-        start = col.data_page_offset
-        if col.has_dictionary_page and col.dictionary_page_offset:
-            start = min(start, col.dictionary_page_offset)
-        out.append(os.pread(fd, col.total_compressed_size, start))
-    return out
-
-
-def _same_group(fa: pq.ParquetFile, fb: pq.ParquetFile, fds: tuple[int, int], i: int) -> bool:
-    """True when row group i holds the same rows in both files: statistics, then bytes, then values."""
-    ga, gb = fa.metadata.row_group(i), fb.metadata.row_group(i)
-    if ga.num_rows != gb.num_rows:
-        return False
-    if any(_stats(ga, c) != _stats(gb, c) for c in range(ga.num_columns)):
-        return False
-    if _chunk_bytes(fds[0], ga) == _chunk_bytes(fds[1], gb):
-        return True
-    # written by another program: compare values (a reader per call; one reader is not thread-safe)
-    ta = pq.ParquetFile(fa.reader_path, metadata=fa.metadata).read_row_group(i)
-    tb = pq.ParquetFile(fb.reader_path, metadata=fb.metadata).read_row_group(i)
-    try:
-        return ta.equals(tb.cast(ta.schema))
-    except (ValueError, TypeError, NotImplementedError):
-        return False
-
-
-def differing_ranges(path_a: Path, path_b: Path, column: str) -> list[Range] | None:
-    """Key ranges of ``column`` that hold every row differing between two table files, or None.
-
-    None means the row groups do not line up (different group sizes, columns or missing
-    statistics) or more than a quarter of them differ: compare the whole table. An empty list
-    means the files hold the same rows.
-    """
-    fa, fb = pq.ParquetFile(path_a), pq.ParquetFile(path_b)
-    fa.reader_path, fb.reader_path = path_a, path_b
-    ma, mb = fa.metadata, fb.metadata
-    names = ma.schema.names
-    if names != mb.schema.names or ma.num_row_groups != mb.num_row_groups or column not in names:
-        return None
-    col = names.index(column)
-    with open(path_a, "rb") as a, open(path_b, "rb") as b:
-        fds = (a.fileno(), b.fileno())
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            same = list(pool.map(lambda i: _same_group(fa, fb, fds, i), range(ma.num_row_groups)))
-    if sum(not e for e in same) > max(1, len(same) // 4):
-        return None  # most of the table differs: narrowing would save little, compare it whole
-    runs: list[list] = []
-    for i, equal in enumerate(same):
-        if equal:
-            continue
-        sa, sb = _stats(ma.row_group(i), col), _stats(mb.row_group(i), col)
-        if sa is None or sb is None:
-            return None
-        bounds = [v for v in (sa[0], sa[1], sb[0], sb[1]) if v is not None]
-        low, high = (min(bounds), max(bounds)) if bounds else (None, None)
-        nulls = bool(sa[2] or sb[2])
-        if runs and runs[-1][3] == i - 1 and low is not None and runs[-1][0] is not None:
-            run = runs[-1]
-            run[0], run[1], run[2], run[3] = min(run[0], low), max(run[1], high), run[2] or nulls, i
-        else:
-            runs.append([low, high, nulls, i])
-    if len(runs) > MAX_RANGES:
-        lows = [r[0] for r in runs if r[0] is not None]
-        highs = [r[1] for r in runs if r[1] is not None]
-        runs = [[min(lows) if lows else None, max(highs) if highs else None, any(r[2] for r in runs), 0]]
-    return [(r[0], r[1], r[2]) for r in runs]
-
-
-def range_filter(column: str, ranges: list[Range], alias: str = "s") -> tuple[str, dict]:
-    """A predicate selecting the rows in ``ranges`` (values bound as parameters) and its parameters."""
-    terms, params = [], {}
-    for i, (low, high, nulls) in enumerate(ranges):
-        if low is not None:
-            terms.append(f"{alias}.{column} between $lo{i} and $hi{i}")
-            params |= {f"lo{i}": low, f"hi{i}": high}
-        if nulls:
-            terms.append(f"{alias}.{column} is null")
-    return ("(" + " or ".join(dict.fromkeys(terms)) + ")" if terms else "false"), params
 
 
 def table_ranges(a: Snapshot, b: Snapshot, table: str) -> list[Range] | None:
@@ -229,7 +130,7 @@ def open_pair(
         params |= {"week_from": window[0], "week_to": window[1], **bound}
     else:
         sql = _no_changed_cells_sql()
-    db = base.connect(a, viewer, pair=b, extra=(views.ViewDef("diff_changed_cells", sql, params, True),))
+    db = Database(a, viewer, pair=b, extra=(views.ViewDef("diff_changed_cells", sql, params, True),))
     db.ranges = ranges  # the differing key ranges of each changed table (None: compare it whole)
     db.capacity_deferred = deferred
     return db
@@ -370,7 +271,7 @@ def row_counts(snaps: list[Snapshot], viewer: Viewer) -> dict[str, dict[str, int
     """
     if not snaps:
         return {}
-    db = base.connect(snaps[0], viewer, more=tuple(snaps[1:]))  # DuckDB or Spark (SUPPLY_ENGINE)
+    db = Database(snaps[0], viewer, more=tuple(snaps[1:]))
     try:
         sql = db.sql_for("history_row_counts", {})
         out = {}
