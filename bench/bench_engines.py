@@ -204,6 +204,7 @@ def main() -> None:
         help="only time `python -m supply rollup --engine spark` on a hard-link copy of DATA's newest snapshot",
     )
     ap.add_argument("--spark-memory", default="4g", help="SUPPLY_SPARK_MEMORY of the rollup job")
+    ap.add_argument("--out", help="results name (default engines-<data directory name>)")
     args = ap.parse_args()
     if args.rollup_job:
         source = Path(args.rollup_job)
@@ -278,9 +279,7 @@ def main() -> None:
         if args.diff:
             rows.append(_time_diff(store, viewer, role))
             print(rows[-1], flush=True)
-        report(
-            f"engines-{Path(str(store.data_dir)).name}", rows, meta
-        )  # after each role: a partial run counts
+        report(args.out or f"engines-{Path(str(store.data_dir)).name}", rows, meta)  # a partial run counts
     if args.rollups:
         with tempfile.TemporaryDirectory(dir=snap.path.parent.parent) as work:
             entries = {t: {**e, "file": str(snap.path / e["file"])} for t, e in snap.tables.items()}
@@ -288,7 +287,7 @@ def main() -> None:
             spark.build_rollups(Path(work), entries)
             meta["spark_rollup_job_s"] = round(time.perf_counter() - t0, 2)
     meta["load_after"] = os.getloadavg()
-    report(f"engines-{Path(str(store.data_dir)).name}", rows, meta)
+    report(args.out or f"engines-{Path(str(store.data_dir)).name}", rows, meta)
     print(meta)
 
 
