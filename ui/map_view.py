@@ -54,15 +54,16 @@ def window(s) -> tuple[dt.date, dt.date]:
 
 
 @st.cache_data(ttl=3600, max_entries=16, show_spinner=False)
-def _coordinate_problems(data_dir: str, snapshot_id: str, scope: tuple) -> pl.DataFrame:
+def _coordinate_problems(data_dir: str, snapshot_id: str, _scope: tuple) -> pl.DataFrame:
     # every factory's coordinates (public) are checked here and only the problems are kept:
-    # the full frame (1.5M rows at province scale) never enters the result cache
-    coords = data.database(data_dir, snapshot_id, *scope).run("factory_coordinates")
+    # the full frame (1.5M rows at province scale) never enters the result cache. The directory
+    # is the same for every viewer, so the result is shared by all (_scope is not in the key).
+    coords = data.database(data_dir, snapshot_id, *_scope).run("factory_coordinates")
     return analytics.bad_coordinates(coords)
 
 
 def coordinate_problems(ctx) -> pl.DataFrame:
-    """Bad coordinates of the snapshot's factories (public attributes; cached per snapshot)."""
+    """Bad coordinates of the snapshot's factories (public attributes; cached per snapshot for everyone)."""
     v = ctx.viewer
     scope = (v.role, v.factory_id, v.cluster_id)
     return _coordinate_problems(str(ctx.store.data_dir), ctx.snapshot.snapshot_id, scope)
