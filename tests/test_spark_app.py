@@ -16,7 +16,7 @@ import streamlit as st
 
 from supply.engine import db
 from supply.nav import PAGES
-from tests import spark_fixtures
+from tests import spark_fixtures, test_app_smoke
 from tests.test_app_smoke import assert_no_exception, open_app
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,6 +33,7 @@ def spark_app(spark_env, tiny_data):
     patch.setenv("SUPPLY_ENGINE", "spark")
     patch.setenv("SUPPLY_DATA", str(tiny_data))
     patch.chdir(ROOT)
+    patch.setattr(test_app_smoke, "TIMEOUT", 900)  # a page's first run opens the viewer's views on Spark
     st.cache_resource.clear()
     st.cache_data.clear()
     yield spark_env
