@@ -24,7 +24,7 @@ from supply.data import rollups
 from supply.data.store import Snapshot, Store
 from supply.demo import factories
 from supply.demo.capacity import capacity_block
-from supply.demo.cells import SnapshotCells, factory_attrs
+from supply.demo.cells import NoCells, SnapshotCells, factory_attrs
 from supply.demo.clusters import (
     BASE_FACTORIES,
     BASE_ORDER_LINES,
@@ -95,6 +95,7 @@ def build(
     as_of: dt.date = DEFAULT_AS_OF,
     snapshots: int = 2,
     progress=None,
+    rollup_cells: bool = False,
 ) -> list[Snapshot]:
     """Generate ``snapshots`` demo snapshots one week apart into ``store``; return them.
 
@@ -107,6 +108,10 @@ def build(
         and 100M order lines. Generation is blocked, so memory stays bounded.
     seed : int
         Same seed and scale -> byte-identical tables.
+    rollup_cells : bool
+        Compute the rollups from the generated blocks (supply/demo/cells.py) instead of letting
+        the store run the rollup SQL on the written tables. Off by default: measured at scale 5
+        and 50 it costs more CPU than the SQL (bench/results/demo.md).
 
     Examples
     --------
@@ -122,7 +127,7 @@ def build(
     work = store.data_dir / ".demo-work" / f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
     work.mkdir(parents=True)
     try:
-        paths, cells = _generate(work, seed, n_factories, n_lines, days, first_monday, say)
+        paths, cells = _generate(work, seed, n_factories, n_lines, days, first_monday, say, rollup_cells)
         written: list[Snapshot] = []
         with store_files.hash_memo():  # each file hashed once, here; the store's hashing finds it
             for k, day in enumerate(days):
@@ -180,7 +185,7 @@ def _commit(store, sid, k, day, paths, cells, work, written, seed, scale, say) -
         )
 
 
-def _generate(work, seed, n_factories, n_lines, days, first_monday, say) -> dict:
+def _generate(work, seed, n_factories, n_lines, days, first_monday, say, rollup_cells=False) -> dict:
     """Write every generated table of every snapshot into ``work``; return name -> path, and the
     rollup cells of each snapshot computed from the same blocks."""
     n_snap = len(days)
@@ -200,7 +205,10 @@ def _generate(work, seed, n_factories, n_lines, days, first_monday, say) -> dict
         arrays = FactoryArrays.concat([parts[ci] for ci in sorted(parts)])
         schools = schools_frame(seed)
         writer.submit(files["schools"], table_sorted(schools, "schools"))
-        cells = [SnapshotCells(work / f"cells-{k}", pl.concat(attrs), schools) for k in range(n_snap)]
+        cells = [
+            SnapshotCells(work / f"cells-{k}", pl.concat(attrs), schools) if rollup_cells else NoCells()
+            for k in range(n_snap)
+        ]
         del attrs
         pooled = []
         for k, day in enumerate(days):

@@ -325,3 +325,16 @@ class SnapshotCells:
             if writer is not None:
                 writer.close()
         return paths
+
+
+class NoCells:
+    """Stand-in for SnapshotCells when the store computes the rollups with the SQL (the default)."""
+
+    def capacity(self, frame: pl.DataFrame) -> None:
+        """Ignore a block."""
+
+    orders = stock = capacity
+
+    def write(self, out_dir: Path) -> dict[str, Path]:
+        """Nothing to offer: the store builds every rollup."""
+        return {}
