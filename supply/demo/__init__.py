@@ -4,5 +4,5 @@
   clusters and county boundaries, invented factories; calibration figures cited inline);
 - ``clusters``, ``names``, ``factories``, ``capacity``, ``orders``, ``inventory``, ``schools``:
   what each table is drawn from; ``writer`` and ``build``: sorted row groups, streamed to the store;
-- ``cells``: the snapshot rollups, computed from the same blocks while they are generated.
+- ``cells``: optionally (``build(rollup_cells=True)``), the rollups computed from the same blocks.
 """

@@ -1,4 +1,4 @@
-"""The demo's rollups, computed from the blocks as they are generated instead of re-read from disk.
+"""Optional: the demo's rollups computed from the blocks as they are generated (``build(rollup_cells=True)``).
 
 The definitions are the SQL of supply/data/rollups.py (the contract); this is the same
 arithmetic in Polars over blocks of whole factories: each block's per-factory groups are
