@@ -17,12 +17,14 @@ import streamlit as st
 
 from supply.access import users as access
 from supply.engine.db import ROLES
+from supply.i18n import format as fmt
 from supply.i18n import label, t
 from supply.nav import PAGES
 from ui.context import localized_selectbox
 
 DEMO, USERS, OIDC = "demo", "users", "oidc"
 _USER_KEY, _SEEN_KEY, _NOTICE_KEY = "_auth_user", "_auth_last_seen", "_auth_notice"
+VIEW_AS_CHOICES = 200  # factories the demo "view as" list offers at once (a search narrows it)
 _KEEP_ON_SIGN_OUT = ("lang", _NOTICE_KEY)
 
 
@@ -235,17 +237,43 @@ def demo_role(lang: str, factories: pl.DataFrame) -> tuple[str, str | None]:
     )
     if role != "factory":
         return role, None
-    ids = factories["factory_id"].to_list()
-    if not ids:
+    if factories.is_empty():
         st.sidebar.caption(t("access.no_factory", lang))
         return role, None
-    if st.session_state.get("view_as_factory") not in ids:
+    # a bounded list: the first matches of a search, never a province's whole directory
+    query = st.sidebar.text_input(t("my_factory.pick_search", lang), key="view_as_factory_search").strip()
+    matches = factories
+    if query:
+        matches = factories.filter(
+            pl.col("factory_id").str.contains(query, literal=True)
+            | pl.col("name").str.contains(query, literal=True)
+        )
+    shown = matches.head(VIEW_AS_CHOICES)
+    current = st.session_state.get("view_as_factory")
+    known = current is not None and not factories.filter(pl.col("factory_id") == current).is_empty()
+    if known and current not in shown["factory_id"].to_list():
+        shown = pl.concat([factories.filter(pl.col("factory_id") == current), shown])
+    if matches.is_empty():
+        st.sidebar.caption(t("my_factory.pick_none", lang, q=query))
+    if shown.is_empty():
+        shown = factories.head(1)
+    ids = shown["factory_id"].to_list()
+    if current not in ids:
         st.session_state["view_as_factory"] = ids[0]
-    names = dict(zip(factories["factory_id"], factories["name"]))
+    names = dict(zip(shown["factory_id"], shown["name"]))
     fid = st.sidebar.selectbox(
         t("app.view_as_factory", lang),
         ids,
         format_func=lambda f: names.get(f) or f,
         key="view_as_factory",
     )
+    if matches.height > VIEW_AS_CHOICES:
+        st.sidebar.caption(
+            t(
+                "my_factory.pick_caption",
+                lang,
+                n=fmt.count(VIEW_AS_CHOICES, lang),
+                total=fmt.count(matches.height, lang),
+            )
+        )
     return role, fid
