@@ -21,16 +21,7 @@ spark_env = spark_fixtures.spark_env  # the Spark session fixture shared by the 
     [
         ("overview_kpis", "--role", "planner", *KPI_PARAMS),
         ("snapshot_weeks", "--role", "factory", "--factory", "F0000001"),
-        (
-            "members_table",
-            "--role",
-            "association",
-            "--cluster",
-            "zhili",
-            "--param",
-            "category=null",
-            *KPI_PARAMS,
-        ),
+        ("overview_kpis", "--role", "association", "--cluster", "zhili", *KPI_PARAMS),
     ],  # fmt: skip
     ids=["planner", "factory", "association"],
 )
