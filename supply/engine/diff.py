@@ -28,7 +28,7 @@ import polars as pl
 from supply.data import schema
 from supply.data.config import QUERIES_DIR
 from supply.data.store import Snapshot
-from supply.engine import views
+from supply.engine import base, views
 from supply.engine.db import Database, Viewer, _plain
 from supply.engine.rowgroups import Range, differing_ranges, range_filter  # noqa: F401 (public here too)
 
@@ -130,7 +130,7 @@ def open_pair(
         params |= {"week_from": window[0], "week_to": window[1], **bound}
     else:
         sql = _no_changed_cells_sql()
-    db = Database(a, viewer, pair=b, extra=(views.ViewDef("diff_changed_cells", sql, params, True),))
+    db = base.connect(a, viewer, pair=b, extra=(views.ViewDef("diff_changed_cells", sql, params, True),))
     db.ranges = ranges  # the differing key ranges of each changed table (None: compare it whole)
     db.capacity_deferred = deferred
     return db
@@ -271,7 +271,7 @@ def row_counts(snaps: list[Snapshot], viewer: Viewer) -> dict[str, dict[str, int
     """
     if not snaps:
         return {}
-    db = Database(snaps[0], viewer, more=tuple(snaps[1:]))
+    db = base.connect(snaps[0], viewer, more=tuple(snaps[1:]))  # DuckDB or Spark (SUPPLY_ENGINE)
     try:
         sql = db.sql_for("history_row_counts", {})
         out = {}
