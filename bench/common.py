@@ -67,6 +67,11 @@ def machine() -> dict:
             "mem_available_gib": mem.get("MemAvailable"), "load_1_5_15": load}  # fmt: skip
 
 
+def _cell(value) -> str:
+    """A table cell: a dash for a figure not measured (never "None")."""
+    return "—" if value is None else str(value)
+
+
 def report(area: str, rows: list[dict], meta: dict | None = None) -> str:
     """Write bench/results/<area>.json and return (and print) a markdown table of rows."""
     RESULTS.mkdir(parents=True, exist_ok=True)
@@ -81,7 +86,7 @@ def report(area: str, rows: list[dict], meta: dict | None = None) -> str:
     cols = list(dict.fromkeys(k for r in rows for k in r))
     lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
     for r in rows:
-        lines.append("| " + " | ".join(str(r.get(c, "")) for c in cols) + " |")
+        lines.append("| " + " | ".join(_cell(r.get(c, "")) for c in cols) + " |")
     table = "\n".join(lines)
     (RESULTS / f"{area}.md").write_text(f"# {area}\n\n{table}\n", encoding="utf-8")
     print(f"\n## {area}\n\n{table}\n", flush=True)
