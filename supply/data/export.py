@@ -149,21 +149,7 @@ def to_xlsx_bytes(frame, sheet: str = "data", title: str | None = None, kinds: d
             fmt = None
         ws.set_column(j, j, min(max(width, 8), 60))
         for i, v in enumerate(values, start=row0 + 1):
-            if v is None:
-                continue
-            if isinstance(v, bool):
-                ws.write_boolean(i, j, v)
-            elif isinstance(v, (int, float)):
-                if v != v or v in (float("inf"), float("-inf")):
-                    continue
-                ws.write_number(i, j, v, fmt)
-            elif isinstance(v, dt.datetime):
-                ws.write_datetime(i, j, v.replace(tzinfo=None), fmt)
-            elif isinstance(v, dt.date):
-                ws.write_datetime(i, j, dt.datetime.combine(v, dt.time()), fmt)
-            else:
-                text = str(v)
-                ws.write_string(i, j, text, quoted if text.startswith(_DANGEROUS) else None)
+            xlsx_cell(ws, i, j, v, fmt, quoted)
     ws.freeze_panes(row0 + 1, 0)
     if data.width:
         ws.autofilter(row0, 0, row0 + max(data.height, 1), data.width - 1)
@@ -176,3 +162,22 @@ def filename(report: str, cluster: str | None, snapshot_id: str, ext: str) -> st
     parts = [report, cluster or "all", snapshot_id]
     safe = "_".join(re.sub(r"[^0-9A-Za-z\u4e00-\u9fff._-]+", "-", p) for p in parts)
     return f"{safe}.{ext.lstrip('.')}"
+
+
+def xlsx_cell(ws, i: int, j: int, v, fmt, quoted) -> None:
+    """Write one XLSX cell: numbers, booleans and dates typed; NaN/inf and None left empty; text as
+    text, formula-looking text (``=``, ``+``, ``-``, ``@``, tab, CR) with the ``quoted`` format."""
+    if v is None:
+        return
+    if isinstance(v, bool):
+        ws.write_boolean(i, j, v)
+    elif isinstance(v, (int, float)):
+        if v == v and v not in (float("inf"), float("-inf")):
+            ws.write_number(i, j, v, fmt)
+    elif isinstance(v, dt.datetime):
+        ws.write_datetime(i, j, v.replace(tzinfo=None), fmt)
+    elif isinstance(v, dt.date):
+        ws.write_datetime(i, j, dt.datetime.combine(v, dt.time()), fmt)
+    else:
+        text = str(v)
+        ws.write_string(i, j, text, quoted if text.startswith(_DANGEROUS) else None)

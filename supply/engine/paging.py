@@ -18,7 +18,6 @@ Example (a page)::
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 import os
 import re
@@ -153,7 +152,7 @@ def export_xlsx(
                 cell = [_xlsx_format(formats, dtype, kinds.get(name)) for name, dtype in batch.schema.items()]
                 for i, values in enumerate(export._text_columns(batch).iter_rows(), start=written + 1):
                     for j, v in enumerate(values):
-                        _xlsx_cell(ws, i, j, v, cell[j], quoted)
+                        export.xlsx_cell(ws, i, j, v, cell[j], quoted)
                 written += batch.height
         finally:
             book.close()
@@ -174,21 +173,3 @@ def _xlsx_format(formats: dict, dtype, kind: str | None):
     if dtype == pl.Date:
         return formats["date"]
     return formats["datetime"] if isinstance(dtype, pl.Datetime) else None
-
-
-def _xlsx_cell(ws, i: int, j: int, v, fmt, quoted) -> None:
-    """One cell: numbers, booleans and dates typed; text as text (formula-looking text quoted)."""
-    if v is None:
-        return
-    if isinstance(v, bool):
-        ws.write_boolean(i, j, v)
-    elif isinstance(v, (int, float)):
-        if v == v and v not in (float("inf"), float("-inf")):
-            ws.write_number(i, j, v, fmt)
-    elif isinstance(v, dt.datetime):
-        ws.write_datetime(i, j, v.replace(tzinfo=None), fmt)
-    elif isinstance(v, dt.date):
-        ws.write_datetime(i, j, dt.datetime.combine(v, dt.time()), fmt)
-    else:
-        text = str(v)
-        ws.write_string(i, j, text, quoted if text.startswith(("=", "+", "-", "@", "\t", "\r")) else None)
