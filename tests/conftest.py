@@ -46,3 +46,14 @@ def app_env(tiny_data, monkeypatch):
     monkeypatch.setenv("SUPPLY_DATA", str(tiny_data))
     monkeypatch.chdir(ROOT)
     return tiny_data
+
+
+@pytest.fixture()
+def private_app(tiny_data, tmp_path, monkeypatch):
+    """The app over a private copy of the tiny data (for tests that commit or log): its Store."""
+    from tests.ingest_helpers import copy_store
+
+    store = copy_store(tiny_data, tmp_path)
+    monkeypatch.setenv("SUPPLY_DATA", str(store.data_dir))
+    monkeypatch.chdir(ROOT)
+    return store

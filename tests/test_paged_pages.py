@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import shutil
 import sys
 from pathlib import Path
 
@@ -26,17 +25,6 @@ from test_app_smoke import assert_no_exception, open_app  # noqa: E402
 PAGE = "app_pages/capacity.py"
 MEMBERS = "capacity_members"
 HEAD = {"zh": ("工厂名称", "工厂编号"), "en": ("Factory", "Factory id")}
-
-
-@pytest.fixture()
-def private_env(tiny_data, tmp_path, monkeypatch) -> Path:
-    """The app over a private copy of the tiny data: downloads here are logged, and the shared
-    data's export log must stay as other tests expect it (test_my_factory counts its entries)."""
-    path = tmp_path / "data"
-    shutil.copytree(tiny_data, path)
-    monkeypatch.setenv("SUPPLY_DATA", str(path))
-    monkeypatch.chdir(Path(__file__).resolve().parent.parent)
-    return path
 
 
 @pytest.fixture()
@@ -83,9 +71,9 @@ def caption_with(at, text: str) -> str:
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_capacity_members_are_paged_sorted_searched_and_downloaded_whole(
-    private_env, deferred_downloads, lang
+    private_app, deferred_downloads, lang
 ):
-    app_env = private_env
+    app_env = private_app.data_dir  # a private copy: these downloads are logged
     at = open_app(lang, role="association", page=PAGE)
     assert_no_exception(at, f"capacity ({lang})")
     start, weeks = at.session_state["capacity_start"], at.session_state["capacity_weeks"]
@@ -140,8 +128,8 @@ def test_capacity_members_are_paged_sorted_searched_and_downloaded_whole(
     assert sorted(log["rows"].to_list())[-2:] == [total, total]
 
 
-def test_capacity_category_filter_reaches_the_members_query(private_env, deferred_downloads):
-    app_env = private_env
+def test_capacity_category_filter_reaches_the_members_query(private_app, deferred_downloads):
+    app_env = private_app.data_dir  # a private copy: these downloads are logged
     at = open_app("en", role="admin", page=PAGE)
     start, weeks = at.session_state["capacity_start"], at.session_state["capacity_weeks"]
     at.selectbox(key="capacity_category").set_value("school_uniform").run()

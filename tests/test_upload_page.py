@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import polars as pl
-import pytest
 
 from supply.data.store import Store
-from tests.ingest_helpers import copy_store, csv_bytes
+from tests.ingest_helpers import csv_bytes
 from tests.test_app_smoke import assert_no_exception, open_app
 
 HEADER = ["Factory ID", "Week", "品类", "产能（件）", "booked"]
@@ -15,17 +14,6 @@ HEADER = ["Factory ID", "Week", "品类", "产能（件）", "booked"]
 def frame_with(at, column: str):
     """The first dataframe on the page that has ``column`` (as pandas)."""
     return next(d.value for d in at.dataframe if column in d.value.columns)
-
-
-@pytest.fixture()
-def private_app(tiny_data, tmp_path, monkeypatch):
-    """The app over a private copy of the tiny data (this test commits)."""
-    store = copy_store(tiny_data, tmp_path)
-    monkeypatch.setenv("SUPPLY_DATA", str(store.data_dir))
-    from tests.conftest import ROOT
-
-    monkeypatch.chdir(ROOT)
-    return store
 
 
 def test_upload_map_validate_commit(private_app):

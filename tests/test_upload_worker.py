@@ -7,26 +7,13 @@ step runs in a worker. The upload must leave Streamlit's uploaded-file manager a
 
 from __future__ import annotations
 
-import pytest
-
 from supply.data.store import Store
 from supply.ingest import files as ingest_files
-from tests.ingest_helpers import copy_store, csv_bytes
+from tests.ingest_helpers import csv_bytes
 from tests.test_app_smoke import assert_no_exception, open_app
 
 HEADER = ["Factory ID", "Week", "品类", "产能（件）", "booked"]
 ROWS = [HEADER, ["F0000001", "2026-07-06", "童装", 903, 1], ["F9999999", "2026-07-13", "童装", 5, 1]]
-
-
-@pytest.fixture()
-def private_app(tiny_data, tmp_path, monkeypatch):
-    """The app over a private copy of the tiny data (this test commits)."""
-    store = copy_store(tiny_data, tmp_path)
-    monkeypatch.setenv("SUPPLY_DATA", str(store.data_dir))
-    from tests.conftest import ROOT
-
-    monkeypatch.chdir(ROOT)
-    return store
 
 
 def _forbid_in_process(monkeypatch):
