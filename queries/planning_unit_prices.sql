@@ -3,16 +3,13 @@
 -- for that garment (a pooled order's SKU ends in '-<garment>'), else of all its
 -- school-uniform orders, else of the cluster's orders for that garment. Cancelled orders
 -- are left out. Factories with none of these get the model's documented default.
+-- Reads the rollup view uniform_prices (per factory x garment sums, written with the
+-- snapshot), not the order lines.
 with
 uniform_orders as (
-    select o.factory_id, o.sku, o.qty, o.unit_price
-    from orders as o
-    where o.category = 'school_uniform'
-      and o.status <> 'cancelled'
-      and o.factory_id is not null
-      and o.qty > 0
-      and o.unit_price > 0
-      and ($cluster_id is null or o.cluster_id = $cluster_id)
+    select p.factory_id, p.garment, p.qty, p.value
+    from uniform_prices as p
+    where ($cluster_id is null or p.cluster_id = $cluster_id)
 ),
 
 garments as (
@@ -21,28 +18,28 @@ garments as (
 ),
 
 by_factory_garment as (
-    select u.factory_id, g.garment, sum(u.qty * u.unit_price) / sum(u.qty) as unit_price
+    select u.factory_id, u.garment, sum(u.value) / sum(u.qty) as unit_price
     from uniform_orders as u
-    inner join garments as g on ends_with(u.sku, '-' || g.garment)
-    group by u.factory_id, g.garment
+    inner join garments as g on g.garment = u.garment
+    group by u.factory_id, u.garment
 ),
 
 by_factory as (
-    select u.factory_id, sum(u.qty * u.unit_price) / sum(u.qty) as unit_price
+    select u.factory_id, sum(u.value) / sum(u.qty) as unit_price
     from uniform_orders as u
     group by u.factory_id
 ),
 
 by_garment as (
-    select g.garment, sum(u.qty * u.unit_price) / sum(u.qty) as unit_price
+    select u.garment, sum(u.value) / sum(u.qty) as unit_price
     from uniform_orders as u
-    inner join garments as g on ends_with(u.sku, '-' || g.garment)
-    group by g.garment
+    inner join garments as g on g.garment = u.garment
+    group by u.garment
 ),
 
 factory_garments as (
     select f.factory_id, g.garment
-    from (select distinct factory_id from uniform_orders) as f
+    from (select distinct u.factory_id from uniform_orders as u) as f
     cross join garments as g
 )
 

@@ -11,7 +11,7 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from supply.data import layout, rollups
+from supply.data import layout, rollups, schema
 from supply.data.store import Store
 from supply.engine.db import Viewer, connect
 
@@ -22,6 +22,14 @@ def _cells(frame: pl.DataFrame, keys: list[str], sums: dict[str, pl.Expr], disti
         aggs.append(pl.col("factory_id").drop_nulls().n_unique().cast(pl.Int64).alias("n_factories"))
     aggs.append(pl.len().cast(pl.Int64).alias("n_lines"))
     return frame.group_by(keys).agg(aggs)
+
+
+def _garment_of_sku() -> pl.Expr:
+    """The garment a SKU names ('SU-<school>-<garment>' for pooled orders), else null."""
+    expr = pl.lit(None, dtype=pl.String)
+    for g in reversed(schema.GARMENTS):
+        expr = pl.when(pl.col("sku").str.ends_with("-" + g)).then(pl.lit(g)).otherwise(expr)
+    return expr
 
 
 def _expected(store, snap) -> dict[str, pl.DataFrame]:
@@ -77,6 +85,18 @@ def _expected(store, snap) -> dict[str, pl.DataFrame]:
         "factory_orders": _cells(
             orders.filter(pl.col("factory_id").is_not_null()),
             ["factory_id", "cluster_id", "association_member", "category", "channel", "status", "due_week"],
+            {"qty": pl.col("qty").sum(), "value": value},
+            distinct=False,
+        ),
+        "uniform_prices": _cells(
+            orders.filter(
+                pl.col("factory_id").is_not_null()
+                & (pl.col("category") == "school_uniform")
+                & (pl.col("status") != "cancelled")
+                & (pl.col("qty") > 0)
+                & (pl.col("unit_price") > 0)
+            ).with_columns(garment=_garment_of_sku()),
+            ["factory_id", "cluster_id", "garment"],
             {"qty": pl.col("qty").sum(), "value": value},
             distinct=False,
         ),

@@ -60,6 +60,7 @@ ALLOWED = {
             "_cells_from_rows",
             "_public",
             "_admin",
+            "_association",
             "_planner",
             "own_rows_sql",
         )

@@ -7,7 +7,8 @@
   snapshot built outside the lock and published under it (``stage``, ``publish``); ``ids``: the
   write sequence and pruned ids, never reused (``next_seq``).
 - ``layout``: base tables sorted so scoped queries read only their row groups (``sort_file``).
-- ``rollups``: aggregate tables written with each snapshot, defined as SQL (``build``).
+- ``rollups``: aggregate tables written with each snapshot (``build``, ``verify``); ``rollup_sql``: their
+  definitions as portable SQL (``ROLLUPS``, ``SORT``).
 - ``history``: row counts and the diff between two snapshots (``diff``, ``capacity_change``).
 - ``calendar``: a factory owner's capacity edits saved as a new snapshot (``save_capacity``).
 - ``maintenance``: ``python -m supply prune``; ``export``: CSV/XLSX writers (``to_csv_bytes``).

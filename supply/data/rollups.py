@@ -2,9 +2,9 @@
 
 A rollup is one Parquet file ``rollups/<name>.parquet`` in the snapshot directory, listed in
 the manifest under ``"rollups"`` with its file, rows, sha256, bytes and the sha256 of the
-tables it was computed from (``inputs``). Each definition below is portable SQL (DuckDB
-dialect inside the portable subset of supply/engine/portable.py) over the logical sources
-``src_<table>``, so the DuckDB writer here and the Spark rollup job run the same text.
+tables it was computed from (``inputs``). The definitions are in supply/data/rollup_sql.py:
+portable SQL over the logical sources ``src_<table>``, so the DuckDB writer here and the Spark
+rollup job run the same text.
 
 Cells carry every factory-level attribute a scope filters on (cluster, county, association
 membership, pooled planning, "makes school uniforms", ``listed`` = the factory is in the
@@ -26,7 +26,6 @@ import os
 import shutil
 import uuid
 from pathlib import Path
-from typing import NamedTuple
 
 import duckdb
 import pyarrow.parquet as pq
@@ -34,6 +33,8 @@ import pyarrow.parquet as pq
 from supply.data import layout, schema
 from supply.data.files import fsync_file as _fsync
 from supply.data.files import sha256_file as _sha256
+from supply.data.rollup_sql import BY_NAME as BY_NAME  # re-exported: rollups.BY_NAME[name]
+from supply.data.rollup_sql import ROLLUPS, SORT, Rollup
 
 ROLLUP_DIR = "rollups"
 # Files the tables' writer computed (the demo, supply/demo/cells.py): name -> (inputs, path).
@@ -48,147 +49,6 @@ def offered(files: dict[str, tuple[dict, Path]]):
         yield
     finally:
         _OFFERED.reset(token)
-
-
-class Rollup(NamedTuple):
-    """One rollup: its name, the tables it reads and the SQL that computes it."""
-
-    name: str
-    inputs: tuple[str, ...]
-    sql: str
-
-
-# Per factory first, then per cell: n_factories without count(distinct); joins per factory only.
-ROLLUPS: tuple[Rollup, ...] = (
-    Rollup(
-        "capacity_cells",
-        ("capacity", "factories"),
-        """
-with
-per_factory as (
-    select s.factory_id, s.category, s.week_start, sum(s.capacity_pieces) as capacity_pieces,
-           sum(s.booked_pieces) as booked_pieces, count(*) as n_lines
-    from src_capacity as s
-    group by s.factory_id, s.category, s.week_start
-)
-
-select
-    f.cluster_id,
-    f.adcode,
-    coalesce(f.association_member, false) as association_member,
-    f.factory_id is not null as listed,
-    f.pooled_planning,
-    p.category,
-    p.week_start,
-    cast(sum(p.capacity_pieces) as bigint) as capacity_pieces,
-    cast(sum(p.booked_pieces) as bigint) as booked_pieces,
-    cast(count(p.factory_id) as bigint) as n_factories,
-    cast(sum(p.n_lines) as bigint) as n_lines
-from per_factory as p
-left join src_factories as f on f.factory_id = p.factory_id
-group by f.cluster_id, f.adcode, coalesce(f.association_member, false), f.factory_id is not null,
-         f.pooled_planning, p.category, p.week_start
-""",
-    ),
-    Rollup(
-        "order_cells",
-        ("orders", "factories", "schools"),
-        """
-with
-per_factory as (
-    select
-        s.factory_id,
-        case when s.factory_id is null and s.channel = 'pooled' then s.buyer_id end as pooled_buyer,
-        s.category, s.channel, s.status, s.buyer_type,
-        cast(date_trunc('week', s.due_date) as date) as due_week,
-        sum(s.qty) as qty, sum(cast(s.qty * s.unit_price as decimal(38, 4))) as value, count(*) as n_lines
-    from src_orders as s
-    group by s.factory_id, case when s.factory_id is null and s.channel = 'pooled' then s.buyer_id end,
-             s.category, s.channel, s.status, s.buyer_type, cast(date_trunc('week', s.due_date) as date)
-)
-
-select
-    f.cluster_id,
-    f.adcode,
-    coalesce(f.association_member, false) as association_member,
-    f.factory_id is not null as listed,
-    left(b.adcode, 4) as buyer_city,
-    p.category,
-    p.channel,
-    p.status,
-    p.buyer_type,
-    p.due_week,
-    cast(sum(p.qty) as bigint) as qty,
-    cast(sum(p.value) as double) as value,
-    cast(count(p.factory_id) as bigint) as n_factories,
-    cast(sum(p.n_lines) as bigint) as n_lines
-from per_factory as p
-left join src_factories as f on f.factory_id = p.factory_id
-left join src_schools as b on b.school_id = p.pooled_buyer
-group by f.cluster_id, f.adcode, coalesce(f.association_member, false), f.factory_id is not null,
-         left(b.adcode, 4), p.category, p.channel, p.status, p.buyer_type, p.due_week
-""",
-    ),
-    Rollup(
-        "factory_orders",
-        ("orders", "factories"),
-        """
-select
-        s.factory_id,
-        f.cluster_id,
-        coalesce(f.association_member, false) as association_member,
-        s.category,
-        s.channel,
-        s.status,
-        cast(date_trunc('week', s.due_date) as date) as due_week,
-        cast(sum(s.qty) as bigint) as qty,
-        cast(sum(cast(s.qty * s.unit_price as decimal(38, 4))) as double) as value,
-        cast(count(*) as bigint) as n_lines
-from src_orders as s
-left join src_factories as f on f.factory_id = s.factory_id
-where s.factory_id is not null
-group by s.factory_id, f.cluster_id, coalesce(f.association_member, false), s.category, s.channel,
-         s.status, cast(date_trunc('week', s.due_date) as date)
-""",
-    ),
-    Rollup(
-        "stock_cells",
-        ("inventory", "factories"),
-        """
-with
-per_factory as (
-    select s.factory_id, s.as_of, sum(s.on_hand_pieces) as on_hand_pieces,
-           sum(cast(s.on_hand_pieces * s.unit_cost as decimal(38, 4))) as value, count(*) as n_lines
-    from src_inventory as s
-    group by s.factory_id, s.as_of
-)
-
-select
-    f.cluster_id,
-    f.adcode,
-    coalesce(f.association_member, false) as association_member,
-    f.factory_id is not null as listed,
-    coalesce(array_contains(f.categories, 'school_uniform'), false) as uniform_maker,
-    p.as_of,
-    cast(sum(p.on_hand_pieces) as bigint) as on_hand_pieces,
-    cast(sum(p.value) as double) as value,
-    cast(count(p.factory_id) as bigint) as n_factories,
-    cast(sum(p.n_lines) as bigint) as n_lines
-from per_factory as p
-left join src_factories as f on f.factory_id = p.factory_id
-group by f.cluster_id, f.adcode, coalesce(f.association_member, false), f.factory_id is not null,
-         coalesce(array_contains(f.categories, 'school_uniform'), false), p.as_of
-""",
-    ),
-)
-BY_NAME = {r.name: r for r in ROLLUPS}
-# Sorted so a scope's cells sit together in the file (clusters, then time).
-SORT = {
-    "capacity_cells": "cluster_id, adcode, week_start",
-    "order_cells": "cluster_id, adcode, due_week",
-    "factory_orders": "cluster_id, factory_id, due_week",
-    "stock_cells": "cluster_id, adcode, as_of",
-}
 
 
 class RollupError(Exception):

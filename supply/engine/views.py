@@ -46,6 +46,9 @@ What each role gets (same columns for every role, so one query serves all):
 * ``capacity_cells``, ``order_cells``, ``stock_cells``: the same facts as cells (cluster, county,
   category, week ...), from the rollups, for pages that need only totals: the small table
   that answers them. Suppressed for planners exactly like the planner's ``capacity``.
+* ``uniform_prices``: per factory and garment, the school-uniform pieces and value it sold
+  (the planning model's unit prices), from the rollup: admin all, association its members,
+  factory owner its own (from its orders), planner none.
 * ``schools``, ``demand``: admin all; association the schools of its cluster's cities and their
   class lists; factory owner only the schools that are their own pooled buyers and no class
   lists; planner the schools and no class lists.
@@ -55,7 +58,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from supply.data import rollups, schema
+from supply.data import rollup_sql, rollups, schema
 
 SUPPRESS_BELOW = 3
 ROLES = ("planner", "association", "factory", "admin")
@@ -63,7 +66,7 @@ ROLES = ("planner", "association", "factory", "admin")
 INTERNAL_PREFIXES = ("src_", "rollup_", "scope_")
 VIEWS = (
     "clusters", "factories", "capacity", "orders", "inventory", "schools", "demand",
-    "capacity_cells", "order_cells", "stock_cells",
+    "capacity_cells", "order_cells", "stock_cells", "uniform_prices",
 )  # fmt: skip
 PUBLIC_SOURCES = ("src_clusters", "src_factories")
 
@@ -183,6 +186,12 @@ def _cells_from_rows(view: str) -> str:
 # -- the views of each role ------------------------------------------------------------------
 
 
+# Per factory and garment, the school-uniform prices it charged (rollup ``uniform_prices``); the
+# factory owner's and the planner's come from the orders already in their connection.
+_PRICE_COLUMNS = "factory_id, cluster_id, garment, qty, value, n_lines"
+_PRICES_FROM_ROWS = rollup_sql.UNIFORM_PRICES_SQL.format(orders="orders", factories="factories")
+
+
 def _public() -> list[ViewDef]:
     return [ViewDef(t, f"select * from src_{t}", {}, False) for t in ("clusters", "factories")]
 
@@ -204,6 +213,7 @@ def _admin(viewer) -> list[ViewDef]:
     defs = [ViewDef(t, _per_factory(t), {}, False) for t in ("capacity", "inventory", "orders")]
     defs += [ViewDef(t, f"select * from src_{t}", {}, False) for t in ("schools", "demand")]
     defs += [ViewDef(v, _cells_from_rollup(v), {}, False) for v in CELL_COLUMNS]
+    defs.append(ViewDef("uniform_prices", f"select {_PRICE_COLUMNS} from rollup_uniform_prices", {}, False))
     return defs
 
 
@@ -293,6 +303,12 @@ def _association(viewer) -> list[ViewDef]:
             )
             for v in CELL_COLUMNS
         ],
+        ViewDef(
+            "uniform_prices",
+            f"select {_PRICE_COLUMNS} from rollup_uniform_prices as s where {_MEMBER}",
+            {},
+            False,
+        ),
     ]
 
 
@@ -312,6 +328,7 @@ def _factory(viewer) -> list[ViewDef]:
         ViewDef("demand", "select * from src_demand where false", {}, True),
     ]
     defs += [ViewDef(v, _cells_from_rows(v), {}, True) for v in CELL_COLUMNS]
+    defs.append(ViewDef("uniform_prices", _PRICES_FROM_ROWS, {}, True))
     return defs
 
 
@@ -341,6 +358,7 @@ def _planner(viewer) -> list[ViewDef]:
     # schools are public institutions (where they are, how many pupils); no class lists
     defs.append(ViewDef("schools", "select * from src_schools", {}, False))
     defs.append(ViewDef("demand", "select * from src_demand where false", {}, True))
+    defs.append(ViewDef("uniform_prices", _PRICES_FROM_ROWS, {}, True))  # no factory in its orders: no rows
     return defs
 
 
@@ -365,6 +383,8 @@ def sources(viewer) -> list[str]:
     names = [f"src_{t}" for t in schema.TABLES]
     if viewer.role != "factory":
         names += [f"rollup_{r.name}" for r in rollups.ROLLUPS if r.name in _ROLLUP_OF.values()]
+    if viewer.role in ("admin", "association"):
+        names.append("rollup_uniform_prices")
     return names
 
 
