@@ -1,7 +1,8 @@
 """Pooled planning as steps: ① demand, ② plan (on request, cached), ③ check, ④ publish, and what-if.
 
 Arriving shows the plan computed earlier for the same data and settings, or the plan published
-for the snapshot; a new solve runs only when the button is pressed. Helpers: ui/planning.py,
+for the snapshot; a new solve runs only when the button is pressed, in a worker thread that the
+page follows at its end (progress bar, Stop button). Helpers: ui/planning.py, ui/planning_job.py,
 ui/whatif.py; the model: supply/planning/.
 """
 
@@ -15,6 +16,7 @@ from supply.planning import plan as planning
 from supply.planning.charts import schedule_heatmap, utilisation_weeks_figure
 from ui import context, whatif
 from ui import planning as ui_plan
+from ui import planning_job as ui_job
 from ui import scope as scopes
 from ui.figures import chart
 from ui.tables import table
@@ -47,11 +49,9 @@ if inputs.groups.height == 0 or inputs.factories.height == 0:
 
 # -- ② plan ------------------------------------------------------------------------------------------
 with steps[1]:
+    ui_job.collect()  # a solve that ended since the last run: its plans are this session's now
     result = ui_plan.current(key)
-    again = "plansteps.solve_again" if result else "plansteps.solve"
-    if st.button(ctx.t(again), key="planning_solve", type="primary", help=ctx.t("plansteps.solve_help")):
-        ui_plan.solve(ctx, inputs, key, chosen["time_limit"])
-        st.rerun()  # draw every step from the new plan
+    running = ui_job.controls(ctx, inputs, key, chosen["time_limit"], result)  # button, or progress + Stop
     if result is None:
         st.info(ctx.t("plansteps.no_plan"))
         ui_plan.published_caption(ctx, published)
@@ -130,3 +130,5 @@ with steps[4]:
             scenarios[scen.name] = whatif.run(ctx, inputs, scen, chosen["time_limit"], opt)
         if scenarios:
             whatif.comparison(ctx, s_opt, scenarios)
+
+ui_job.follow(ctx, running)  # last, so that every step is drawn while the solve runs

@@ -10,6 +10,7 @@ Shared by every page:
 
 One page's pieces, so that the page itself only draws:
 - ``capacity_view``, ``capacity_finder`` (Capacity), ``map_view`` (Cluster map), ``factory_view``
-  (My factory), ``upload_view`` (Data upload), ``demand`` (School demand), ``planning`` and
-  ``whatif`` (Pooled planning), ``inventory`` (Inventory).
+  (My factory), ``upload_view`` (Data upload), ``demand`` (School demand), ``planning``,
+  ``planning_job`` (the solve in a worker thread, with Stop) and ``whatif`` (Pooled planning),
+  ``inventory`` (Inventory).
 """

@@ -149,22 +149,27 @@ def _optional(fn, **kw) -> dict:
     return {k: v for k, v in kw.items() if k in params and v is not None}
 
 
+def progress_text(ctx, fraction: float, message: str = "") -> str:
+    """The progress bar's text in the chosen language (the solver's own step in English only)."""
+    text = ctx.t("plansteps.progress", pct=fmt.pct(fraction, ctx.lang, 0))
+    return text + (f" · {message}" if ctx.lang == "en" and message else "")
+
+
 def solve_one(
     ctx, inputs: planning.PlanInputs, time_limit: float, warm=None, replan: bool = False
 ) -> planning.Plan:
-    """The optimal plan, with a progress bar in the chosen language that goes when it is done.
+    """A plan solved in the script thread, with a progress bar that goes when it is done.
 
     ``warm`` (a plan of similar inputs, e.g. the baseline of a what-if) starts the solver from
     it where the solver accepts that; ``replan`` keeps and repairs that plan instead of solving
-    afresh (about a second, a looser bound). Streamlit runs the script in one thread, so a Stop button
-    cannot reach the solver's ``should_stop`` while it runs; the time limit bounds the wait.
+    afresh (about a second, a looser bound). Used for what-ifs; the plan of step ② runs in a
+    worker thread that a Stop button can reach (``ui.planning_job``).
     """
     bar = st.progress(0.0, text=ctx.t("plansteps.progress", pct=""))
 
     def progress(fraction: float, message: str) -> None:
         f = min(1.0, max(0.0, float(fraction)))
-        text = ctx.t("plansteps.progress", pct=fmt.pct(f, ctx.lang, 0))
-        bar.progress(f, text=text + (f" · {message}" if ctx.lang == "en" and message else ""))
+        bar.progress(f, text=progress_text(ctx, f, message))
 
     plan = planning.solve(
         inputs,
@@ -177,18 +182,16 @@ def solve_one(
     return plan
 
 
-def solve(ctx, inputs: planning.PlanInputs, key: str, time_limit: float) -> dict:
-    """Greedy and optimal plans; kept for the session and in the shared cache."""
-    greedy = planning.solve(inputs, "greedy")
-    optimal = solve_one(ctx, inputs, time_limit)
-    result = {"key": key, "optimal": optimal, "greedy": greedy, "solved_at": dt.datetime.now(dt.UTC)}
+def keep(result: dict, share: bool = True) -> None:
+    """A new result for this session (its what-ifs dropped) and, with ``share``, for every session
+    (the shared cache keeps the ``CACHE_PLANS`` newest)."""
     st.session_state["planning_result"] = result
     st.session_state.pop("planning_scenarios", None)
-    cache = _shared()
-    cache[key] = result
-    while len(cache) > CACHE_PLANS:
-        cache.popitem(last=False)
-    return result
+    if share:
+        cache = _shared()
+        cache[result["key"]] = result
+        while len(cache) > CACHE_PLANS:
+            cache.popitem(last=False)
 
 
 def names(frame: pl.DataFrame, id_col: str, name_col: str) -> dict[str, str]:

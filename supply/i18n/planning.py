@@ -163,6 +163,10 @@ STRINGS = {
         "达到时限，返回已找到的最好计划，未证明最优",
         "time limit reached: the best plan found, not proven optimal",
     ),
+    "planning.status.stopped": (
+        "已按您的要求停止，返回目前找到的最好计划，未证明最优",
+        "stopped at your request: the best plan found so far, not proven optimal",
+    ),
     "planning.status.heuristic": ("启发式", "heuristic"),
     "planning.status.replan": (
         "沿用上一计划并修补，下界较宽",

@@ -37,6 +37,35 @@ STRINGS = {
     ),
     "plansteps.published_orders": ("已发布的工单", "Published work orders"),
     "plansteps.progress": ("正在求解…… {pct}", "Solving… {pct}"),
+    "plansteps.stop": ("停止计算", "Stop"),
+    "plansteps.stop_help": (
+        "停止求解，保留目前找到的最好方案（附下界和差距）。",
+        "Stops the solve and keeps the best plan found so far (with its lower bound and gap).",
+    ),
+    "plansteps.stopping": (
+        "正在停止，稍候显示目前找到的最好方案……",
+        "Stopping; the best plan found so far follows in a moment…",
+    ),
+    "plansteps.stopped": (
+        "计算已按您的要求在 {seconds} 秒后停止。下面是停止时找到的最好方案，未必最优；它与最优的差距见下文。",
+        "You stopped the computation after {seconds} s. Below is the best plan found by then; it may "
+        "not be optimal, and how far it can be from the best is stated below.",
+    ),
+    "plansteps.stopped_proven": (
+        "计算已按您的要求在 {seconds} 秒后停止；停止时找到的方案已证明最优。",
+        "You stopped the computation after {seconds} s; the plan found by then is already proven optimal.",
+    ),
+    "plansteps.stopped_nothing": (
+        "计算在得到任何方案之前被您停止，没有可显示的新方案。点击上方按钮可重新开始。",
+        "You stopped the computation before any plan was found, so there is no new plan to show. "
+        "Press the button above to start again.",
+    ),
+    "plansteps.still_running": (
+        "仍在计算。点击“刷新进度”查看进度，计算完成后显示方案。",
+        "Still computing. Press “Update progress” to see how far it is; the plan shows when it is done.",
+    ),
+    "plansteps.refresh": ("刷新进度", "Update progress"),
+    "plansteps.failed": ("计算出错：{error}", "The computation failed: {error}"),
     "plansteps.unmet_columns_note": (
         "“缺口最大的日期”“届时可交付产能”“同期到期需求”和“缺口”只用于原因为“产能不足”的行，其他行显示“—”。",
         "Shortest on, capacity by then, demand due by then and short by apply only to rows whose "

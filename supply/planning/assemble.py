@@ -20,7 +20,7 @@ class Plan:
     """A production plan: lines, weekly schedule, work orders by size, unmet pieces, costs."""
 
     method: str
-    status: str  # optimal | time_limit | heuristic
+    status: str  # optimal | gap | replan | time_limit | stopped | heuristic
     proven_optimal: bool
     total_cost: float  # the objective: production + transport + penalty (CNY)
     production_cost: float

@@ -170,7 +170,8 @@ def solve(
         Outer wall-clock guard in seconds; default ``inputs.params.time_limit_s``.
     progress : callable(fraction, message), optional
     should_stop : callable() -> bool, optional
-        Polled during the solve; True returns the best plan so far (not proven).
+        Polled during the solve; True returns the best plan so far (not proven, status
+        "stopped").
     warm : Plan, optional
         A previous plan of similar inputs (a what-if): its flow potentials start this one.
     replan : bool

@@ -59,7 +59,8 @@ def optimise(
     warm : array, optional
         Node potentials of a similar solve (what-if): a faster start, same proof.
     should_stop : callable, optional
-        Polled between steps and during flow solves; True returns the best plan so far.
+        Polled between steps and during flow solves; True returns the best plan so far
+        (status "stopped"; "time_limit" when the outer guard ran out instead).
     previous : array, optional
         With ``warm``: the previous plan's pieces on these pairs. Then no flow LP runs
         (``replan.replan``: about a second on the middle bench case); the bound comes
@@ -88,6 +89,10 @@ def optimise(
             deadline is not None and time.perf_counter() > deadline
         )
 
+    def halted() -> str:
+        """Why the solve ended early: "stopped" (the caller asked) or "time_limit" (the guard)."""
+        return "stopped" if should_stop is not None and should_stop() else "time_limit"
+
     def result(bound: float, status: str, lp=None) -> Solution:
         """The best plan so far as a Solution with its bound, gap and proof."""
         obj, unmet = objective_of(inst, pairs, best)
@@ -111,7 +116,7 @@ def optimise(
     try:
         lp = solve_lp(inst, pairs, seed.amount, warm, say, should_stop, deadline)
     except FlowCancelled:
-        return result(-math.inf, "time_limit")
+        return result(-math.inf, halted())
     stats.update(
         lp_objective=lp.objective,
         lp_bound=lp.bound,
@@ -135,7 +140,7 @@ def optimise(
     stats["repair_objective"] = best_obj
     bound = lp.bound
     if gap_of(best_obj, bound) <= PROVEN_GAP or stopped():
-        return result(bound, "gap" if not stopped() else "time_limit", lp)
+        return result(bound, "gap" if not stopped() else halted(), lp)
     # reduced-cost fixing: a line at >= MOQ pieces with reduced cost r adds >= r x MOQ to the bound
     keep = np.flatnonzero((lp.reduced * inst.moq[pairs.f] <= best_obj - bound + 1e-6) | (best > 0))
     stats["mip_pairs"] = int(len(keep))
@@ -158,4 +163,4 @@ def optimise(
     )
     stats.update(ms)
     say(0.95, "done")
-    return result(bound, "gap" if not stopped() else "time_limit", lp)
+    return result(bound, "gap" if not stopped() else halted(), lp)
