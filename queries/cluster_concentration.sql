@@ -2,7 +2,8 @@
 -- indices (0-10,000): of the factories' employee shares (public, every role), and of their
 -- capacity shares over the weeks [$week_from, $week_to) where the viewer sees capacity per
 -- factory (never for planners), with the largest single share of each. Both measures go through
--- one step; the index is computed from sums per cluster (no window over the factories).
+-- one step and one aggregate per cluster (each source is read once); the index is computed from
+-- sums per cluster (no window over the factories).
 with
 factory_sizes as (
     select f.cluster_id, 'employees' as measure, f.employees::double as size
@@ -20,27 +21,30 @@ factory_sizes as (
     having sum(c.capacity_pieces) > 0
 ),
 
-concentration as (
+sums as (
     -- HHI = sum of squared shares = sum(size^2) / sum(size)^2: no per-factory share is needed
     select
         s.cluster_id,
-        s.measure,
-        count(*) as factories,
-        10000 * sum(s.size * s.size) / (sum(s.size) * sum(s.size)) as hhi,
-        max(s.size) / sum(s.size) as top_share
+        count(case when s.measure = 'employees' then 1 end) as factories,
+        sum(case when s.measure = 'employees' then s.size end) as employees_sum,
+        sum(case when s.measure = 'employees' then s.size * s.size end) as employees_sq,
+        max(case when s.measure = 'employees' then s.size end) as employees_max,
+        count(case when s.measure = 'capacity' then 1 end) as capacity_factories,
+        sum(case when s.measure = 'capacity' then s.size end) as capacity_sum,
+        sum(case when s.measure = 'capacity' then s.size * s.size end) as capacity_sq,
+        max(case when s.measure = 'capacity' then s.size end) as capacity_max
     from factory_sizes as s
-    group by s.cluster_id, s.measure
+    group by s.cluster_id
 )
 
 select
-    e.cluster_id,
-    e.factories,
-    e.hhi as hhi_employees,
-    e.top_share as top_share_employees,
-    coalesce(k.factories, 0) as capacity_factories,
-    k.hhi as hhi_capacity,
-    k.top_share as top_share_capacity
-from concentration as e
-left join concentration as k on k.cluster_id = e.cluster_id and k.measure = 'capacity'
-where e.measure = 'employees'
-order by e.cluster_id
+    s.cluster_id,
+    s.factories,
+    10000 * s.employees_sq / (s.employees_sum * s.employees_sum) as hhi_employees,
+    s.employees_max / s.employees_sum as top_share_employees,
+    s.capacity_factories,
+    10000 * s.capacity_sq / (s.capacity_sum * s.capacity_sum) as hhi_capacity,
+    s.capacity_max / s.capacity_sum as top_share_capacity
+from sums as s
+where s.factories > 0
+order by s.cluster_id
