@@ -5,6 +5,7 @@ from rollups equal to the same views computed from the tables."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 
 import polars as pl
@@ -12,6 +13,7 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from supply.data import layout, rollups, schema
+from supply.data.snapshot import seal
 from supply.data.store import Store
 from supply.engine.db import Viewer, connect
 
@@ -216,6 +218,27 @@ def test_an_old_snapshot_gets_its_rollups_in_place_and_planners_see_the_same(
     # the planner's connection now reads no file of the snapshot but the public ones
     db = connect(new, Viewer("planner"))
     assert all("rollups" not in f and "orders" not in f for f in db._readable_files)
+
+
+def test_a_rollup_added_later_is_built_alone_and_the_others_are_kept(store, monkeypatch):
+    """A snapshot written before one rollup existed: `rollup` computes that one and keeps the
+    others (the same files, hard-linked), and only those that verify."""
+    snap = store.latest()
+    manifest_path = snap.path / "manifest.json"
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    del manifest["rollups"]["uniform_prices"]
+    manifest_path.write_bytes(seal(manifest))
+    snap = store.get(snap.snapshot_id)
+    assert [p for p in rollups.verify(snap) if "uniform_prices" in p]
+    inodes = {n: os.stat(rollups.rollup_path(snap, n)).st_ino for n in ("capacity_cells", "order_cells")}
+    computed = []  # each rollup computed (not linked) asks for its sort order once
+    real_order = rollups._order
+    monkeypatch.setattr(rollups, "_order", lambda con, r: (computed.append(r.name), real_order(con, r))[1])
+    rollups.rebuild(store, snap)
+    new = store.get(snap.snapshot_id)
+    assert rollups.verify(new) == []
+    assert computed == ["uniform_prices"]
+    assert {n: os.stat(rollups.rollup_path(new, n)).st_ino for n in inodes} == inodes
 
 
 def test_written_tables_are_laid_out_for_pruning(store, tiny_snapshot):

@@ -206,21 +206,27 @@ def verify(snapshot, require: bool = True) -> list[str]:
     if not require and "rollups" not in snapshot.manifest:
         return []
     for rollup in ROLLUPS:
-        entry = listed.get(rollup.name)
-        if entry is None:
-            problems.append(
-                f"rollup {rollup.name!r} is missing (written before rollups existed): "
-                f"run `python -m supply rollup {snapshot.snapshot_id}`"
-            )
-            continue
-        path = snapshot.path / entry["file"]
-        if not path.is_file():
-            problems.append(f"rollup {rollup.name!r}: file {entry['file']!r} is missing")
-        elif _sha256(path) != entry["sha256"]:
-            problems.append(f"rollup {rollup.name!r}: sha256 does not match the manifest")
-        elif entry.get("inputs") != _inputs_hash(rollup, snapshot.tables):
-            problems.append(f"rollup {rollup.name!r}: computed from other tables than the snapshot's")
+        problem = _problem(snapshot, rollup, listed.get(rollup.name))
+        if problem:
+            problems.append(problem)
     return problems
+
+
+def _problem(snapshot, rollup: Rollup, entry: dict | None) -> str | None:
+    """What is wrong with one rollup of a snapshot (its manifest entry), or None."""
+    if entry is None:
+        return (
+            f"rollup {rollup.name!r} is missing (written before rollups existed or before this rollup): "
+            f"run `python -m supply rollup {snapshot.snapshot_id}`"
+        )
+    path = snapshot.path / entry["file"]
+    if not path.is_file():
+        return f"rollup {rollup.name!r}: file {entry['file']!r} is missing"
+    if _sha256(path) != entry["sha256"]:
+        return f"rollup {rollup.name!r}: sha256 does not match the manifest"
+    if entry.get("inputs") != _inputs_hash(rollup, snapshot.tables):
+        return f"rollup {rollup.name!r}: computed from other tables than the snapshot's"
+    return None
 
 
 def rebuild(store, snapshot, builder=None) -> dict[str, dict]:
@@ -237,14 +243,21 @@ def rebuild(store, snapshot, builder=None) -> dict[str, dict]:
     with store.lock():
         manifest_path = snapshot.path / "manifest.json"
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-        if not verify(snapshot):
+        listed = manifest.get("rollups") or {}
+        bad = {r.name for r in ROLLUPS if _problem(snapshot, r, listed.get(r.name))}
+        if not bad:
             return manifest["rollups"]
+        # the rollups that verify are kept (hard links); only the missing or wrong ones are computed
+        keep = {
+            "path": str(snapshot.path),
+            "rollups": {n: e for n, e in listed.items() if n in BY_NAME and n not in bad},
+        }
         work = snapshot.path / f".rollups-{os.getpid()}-{uuid.uuid4().hex[:8]}"
         work.mkdir()
         try:
             (work / ROLLUP_DIR).mkdir()
             entries = {t: {**e, "file": str(snapshot.path / e["file"])} for t, e in snapshot.tables.items()}
-            built = (builder or build)(work, entries)  # builder: e.g. the Spark job
+            built = (builder or build)(work, entries, keep)  # builder: e.g. the Spark job
             final = snapshot.path / ROLLUP_DIR
             if final.exists():
                 shutil.rmtree(final)
