@@ -6,7 +6,7 @@
 -- (at province scale a cluster has 600,000 factories x weeks). Planners' views carry no
 -- factory, so they get no rows.
 with
-capacity_in_window as (
+capacity_in_window as not materialized (
     select c.factory_id, c.week_start, c.capacity_pieces, c.booked_pieces
     from capacity as c
     where c.factory_id is not null

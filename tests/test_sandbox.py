@@ -115,6 +115,11 @@ def test_settings_are_locked_as_expected(role_db):
     # the only directory left is the connection's own private spill directory
     assert got["allowed_directories"] == f"[{role_db[1].temp_dir}/]"
     assert stat.S_IMODE(os.stat(role_db[1].temp_dir).st_mode) == 0o700
+    # DuckDB 2.0's partitioned execution rescans a file per factory range (db.DISABLED_OPTIMIZERS)
+    optimizers = con.execute(
+        "select value from duckdb_settings() where name = 'disabled_optimizers'"
+    ).fetchone()
+    assert optimizers == ("partitioned_execution",)
 
 
 # -- the query guard -----------------------------------------------------------------------

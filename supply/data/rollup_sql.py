@@ -26,25 +26,37 @@ class Rollup(NamedTuple):
 _GARMENT = "case " + " ".join(f"when ends_with(s.sku, '-{g}') then '{g}'" for g in schema.GARMENTS) + " end"
 UNIFORM_PRICES_SQL = (
     """
-select
-    s.factory_id,
-    f.cluster_id,
-    """
+with
+per_factory as (
+    select
+        s.factory_id,
+        """
     + _GARMENT
     + """ as garment,
-    cast(sum(s.qty) as bigint) as qty,
-    cast(sum(cast(s.qty * s.unit_price as decimal(38, 4))) as double) as value,
-    cast(count(*) as bigint) as n_lines
-from {orders} as s
-left join {factories} as f on f.factory_id = s.factory_id
-where s.category = 'school_uniform'
-  and s.status <> 'cancelled'
-  and s.factory_id is not null
-  and s.qty > 0
-  and s.unit_price > 0
-group by s.factory_id, f.cluster_id, """
+        sum(s.qty) as qty,
+        sum(cast(s.qty * s.unit_price as decimal(38, 4))) as value,
+        count(*) as n_lines
+    from {orders} as s
+    where s.category = 'school_uniform'
+      and s.status <> 'cancelled'
+      and s.factory_id is not null
+      and s.qty > 0
+      and s.unit_price > 0
+    group by s.factory_id, """
     + _GARMENT
-    + "\n"
+    + """
+)
+
+select
+    p.factory_id,
+    f.cluster_id,
+    p.garment,
+    cast(p.qty as bigint) as qty,
+    cast(p.value as double) as value,
+    cast(p.n_lines as bigint) as n_lines
+from per_factory as p
+left join {factories} as f on f.factory_id = p.factory_id
+"""
 )
 
 # Per factory first, then per cell: n_factories without count(distinct); joins per factory only.
@@ -122,22 +134,30 @@ group by f.cluster_id, f.adcode, coalesce(f.association_member, false), f.factor
         "factory_orders",
         ("orders", "factories"),
         """
+with
+per_factory as (
+    select
+        s.factory_id, s.category, s.channel, s.status,
+        cast(date_trunc('week', s.due_date) as date) as due_week,
+        sum(s.qty) as qty, sum(cast(s.qty * s.unit_price as decimal(38, 4))) as value, count(*) as n_lines
+    from src_orders as s
+    where s.factory_id is not null
+    group by s.factory_id, s.category, s.channel, s.status, cast(date_trunc('week', s.due_date) as date)
+)
+
 select
-        s.factory_id,
+        p.factory_id,
         f.cluster_id,
         coalesce(f.association_member, false) as association_member,
-        s.category,
-        s.channel,
-        s.status,
-        cast(date_trunc('week', s.due_date) as date) as due_week,
-        cast(sum(s.qty) as bigint) as qty,
-        cast(sum(cast(s.qty * s.unit_price as decimal(38, 4))) as double) as value,
-        cast(count(*) as bigint) as n_lines
-from src_orders as s
-left join src_factories as f on f.factory_id = s.factory_id
-where s.factory_id is not null
-group by s.factory_id, f.cluster_id, coalesce(f.association_member, false), s.category, s.channel,
-         s.status, cast(date_trunc('week', s.due_date) as date)
+        p.category,
+        p.channel,
+        p.status,
+        p.due_week,
+        cast(p.qty as bigint) as qty,
+        cast(p.value as double) as value,
+        cast(p.n_lines as bigint) as n_lines
+from per_factory as p
+left join src_factories as f on f.factory_id = p.factory_id
 """,
     ),
     Rollup(

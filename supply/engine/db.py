@@ -53,6 +53,7 @@ from supply.engine import base, portable, views
 
 ROLES = views.ROLES
 SUPPRESS_BELOW = views.SUPPRESS_BELOW
+DISABLED_OPTIMIZERS = "partitioned_execution"  # see Database.__init__
 # Per-connection bounds (issue 16): a runaway query is interrupted, memory and spill are capped.
 LIMITS = {
     "seconds": ("SUPPLY_QUERY_SECONDS", 60.0),
@@ -226,6 +227,11 @@ class Database:
         self.con.execute("set max_temp_directory_size = $m", {"m": limit("spill")})
         if threads:
             self.con.execute("set threads = $n", {"n": int(threads)})
+        # DuckDB 2.0's partitioned execution splits a per-factory aggregate into factory_id ranges
+        # but scans the whole file once per range (the range filter stays above the view's join):
+        # cluster_concentration for an admin at scale 500 read capacity 6 times, 7.8 CPU-s instead
+        # of 2.8 (bench/results/pages-scale500-final.md). Off for every connection.
+        self.con.execute("set disabled_optimizers = $o", {"o": DISABLED_OPTIMIZERS})
         self._create_views()
         self._lock_down()
 
