@@ -32,18 +32,20 @@ def held_after_lp(monkeypatch):
     until Stop is pressed; each run looks once (FOLLOW_S = 0). Yields the 'reached' Event."""
     reached = threading.Event()
     real = ui_job.Job.report
+    jobs = []
 
     def held(self, fraction, message):
         real(self, fraction, message)
         if 0.5 <= fraction < 0.9 and not reached.is_set():
+            jobs.append(self)
             reached.set()
             self.stop_event.wait(WAIT_S)
 
     monkeypatch.setattr(ui_job.Job, "report", held)
     monkeypatch.setattr(ui_job, "FOLLOW_S", 0.0)
     yield reached
-    for t in job_threads():  # a failed test must not leave a held job behind
-        t.join(0)
+    for job in jobs:  # a failed test must not leave a held job behind
+        job.stop_event.set()
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
