@@ -6,7 +6,6 @@ from __future__ import annotations
 import subprocess
 import sys
 import threading
-import time
 
 import highspy
 import numpy as np
@@ -196,9 +195,9 @@ def test_a_mip_start_switches_presolve_off():
 def test_should_stop_returns_the_seed_not_proven():
     inst = random_instance(8, 50, 6, 3)
     pairs = build_pairs(inst)
-    t0 = time.perf_counter()
-    sol = optimise(inst, pairs, should_stop=lambda: True)
-    assert not sol.proven and sol.status == "stopped" and time.perf_counter() - t0 < 30
+    asked = []  # the solver stops at its first check: a stop is prompt in work, not in seconds
+    sol = optimise(inst, pairs, should_stop=lambda: asked.append(1) or True)
+    assert not sol.proven and sol.status == "stopped" and len(asked) <= 3
     assert feasible(inst, pairs, sol.amount)
 
 
