@@ -260,6 +260,9 @@ def main() -> int:
     p.add_argument("--repeat", type=int, default=5)
     p.add_argument("--roles", default=",".join(ROLES))
     p.add_argument("--no-pandas", action="store_true", help="skip the pandas reference")
+    p.add_argument(
+        "--pandas-repeat", type=int, help="runs of the pandas reference per page (default min(repeat, 3))"
+    )
     p.add_argument("--out", help="result name in bench/results (default pages-scale<N>)")
     p.add_argument(
         "--diff",
@@ -293,7 +296,8 @@ def main() -> int:
     rows, raw = [], {}
     for role in args.roles.split(","):
         engine = child("engine", data, role, args.repeat)
-        ref = {} if args.no_pandas else child("pandas", data, role, max(1, min(args.repeat, 3)))
+        pandas_repeat = args.pandas_repeat or max(1, min(args.repeat, 3))
+        ref = {} if args.no_pandas else child("pandas", data, role, pandas_repeat)
         raw[role] = {"engine": engine, "pandas": ref}
         if "failed" in engine:
             rows.append({"role": role, "page": "(all)", "error": engine["failed"]})
@@ -320,6 +324,7 @@ def main() -> int:
                 "errors": "; ".join(page["errors"]),
             })  # fmt: skip
         meta = {"scale": args.scale, "data": str(data), "repeat": args.repeat, "machine_before": before,
+                "pandas_repeat": None if args.no_pandas else pandas_repeat,
                 "machine_after": machine(), "roles_done": list(raw), "raw": raw}  # fmt: skip
         area = args.out or f"pages-scale{args.scale:g}"
         report(area, rows, meta)  # after each role: a long run keeps what it has
