@@ -27,6 +27,7 @@ SAMPLE_PARAMS: dict[str, object] = {
     "emp_max": 500,
     "member": True,
     "exclude_ids": ["F0000002"],
+    "factory_ids": ["F0000002", "F0000007"],
     "lat0": 30.8,
     "cell_km": 2.0,
     "sort_by": "utilisation",

@@ -70,6 +70,11 @@ ALLOWED = {
         "empty_source_sql",
     ): "an empty typed relation: column names and types from schema.TABLES",
     (
+        "supply/data/rollup_sql.py",
+        "<module>",
+    ): "the uniform_prices rollup: garment literals from schema.GARMENTS and the source names "
+    "src_orders/orders (module constants), built once at import",
+    (
         "supply/data/rollups.py",
         "_order",
     ): "describe of a rollup's own SQL (module constant ROLLUPS); column names from that describe",

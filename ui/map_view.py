@@ -58,8 +58,10 @@ def _coordinate_problems(data_dir: str, snapshot_id: str, _scope: tuple) -> pl.D
     # every factory's coordinates (public) are checked here and only the problems are kept:
     # the full frame (1.5M rows at province scale) never enters the result cache. The directory
     # is the same for every viewer, so the result is shared by all (_scope is not in the key).
-    coords = data.database(data_dir, snapshot_id, *_scope).run("factory_coordinates")
-    return analytics.bad_coordinates(coords)
+    db = data.database(data_dir, snapshot_id, *_scope)
+    problems = analytics.bad_coordinates(db.run("factory_coordinates"))
+    names = db.run("factory_names", factory_ids=problems["factory_id"].to_list())
+    return problems.join(names, on="factory_id", how="left")
 
 
 def coordinate_problems(ctx) -> pl.DataFrame:

@@ -61,6 +61,7 @@ PARAM_TYPES: dict[str, str] = {
     "lat0": "DOUBLE",
     "cell_km": "DOUBLE",
     "exclude_ids": "ARRAY<STRING>",
+    "factory_ids": "ARRAY<STRING>",
 }
 
 # Functions that run the same on both engines (as translated by sqlglot plus the rewrites

@@ -322,8 +322,9 @@ def sort_table(frame: pl.DataFrame, by: str, descending: bool = True) -> pl.Data
 def bad_coordinates(coords: pl.DataFrame) -> pl.DataFrame:
     """Factories whose coordinates are missing, invalid, outside China or in another county.
 
-    ``coords`` has factory_id, name, cluster_id, adcode, lon, lat, coord_source (the
-    factory_coordinates query). Returns those rows that have a problem, with ``reason``
+    ``coords`` has factory_id, cluster_id, adcode, lon, lat, coord_source (the
+    factory_coordinates query, in any order). Returns those rows that have a problem, sorted
+    by factory_id, with ``reason``
     (geo.COORD_PROBLEMS), ``found_adcode`` (the county the point lies in) and ``drawn``
     (False when the point cannot be put on the map).
     """
@@ -334,7 +335,7 @@ def bad_coordinates(coords: pl.DataFrame) -> pl.DataFrame:
         reason=pl.Series(reason.tolist(), dtype=pl.String),
         found_adcode=pl.Series(county.tolist(), dtype=pl.String),
     )
-    return out.with_columns(drawn=pl.col("reason") == "other_county")
+    return out.with_columns(drawn=pl.col("reason") == "other_county").sort("factory_id")
 
 
 DISPLAY_COLUMNS = (
