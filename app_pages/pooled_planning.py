@@ -2,8 +2,8 @@
 
 Arriving shows the plan computed earlier for the same data and settings, or the plan published
 for the snapshot; a new solve runs only when the button is pressed, in a worker thread that the
-page follows at its end (progress bar, Stop button). Helpers: ui/planning.py, ui/planning_job.py,
-ui/whatif.py; the model: supply/planning/.
+page follows at its end (progress bar, Stop button); a what-if runs the same way, one at a time.
+Helpers: ui/planning.py, ui/planning_job.py, ui/whatif.py; the model: supply/planning/.
 """
 
 import datetime as dt
@@ -124,11 +124,7 @@ with steps[4]:
     if result is None:
         st.info(ctx.t("plansteps.need_plan"))
     else:
-        scenarios = st.session_state.setdefault("planning_scenarios", {})
-        scen = whatif.form(ctx, inputs, len(scenarios))
-        if scen is not None:
-            scenarios[scen.name] = whatif.run(ctx, inputs, scen, chosen["time_limit"], opt)
-        if scenarios:
-            whatif.comparison(ctx, s_opt, scenarios)
+        # the form, or a scenario's progress and Stop (one job at a time per session)
+        running = whatif.step(ctx, inputs, key, chosen["time_limit"], opt, s_opt) or running
 
 ui_job.follow(ctx, running)  # last, so that every step is drawn while the solve runs

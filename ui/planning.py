@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import inspect
 import json
 from collections import OrderedDict
 
@@ -143,43 +142,10 @@ def current(key: str) -> dict | None:
     return found
 
 
-def _optional(fn, **kw) -> dict:
-    """The keyword arguments ``fn`` accepts (callbacks newer solvers take, older ones do not)."""
-    params = inspect.signature(fn).parameters
-    return {k: v for k, v in kw.items() if k in params and v is not None}
-
-
 def progress_text(ctx, fraction: float, message: str = "") -> str:
     """The progress bar's text in the chosen language (the solver's own step in English only)."""
     text = ctx.t("plansteps.progress", pct=fmt.pct(fraction, ctx.lang, 0))
     return text + (f" · {message}" if ctx.lang == "en" and message else "")
-
-
-def solve_one(
-    ctx, inputs: planning.PlanInputs, time_limit: float, warm=None, replan: bool = False
-) -> planning.Plan:
-    """A plan solved in the script thread, with a progress bar that goes when it is done.
-
-    ``warm`` (a plan of similar inputs, e.g. the baseline of a what-if) starts the solver from
-    it where the solver accepts that; ``replan`` keeps and repairs that plan instead of solving
-    afresh (about a second, a looser bound). Used for what-ifs; the plan of step ② runs in a
-    worker thread that a Stop button can reach (``ui.planning_job``).
-    """
-    bar = st.progress(0.0, text=ctx.t("plansteps.progress", pct=""))
-
-    def progress(fraction: float, message: str) -> None:
-        f = min(1.0, max(0.0, float(fraction)))
-        bar.progress(f, text=progress_text(ctx, f, message))
-
-    plan = planning.solve(
-        inputs,
-        "optimal",
-        **_optional(
-            planning.solve, time_limit=time_limit, progress=progress, warm=warm, replan=replan or None
-        ),
-    )
-    bar.empty()
-    return plan
 
 
 def keep(result: dict, share: bool = True) -> None:

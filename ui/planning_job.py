@@ -1,4 +1,4 @@
-"""Step ②'s solve in a worker thread: a progress bar, a Stop button, the best plan so far.
+"""Solves in a worker thread (step ②'s plan, a what-if): progress, a Stop button, the best so far.
 
 Streamlit runs a session's script in one thread and reruns it on every click, so a solve
 in the script thread cannot be stopped. Here the solve runs in a thread of its own (``Job``)
@@ -11,6 +11,10 @@ polling (Streamlit reruns the script): the rerun sets the Event and follows the 
 the solver has returned the best plan found so far, which is shown with its bound and gap
 and a line saying it was stopped at the user's request. A stopped plan stays in this
 session; only finished plans go to the cache shared by the server's sessions.
+
+A what-if scenario (``ui.whatif``) runs as the same kind of job, drawn in the what-if step.
+A session has one job at a time: while one runs, the other kind's button is disabled with
+a line saying why, and a start that slips through anyway is refused with a warning.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ import itertools
 import logging
 import threading
 import time
+from collections.abc import Callable
 
 import streamlit as st
 
@@ -29,7 +34,9 @@ from supply.planning import plan as planning
 from ui import planning as ui_plan
 
 JOB = "planning_job"  # session state: the job this session started and has not yet collected
-LAST = "planning_last_job"  # session state: the last job collected (its stop and error notes)
+LAST = "planning_last_job"  # session state: the last plan job collected (its stop and error notes)
+REFUSED = "planning_job_refused"  # session state: the kind of a start refused while a job ran
+PLAN, WHATIF = "plan", "whatif"  # the kinds of job: step ②'s plan, a what-if scenario
 POLL_S = 0.2  # how often a run looks at a job's progress
 FOLLOW_S: float | None = None  # how long one run follows a job (None: until it ends)
 
@@ -39,10 +46,18 @@ _numbers = itertools.count(1)
 
 @dataclasses.dataclass(eq=False)
 class Job:
-    """One solve of step ②: greedy, then optimal, in a thread; progress and a stop flag."""
+    """One solve in a thread (``work`` fills ``greedy`` and ``optimal``); progress and a stop flag.
+
+    ``finish`` runs in the script thread when the job is collected (the plans become the
+    session's); ``name`` and ``extra`` are what it needs (a what-if's name, inputs, words).
+    """
 
     key: str
     time_limit: float
+    kind: str = PLAN
+    name: str = ""
+    finish: Callable[[Job], None] | None = None
+    extra: dict = dataclasses.field(default_factory=dict)
     number: int = dataclasses.field(default_factory=lambda: next(_numbers))
     fraction: float = 0.0
     message: str = ""
@@ -72,20 +87,24 @@ class Job:
         """True while the thread solves."""
         return self.thread is not None and self.thread.is_alive()
 
-    def run(self, inputs: planning.PlanInputs) -> None:
-        """The thread's body: the greedy plan, then the optimal one (never raises)."""
+    def optimise(self, inputs: planning.PlanInputs, **kw) -> None:
+        """The optimal plan of ``inputs`` (``kw``: e.g. a warm start) with this job's progress,
+        stop flag and time limit, as ``self.optimal``; nothing once Stop was pressed."""
+        if not self.should_stop():
+            self.optimal = planning.solve(
+                inputs,
+                "optimal",
+                time_limit=self.time_limit,
+                progress=self.report,
+                should_stop=self.should_stop,
+                **kw,
+            )
+
+    def run(self, work: Callable[[Job], None]) -> None:
+        """The thread's body: ``work(self)`` (never raises; an error is kept for the page)."""
         t0 = time.perf_counter()
         try:
-            if not self.should_stop():
-                self.greedy = planning.solve(inputs, "greedy")
-            if self.greedy is not None:
-                self.optimal = planning.solve(
-                    inputs,
-                    "optimal",
-                    time_limit=self.time_limit,
-                    progress=self.report,
-                    should_stop=self.should_stop,
-                )
+            work(self)
         except Exception as exc:  # noqa: BLE001 - shown on the page, logged with its traceback
             log.exception("planning job %s failed", self.number)
             self.error = f"{type(exc).__name__}: {exc}"
@@ -93,31 +112,38 @@ class Job:
         self.stopped = self.should_stop()
 
 
-def start(inputs: planning.PlanInputs, key: str, time_limit: float) -> Job | None:
-    """Start a job for these inputs and keep it in the session; None while one runs already.
+def start(job: Job, work: Callable[[Job], None]) -> Job | None:
+    """Run ``work`` as ``job`` in a thread kept in the session; None (and a warning on the next
+    run) while a job runs already: one job at a time per session.
 
-    The solve button's callback: it runs before the script, so that run already draws the
-    button disabled and the job's progress.
+    Called from buttons' callbacks: they run before the script, so that run already draws the
+    buttons disabled and the job's progress.
     """
     if st.session_state.get(JOB) is not None:
+        st.session_state[REFUSED] = job.kind
         return None
-    job = Job(key, time_limit)
     job.thread = threading.Thread(
-        target=job.run, args=(inputs,), name=f"planning-job-{job.number}", daemon=True
+        target=job.run, args=(work,), name=f"planning-job-{job.number}", daemon=True
     )
     st.session_state[JOB] = job
     job.thread.start()
     return job
 
 
-def collect() -> None:
-    """A job that has ended: its plans become this session's result (and, unless it was
-    stopped, the shared cache's); the job is kept as the last one for its notes."""
-    job = st.session_state.get(JOB)
-    if job is None or job.running:
-        return
-    del st.session_state[JOB]
-    st.session_state[LAST] = job
+def start_plan(inputs: planning.PlanInputs, key: str, time_limit: float) -> Job | None:
+    """Step ②'s job: the greedy plan, then the optimal one."""
+
+    def work(job: Job) -> None:
+        if not job.should_stop():
+            job.greedy = planning.solve(inputs, "greedy")
+        if job.greedy is not None:
+            job.optimise(inputs)
+
+    return start(Job(key, time_limit, finish=_keep_plan), work)
+
+
+def _keep_plan(job: Job) -> None:
+    """Step ②'s plans become this session's result (and, unless stopped, the shared cache's)."""
     if job.optimal is not None and job.greedy is not None:
         result = {
             "key": job.key,
@@ -127,6 +153,22 @@ def collect() -> None:
             "stopped": job.stopped,
         }
         ui_plan.keep(result, share=not job.stopped)
+
+
+def last_key(kind: str) -> str:
+    """The session state key of the last collected job of this kind."""
+    return LAST if kind == PLAN else f"{LAST}_{kind}"
+
+
+def collect() -> None:
+    """A job that has ended: its ``finish`` runs and it is kept as the last one for its notes."""
+    job = st.session_state.get(JOB)
+    if job is None or job.running:
+        return
+    del st.session_state[JOB]
+    st.session_state[last_key(job.kind)] = job
+    if job.finish is not None:
+        job.finish(job)
 
 
 @dataclasses.dataclass
@@ -146,28 +188,32 @@ class Panel:
         )
 
 
-def controls(
-    ctx, inputs: planning.PlanInputs, key: str, time_limit: float, result: dict | None
-) -> Panel | None:
-    """Step ②'s solve button; while a job runs, its progress bar and Stop button (a Stop click
-    stops it); what the last job left to say (stopped at the user's request, or failed)."""
+def running(kind: str) -> Job | None:
+    """The session's running (not yet collected) job of this kind."""
     job = st.session_state.get(JOB)
-    label = "plansteps.solve_again" if result else "plansteps.solve"
-    st.button(
-        ctx.t(label),
-        key="planning_solve",
-        type="primary",
-        help=ctx.t("plansteps.solve_help"),
-        on_click=start,
-        args=(inputs, key, time_limit),
-        disabled=job is not None,
-    )
+    return job if job is not None and job.kind == kind else None
+
+
+def busy(ctx, kind: str) -> bool:
+    """True while this session has a job: a button that starts a ``kind`` job is then disabled.
+    Says why when the job is of the other kind, and warns once about a refused start."""
+    job = st.session_state.get(JOB)
+    if job is not None and job.kind != kind:
+        st.info(ctx.t(f"plansteps.busy_{job.kind}", name=job.name))
+    if st.session_state.get(REFUSED) == kind:
+        del st.session_state[REFUSED]
+        st.warning(ctx.t("plansteps.refused"))
+    return job is not None
+
+
+def panel(ctx, kind: str, prefix: str) -> Panel | None:
+    """The running ``kind`` job's progress bar and Stop button (key ``{prefix}_stop``)."""
+    job = running(kind)
     if job is None:
-        _notes(ctx, st.session_state.get(LAST), key)
         return None
     bar = st.progress(job.fraction, text=ui_plan.progress_text(ctx, job.fraction, job.message))
     st.button(
-        ctx.t("plansteps.stop"), key="planning_stop", help=ctx.t("plansteps.stop_help"), on_click=job.stop
+        ctx.t("plansteps.stop"), key=f"{prefix}_stop", help=ctx.t("plansteps.stop_help"), on_click=job.stop
     )
     note = st.empty()
     if job.should_stop():
@@ -175,19 +221,44 @@ def controls(
     return Panel(job, bar, note, job.should_stop())
 
 
-def _notes(ctx, last: Job | None, key: str) -> None:
-    """The last job's stop or error note, while its plan (or the lack of one) is what is shown."""
-    if last is None or last.key != key:
-        return
+def controls(
+    ctx, inputs: planning.PlanInputs, key: str, time_limit: float, result: dict | None
+) -> Panel | None:
+    """Step ②'s solve button; while its job runs, the progress bar and Stop button (a Stop
+    click stops it); what the last job left to say (stopped at the user's request, or failed)."""
+    label = "plansteps.solve_again" if result else "plansteps.solve"
+    disabled = busy(ctx, PLAN)
+    st.button(
+        ctx.t(label),
+        key="planning_solve",
+        type="primary",
+        help=ctx.t("plansteps.solve_help"),
+        on_click=start_plan,
+        args=(inputs, key, time_limit),
+        disabled=disabled,
+    )
+    if not disabled:
+        notes(ctx, key, PLAN)
+    return panel(ctx, PLAN, "planning")
+
+
+def notes(ctx, key: str, kind: str) -> Job | None:
+    """The last ``kind`` job's stop or error note, while its plan (or the lack of one) is what is
+    shown; that job when there was one for ``key``."""
+    last = st.session_state.get(last_key(kind))
+    if last is None or last.key != key or last.kind != kind:
+        return None
+    what = "plansteps." if kind == PLAN else "plansteps.whatif_"
     if last.error:
         st.error(ctx.t("plansteps.failed", error=last.error))
     elif last.stopped:
         if last.optimal is None:
-            st.warning(ctx.t("plansteps.stopped_nothing"))
+            st.warning(ctx.t(what + "stopped_nothing", name=last.name))
         else:
             seconds = fmt.decimal(last.seconds, ctx.lang, 1)
-            proven = "plansteps.stopped_proven" if last.optimal.proven_optimal else "plansteps.stopped"
-            st.warning(ctx.t(proven, seconds=seconds))
+            proven = "stopped_proven" if last.optimal.proven_optimal else "stopped"
+            st.warning(ctx.t(what + proven, seconds=seconds, name=last.name))
+    return last
 
 
 def follow(ctx, panel: Panel | None) -> None:

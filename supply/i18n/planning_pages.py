@@ -65,6 +65,37 @@ STRINGS = {
         "Still computing. Press “Update progress” to see how far it is; the plan shows when it is done.",
     ),
     "plansteps.refresh": ("刷新进度", "Update progress"),
+    "plansteps.busy_whatif": (
+        "正在计算情景“{name}”（见“情景模拟”）。一次只能进行一项计算：请等它完成，或在那里停止，再计算方案。",
+        "The what-if “{name}” is being computed (see What-if). Only one computation runs at a time: "
+        "wait for it or stop it there before computing the plan.",
+    ),
+    "plansteps.busy_plan": (
+        "正在“② 方案”中计算方案。一次只能进行一项计算：请等它完成，或在那里停止，再运行情景。",
+        "The plan is being computed under “② Plan”. Only one computation runs at a time: wait for "
+        "it or stop it there before running a scenario.",
+    ),
+    "plansteps.refused": (
+        "已有一项计算在进行，一次只能进行一项，所以这次没有开始。请等它完成或停止它后再试。",
+        "A computation is already running and only one runs at a time, so this one was not "
+        "started. Wait for it or stop it, then try again.",
+    ),
+    "plansteps.whatif_stopped": (
+        "情景“{name}”的计算已按您的要求在 {seconds} 秒后停止。表中它的一行是停止时找到的最好方案，"
+        "未必最优；它与最优的差距见下文。",
+        "You stopped the what-if “{name}” after {seconds} s. Its row in the table is the best plan "
+        "found by then; it may not be optimal, and how far it can be from the best is stated below.",
+    ),
+    "plansteps.whatif_stopped_proven": (
+        "情景“{name}”的计算已按您的要求在 {seconds} 秒后停止；停止时找到的方案已证明最优。",
+        "You stopped the what-if “{name}” after {seconds} s; the plan found by then is already proven optimal.",
+    ),
+    "plansteps.whatif_stopped_nothing": (
+        "情景“{name}”的计算在得到任何方案之前被您停止，所以没有加入下表。可以再次运行该情景。",
+        "You stopped the what-if “{name}” before any plan was found, so it was not added to the "
+        "table. Run the scenario again to retry.",
+    ),
+    "plansteps.whatif_quality": ("情景“{name}”的方案：", "The plan of the what-if “{name}”:"),
     "plansteps.failed": ("计算出错：{error}", "The computation failed: {error}"),
     "plansteps.unmet_columns_note": (
         "“缺口最大的日期”“届时可交付产能”“同期到期需求”和“缺口”只用于原因为“产能不足”的行，其他行显示“—”。",
