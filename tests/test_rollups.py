@@ -8,7 +8,6 @@ import datetime as dt
 import json
 import os
 
-import duckdb
 import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
@@ -258,22 +257,3 @@ def test_a_new_snapshot_date_keeps_rollups_keyed_by_tables(store):
     later = store.derive(base, {}, as_of=base.as_of + dt.timedelta(days=7))
     assert later.manifest["rollups"].keys() == base.manifest["rollups"].keys()
     assert rollups.verify(later) == []
-
-
-def test_the_demo_can_give_rollups_more_memory_and_the_environment_wins(tmp_path, monkeypatch):
-    def limit_of(setting):
-        con = duckdb.connect()
-        con.execute("set memory_limit = $m", {"m": setting})
-        return con.execute("select current_setting('memory_limit')").fetchone()[0]
-
-    def built_limit():
-        con = rollups._connection(tmp_path)
-        return con.execute("select current_setting('memory_limit')").fetchone()[0]
-
-    monkeypatch.delenv("SUPPLY_ROLLUP_MEMORY", raising=False)
-    assert built_limit() == limit_of("1GB")
-    with rollups.memory("3GB"):
-        assert built_limit() == limit_of("3GB")
-        monkeypatch.setenv("SUPPLY_ROLLUP_MEMORY", "2GB")
-        assert built_limit() == limit_of("2GB")
-    assert built_limit() == limit_of("2GB")

@@ -89,24 +89,10 @@ def _inputs_hash(rollup: Rollup, entries: dict[str, dict]) -> dict[str, str | No
     return {t: (entries.get(t) or {}).get("sha256") for t in rollup.inputs}
 
 
-_MEMORY: contextvars.ContextVar[str | None] = contextvars.ContextVar("rollup_memory", default=None)
-
-
-@contextlib.contextmanager
-def memory(limit: str):
-    """While open, rollups are built with this DuckDB memory limit (default 1GB or $SUPPLY_ROLLUP_MEMORY)."""
-    token = _MEMORY.set(limit)
-    try:
-        yield
-    finally:
-        _MEMORY.reset(token)
-
-
 def _connection(spill_dir: Path) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(":memory:")
     con.execute("set temp_directory = $d", {"d": str(spill_dir)})
-    limit = os.environ.get("SUPPLY_ROLLUP_MEMORY") or _MEMORY.get() or "1GB"
-    con.execute("set memory_limit = $m", {"m": limit})
+    con.execute("set memory_limit = $m", {"m": os.environ.get("SUPPLY_ROLLUP_MEMORY", "1GB")})
     con.execute("set preserve_insertion_order = false")
     return con
 

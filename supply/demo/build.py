@@ -42,12 +42,6 @@ from supply.demo.writer import BackgroundWriter, TableFile, block_sort_keys, sor
 FACTORY_BLOCK = 15_000  # factories per generation block (~1M order lines, whatever the scale)
 _DATE_SPAN = 100_000  # more days than any order date since 1970, to combine (factory, day) keys
 
-# The demo has the machine to itself while it commits: at scale 500 the factory_orders rollup (31M
-# groups from 100M order lines) spills at the store's default 1GB and took 443 s wall; with 3GB,
-# 241 s for the same 143 CPU-s (one run each, load ~5; the rollup's process peaked at 3.2 GiB).
-# $SUPPLY_ROLLUP_MEMORY still overrides it.
-ROLLUP_MEMORY = "3GB"
-
 
 def _remove_dead_work(root) -> None:
     """Remove work directories of demo builds whose process is gone (named <pid>-<hex>)."""
@@ -135,8 +129,7 @@ def build(
     try:
         paths, cells = _generate(work, seed, n_factories, n_lines, days, first_monday, say, rollup_cells)
         written: list[Snapshot] = []
-        # each file hashed once, here (the store's hashing finds it); rollups with more memory
-        with store_files.hash_memo(), rollups.memory(ROLLUP_MEMORY):
+        with store_files.hash_memo():  # each file hashed once, here; the store's hashing finds it
             for k, day in enumerate(days):
                 sid = f"demo-{day.isoformat()}"
                 snap = _commit(store, sid, k, day, paths, cells[k], work, written, seed, scale, say)
