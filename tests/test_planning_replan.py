@@ -67,3 +67,25 @@ def test_make_fit_drops_what_no_longer_fits():
     assert feasible(inst, pairs, fit)
     assert ((fit == plan) | (fit == 0)).all()
     assert fit[pairs.f == busiest].sum() == 0 and (fit == plan)[pairs.f != busiest].all()
+
+
+def test_a_stopped_replan_says_stopped_not_replan():
+    """A Stop during a what-if re-plan reports "stopped", as a full solve does (it said "replan")."""
+    inst = random_instance(3, 120, 10, 4)
+    inst.free = inst.free * 4  # room to spare: a re-plan that its warm bound does not prove
+    pairs = build_pairs(inst)
+    sol = optimise(inst, pairs)
+    used = np.bincount(pairs.f, weights=sol.amount, minlength=10)
+    f = int(np.argmax(used))
+    inst2, G, F, W = without(inst, f), *inst.shape
+    pairs2 = build_pairs(inst2)
+    g2 = greedy(inst2, pairs2)
+    p = sol.warm["potentials"]
+    warm = np.concatenate([p[:G], np.delete(p[G : G + F * W].reshape(F, W), f, axis=0).ravel(), p[-1:]])
+    prev = carried(pairs, sol.amount, pairs2, f)
+    done = optimise(inst2, pairs2, seed=g2, warm=warm, previous=prev)
+    assert done.status == "replan" and not done.proven
+    halted = optimise(inst2, pairs2, seed=g2, warm=warm, previous=prev, should_stop=lambda: True)
+    assert halted.status == "stopped" and not halted.proven
+    assert done.objective < halted.objective  # stopped before the repair: the kept plan, topped up
+    assert feasible(inst2, pairs2, halted.amount) and halted.objective <= g2.objective + 1e-6

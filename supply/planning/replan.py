@@ -11,6 +11,8 @@ for any prices (``flow.lower_bound``), so it is rigorous but weaker than a full 
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 
 from supply.planning.flow import cost_scale, lower_bound, reduced_costs
@@ -20,6 +22,13 @@ from supply.planning.moq import polish, repair
 from supply.planning.neighbourhoods import improve
 
 QUICK_ROUNDS = 0  # MIP neighbourhoods of a what-if re-plan (each ~1 CPU-s on middle: over the 1 s aim)
+
+
+def _asked(should_stop, deadline: float | None) -> bool:
+    """True when the caller asked to stop or the outer guard ran out."""
+    return (should_stop is not None and should_stop()) or (
+        deadline is not None and time.perf_counter() > deadline
+    )
 
 
 def make_fit(inst: Instance, pairs: Pairs, amount: np.ndarray) -> np.ndarray:
@@ -77,8 +86,10 @@ def replan(
     scale = cost_scale(inst, pairs)
     bound = lower_bound(inst, pairs, warm, scale)
     start = make_fit(inst, pairs, previous)
-    cand = repair(inst, pairs, fill(inst, pairs, start, edf_order(inst)))
-    cand = repair(inst, pairs, polish(inst, pairs, cand, should_stop, deadline))
+    cand = fill(inst, pairs, start, edf_order(inst))
+    if not _asked(should_stop, deadline):  # a Stop keeps the topped-up plan (prompt, not repaired)
+        cand = repair(inst, pairs, cand)
+        cand = repair(inst, pairs, polish(inst, pairs, cand, should_stop, deadline))
     best = seed
     if (
         feasible(inst, pairs, cand)

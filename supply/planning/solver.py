@@ -64,7 +64,8 @@ def optimise(
     previous : array, optional
         With ``warm``: the previous plan's pieces on these pairs. Then no flow LP runs
         (``replan.replan``: about a second on the middle bench case); the bound comes
-        from the warm potentials (rigorous, weaker) and the status is "replan".
+        from the warm potentials (rigorous, weaker) and the status is "replan" ("stopped"
+        or "time_limit" when the re-plan was cut short, as for a full solve).
 
     Returns
     -------
@@ -109,7 +110,7 @@ def optimise(
         stats.update(rs)
         sol = result(bound, "replan")
         sol.proven = sol.stats["gap"] <= PROVEN_GAP  # the bound holds for any prices
-        sol.status = "optimal" if sol.proven else "replan"
+        sol.status = "optimal" if sol.proven else halted() if stopped() else "replan"
         sol.warm = {"potentials": warm, "scale": cost_scale(inst, pairs)}
         return sol
     say(0.05, f"flow LP: {len(pairs):,} eligible pairs")
