@@ -13,26 +13,43 @@ matching as (
       and ($search = '' or contains(lower(concat_ws(' ', m.factory_id, m.name, m.town)), lower($search)))
 ),
 
-ranked as (
-    select
-        m.*,
-        count(*) over () as total_rows,
-        row_number() over (
-            order by
-                case
-                    when $sort = 'capacity' then m.capacity_pieces::double
-                    when $sort = 'idle' then m.idle_pieces::double
-                    when $sort = 'utilisation' then m.utilisation
-                    when $sort = 'employees' then m.employees::double
-                end * case when $descending then -1 else 1 end nulls last,
-                case when $sort = 'name' and not $descending then m.name end,
-                case when $sort = 'name' and $descending then m.name end desc,
-                m.factory_id
-        ) as row_number
+page as (
+    -- a top-N sort (limit/offset), not a row_number over every match: an admin's 600,000 rows
+    -- took 3.4 s through the window and 1.3 s this way at scale 500 (one side-by-side run)
+    select m.*
     from matching as m
+    order by
+        case
+            when $sort = 'capacity' then m.capacity_pieces::double
+            when $sort = 'idle' then m.idle_pieces::double
+            when $sort = 'utilisation' then m.utilisation
+            when $sort = 'employees' then m.employees::double
+        end * case when $descending then -1 else 1 end nulls last,
+        case when $sort = 'name' and not $descending then m.name end,
+        case when $sort = 'name' and $descending then m.name end desc,
+        m.factory_id
+    limit cast($limit as integer) offset cast($offset as integer)  -- Spark wants an integer here
+),
+
+total as (
+    select count(*) as total_rows from matching
 )
 
-select r.*
-from ranked as r
-where r.row_number > $offset and r.row_number <= $offset + $limit
-order by r.row_number
+select
+    p.*,
+    t.total_rows,
+    $offset + row_number() over (
+        order by
+            case
+                when $sort = 'capacity' then p.capacity_pieces::double
+                when $sort = 'idle' then p.idle_pieces::double
+                when $sort = 'utilisation' then p.utilisation
+                when $sort = 'employees' then p.employees::double
+            end * case when $descending then -1 else 1 end nulls last,
+            case when $sort = 'name' and not $descending then p.name end,
+            case when $sort = 'name' and $descending then p.name end desc,
+            p.factory_id
+    ) as row_number
+from page as p
+cross join total as t
+order by row_number
