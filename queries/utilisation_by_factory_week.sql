@@ -25,7 +25,18 @@ factory_totals as (
     group by c.factory_id
 ),
 
-ranked as (
+top_totals as (
+    -- a top-N sort (limit), not a row_number over every factory: 600,000 factories at scale 500
+    select t.*
+    from factory_totals as t
+    order by
+        case when $sort_by = 'capacity' then t.horizon_capacity_pieces::double
+             else t.horizon_utilisation end desc nulls last,
+        t.factory_id
+    limit cast($top_n as integer)  -- Spark wants an integer here
+),
+
+top_factories as (
     select
         t.*,
         row_number() over (
@@ -34,12 +45,8 @@ ranked as (
                      else t.horizon_utilisation end desc nulls last,
                 t.factory_id
         ) as rank,
-        count(*) over () as factories_total
-    from factory_totals as t
-),
-
-top_factories as (
-    select r.* from ranked as r where r.rank <= $top_n
+        (select count(*) from factory_totals) as factories_total
+    from top_totals as t
 ),
 
 factory_weeks as (
