@@ -7,6 +7,7 @@ uniform_makers as (
     from capacity as c
     where c.category = 'school_uniform'
       and c.factory_id is not null
+      and ($cluster_id is null or c.cluster_id = $cluster_id)  -- read only the cluster's row groups
 ),
 
 candidate_factories as (
