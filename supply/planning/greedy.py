@@ -7,7 +7,7 @@ import math
 
 import numpy as np
 
-from supply.planning.instance import Instance, Pairs, Solution, objective_of, slack_of
+from supply.planning.instance import Instance, Pairs, Solution, objective_of, per_group, slack_of
 
 
 def fill(inst: Instance, pairs: Pairs, amount: np.ndarray, order: np.ndarray) -> np.ndarray:
@@ -16,8 +16,7 @@ def fill(inst: Instance, pairs: Pairs, amount: np.ndarray, order: np.ndarray) ->
     _, _, W = inst.shape
     amt = amount.astype(np.int64).tolist()
     slack = slack_of(inst, pairs, amount).tolist()
-    have = np.zeros(len(inst.demand), dtype=np.int64)
-    np.add.at(have, pairs.g, amount)
+    have = per_group(pairs, np.asarray(amount, dtype=np.int64), len(inst.demand))
     need = (inst.demand - have).tolist()
     start = pairs.start.tolist()
     pf, pk = pairs.f.tolist(), pairs.cutoff.tolist()

@@ -16,7 +16,7 @@ from __future__ import annotations
 import highspy
 import numpy as np
 
-from supply.planning.instance import Instance, Pairs, objective_of
+from supply.planning.instance import Instance, Pairs, objective_of, used_of
 
 MIP_NODES = 500  # work budget of one MIP (branch-and-bound nodes), not seconds
 
@@ -62,8 +62,7 @@ def _base_columns(inst: Instance):
 def _carry(inst: Instance, pairs: Pairs, amount: np.ndarray) -> np.ndarray:
     """The smallest feasible carry r[f,k] for an allocation (for a MIP start)."""
     _, F, W = inst.shape
-    used = np.zeros((F, W), dtype=np.int64)
-    np.add.at(used, (pairs.f, pairs.cutoff), amount)
+    used = used_of(inst, pairs, amount)
     r = np.zeros((F, max(W - 1, 0)), dtype=np.int64)
     need = np.zeros(F, dtype=np.int64)
     for k in range(W - 1, 0, -1):
@@ -208,8 +207,7 @@ def neighbourhood(
     inside = np.zeros(G, dtype=bool)
     inside[groups] = True
     fixed = np.where(inside[pairs.g], 0, amount)
-    used = np.zeros((F, W), dtype=np.int64)
-    np.add.at(used, (pairs.f, pairs.cutoff), fixed)
+    used = used_of(inst, pairs, fixed)
     s = np.cumsum(inst.free, axis=1) - np.cumsum(used, axis=1)
     env = np.minimum.accumulate(s[:, ::-1], axis=1)[:, ::-1]
     free = np.diff(np.concatenate([np.zeros((F, 1), dtype=np.int64), env], axis=1), axis=1)

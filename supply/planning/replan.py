@@ -17,7 +17,15 @@ import numpy as np
 
 from supply.planning.flow import cost_scale, lower_bound, reduced_costs
 from supply.planning.greedy import edf_order, fill
-from supply.planning.instance import Instance, Pairs, feasible, moq_violations, objective_of, slack_of
+from supply.planning.instance import (
+    Instance,
+    Pairs,
+    feasible,
+    moq_violations,
+    objective_of,
+    per_group,
+    slack_of,
+)
 from supply.planning.moq import polish, repair
 from supply.planning.neighbourhoods import improve
 
@@ -44,8 +52,7 @@ def make_fit(inst: Instance, pairs: Pairs, amount: np.ndarray) -> np.ndarray:
     amt = np.maximum(np.asarray(amount, dtype=np.int64), 0)
     amt = np.minimum(amt, pairs.upper)
     amt[moq_violations(inst, pairs, amt)] = 0
-    have = np.zeros(len(inst.demand), dtype=np.int64)
-    np.add.at(have, pairs.g, amt)
+    have = per_group(pairs, amt, len(inst.demand))
     amt[(have > inst.demand)[pairs.g]] = 0
     over = (slack_of(inst, pairs, amt) < 0).any(axis=1)
     amt[over[pairs.f]] = 0
