@@ -20,6 +20,7 @@ usable_weeks as (
     from capacity_of_category as c
     join factories as f on f.factory_id = c.factory_id
     where c.week_start + cast(f.bulk_lead_days as integer) <= $deadline_week
+      and ($cluster_id is null or f.cluster_id = $cluster_id)  -- read only the cluster's directory rows
 ),
 
 factory_idle as (
@@ -39,4 +40,5 @@ select
 from factory_idle as i
 join factories as f on f.factory_id = i.factory_id
 where i.idle_pieces > 0
+  and ($cluster_id is null or f.cluster_id = $cluster_id)
 order by i.idle_pieces desc, f.factory_id

@@ -17,3 +17,5 @@ from (
     group by c.factory_id
 ) as fc
 join factories as f on f.factory_id = fc.factory_id
+-- the same cluster filter on the directory, so its scan reads only the cluster's row groups
+where $cluster_id is null or f.cluster_id = $cluster_id
