@@ -7,7 +7,16 @@
 -- uses: member_rows
 with
 matching as (
-    select m.*
+    select
+        m.*,
+        case
+            when $sort = 'capacity' then m.capacity_pieces::double
+            when $sort = 'idle' then m.idle_pieces::double
+            when $sort = 'utilisation' then m.utilisation
+            when $sort = 'employees' then m.employees::double
+        end * case when $descending then -1 else 1 end as sort_number,
+        case when $sort = 'name' and not $descending then m.name end as sort_name_up,
+        case when $sort = 'name' and $descending then m.name end as sort_name_down
     from member_rows as m
     where ($category is null or list_contains(m.categories, $category))
       and ($search = '' or contains(lower(concat_ws(' ', m.factory_id, m.name, m.town)), lower($search)))
@@ -18,16 +27,7 @@ page as (
     -- took 3.4 s through the window and 1.3 s this way at scale 500 (one side-by-side run)
     select m.*
     from matching as m
-    order by
-        case
-            when $sort = 'capacity' then m.capacity_pieces::double
-            when $sort = 'idle' then m.idle_pieces::double
-            when $sort = 'utilisation' then m.utilisation
-            when $sort = 'employees' then m.employees::double
-        end * case when $descending then -1 else 1 end nulls last,
-        case when $sort = 'name' and not $descending then m.name end,
-        case when $sort = 'name' and $descending then m.name end desc,
-        m.factory_id
+    order by m.sort_number nulls last, m.sort_name_up, m.sort_name_down desc, m.factory_id
     limit cast($limit as integer) offset cast($offset as integer)  -- Spark wants an integer here
 ),
 
@@ -36,19 +36,12 @@ total as (
 )
 
 select
-    p.*,
+    p.factory_id, p.name, p.town, p.categories, p.association_member, p.pooled_planning, p.employees,
+    p.capacity_pieces, p.booked_pieces, p.idle_pieces, p.utilisation,
+    p.moq_pieces, p.sample_days, p.bulk_lead_days, p.certifications,
     t.total_rows,
     $offset + row_number() over (
-        order by
-            case
-                when $sort = 'capacity' then p.capacity_pieces::double
-                when $sort = 'idle' then p.idle_pieces::double
-                when $sort = 'utilisation' then p.utilisation
-                when $sort = 'employees' then p.employees::double
-            end * case when $descending then -1 else 1 end nulls last,
-            case when $sort = 'name' and not $descending then p.name end,
-            case when $sort = 'name' and $descending then p.name end desc,
-            p.factory_id
+        order by p.sort_number nulls last, p.sort_name_up, p.sort_name_down desc, p.factory_id
     ) as row_number
 from page as p
 cross join total as t
