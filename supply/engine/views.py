@@ -218,6 +218,11 @@ def _admin(viewer) -> list[ViewDef]:
 
 
 _MEMBER = "s.factory_id in (select m.factory_id from scope_members as m)"
+# The same rows as _MEMBER where the view already joins the directory (``f``): a filter on the
+# joined directory row instead of a semi-join of every capacity row (10-17% less CPU for the
+# association's capacity queries at scale 500, A/B in one process). scope_members is defined by
+# exactly these two columns.
+_MEMBER_JOINED = "f.association_member and f.cluster_id in (select v.cluster_id from scope_viewer as v)"
 _POOLED = "case when s.channel = 'pooled' then s.{} end"
 # An association's per-factory views: which rows (members; unallocated pooled orders of schools
 # in its cities) and which columns are hidden (buyer and design of direct orders, stock SKUs).
@@ -266,11 +271,11 @@ def _association(viewer) -> list[ViewDef]:
             {"cluster_id": viewer.cluster_id},
             True,
         ),
-        ViewDef("capacity", _per_factory("capacity", _ASSOCIATION_ROWS["capacity"]), {}, False),
+        ViewDef("capacity", _per_factory("capacity", _MEMBER_JOINED), {}, False),
         # stock is keyed by the factory's own designs: the SKU is hidden
         ViewDef(
             "inventory",
-            _per_factory("inventory", _ASSOCIATION_ROWS["inventory"], _ASSOCIATION_HIDDEN["inventory"]),
+            _per_factory("inventory", _MEMBER_JOINED, _ASSOCIATION_HIDDEN["inventory"]),
             {},
             False,
         ),
