@@ -12,38 +12,47 @@ from supply.planning.instance import Instance, Pairs, Solution, objective_of, pe
 
 def fill(inst: Instance, pairs: Pairs, amount: np.ndarray, order: np.ndarray) -> np.ndarray:
     """Give each group in ``order`` as much of its unmet need as fits: top up its open lines,
-    then open new lines (cheapest first) of at least the factory's MOQ. Returns new amounts."""
+    then open new lines (cheapest first) of at least the factory's MOQ. Returns new amounts.
+
+    Only the groups with unmet need are visited, each over its own slice of the pairs (a
+    top-up of a few groups no longer converts every pair to Python lists: ~0.05 CPU-s per
+    call on middle, several calls per what-if re-plan).
+    """
     _, _, W = inst.shape
-    amt = amount.astype(np.int64).tolist()
-    slack = slack_of(inst, pairs, amount).tolist()
-    have = per_group(pairs, np.asarray(amount, dtype=np.int64), len(inst.demand))
-    need = (inst.demand - have).tolist()
+    out = np.array(amount, dtype=np.int64)
+    need = inst.demand - per_group(pairs, out, len(inst.demand))
+    order = np.asarray(order)
+    todo = order[need[order] > 0].tolist()
+    if not todo:
+        return out
+    slack = slack_of(inst, pairs, out).tolist()
     start = pairs.start.tolist()
-    pf, pk = pairs.f.tolist(), pairs.cutoff.tolist()
-    pm = inst.moq[pairs.f].tolist()
-    for g in order.tolist():
-        n = need[g]
-        if n <= 0:
-            continue
+    moq = inst.moq.tolist()
+    for g in todo:
+        n = int(need[g])
         a, b = start[g], start[g + 1]
+        pf, pk, amt = pairs.f[a:b].tolist(), pairs.cutoff[a:b].tolist(), out[a:b].tolist()
+        changed = False
         for open_pass in (True, False):
-            for p in range(a, b):
-                if (amt[p] > 0) != open_pass:
+            for i in range(b - a):
+                if (amt[i] > 0) != open_pass:
                     continue
-                row, k = slack[pf[p]], pk[p]
+                row, k = slack[pf[i]], pk[i]
                 q = min(n, min(row[k:]))
-                if q <= 0 or (not open_pass and q < pm[p]):
+                if q <= 0 or (not open_pass and q < moq[pf[i]]):
                     continue
-                amt[p] += q
+                amt[i] += q
                 n -= q
+                changed = True
                 for j in range(k, W):
                     row[j] -= q
                 if n == 0:
                     break
             if n == 0:
                 break
-        need[g] = n
-    return np.asarray(amt, dtype=np.int64)
+        if changed:
+            out[a:b] = amt
+    return out
 
 
 def edf_order(inst: Instance) -> np.ndarray:
