@@ -111,6 +111,18 @@ ALLOWED = {
     "paths are the server's own, refused by _quote() if they hold a quote (COPY ... TO takes "
     "no bound path); the dropped row numbers are bound as $drop",
     (
+        "supply/ingest/merge.py",
+        "touched_ranges",
+    ): "ingest's private connection: key and range columns from schema.KEYS and delta.RANGE_COLUMN, "
+    "the number of ranges a module constant; paths are the server's own, refused by _quote() if "
+    "they hold a quote; the dropped row numbers are bound as $drop",
+    (
+        "supply/data/calendar.py",
+        "_rewrite",
+    ): "a capacity edit's private connection: the CASE branches are fixed text with numbered "
+    "$parameters (factory, week, category, value all bound); paths are the snapshot's own and "
+    "the scratch directory's, quoted (COPY ... TO takes no bound path)",
+    (
         "tests/contracts.py",
         "contract_violations",
     ): "data-contract checks on an in-memory copy: table and column names from supply.data.schema "

@@ -9,7 +9,8 @@
 - ``layout``: base tables sorted so scoped queries read only their row groups (``sort_file``).
 - ``rollups``: aggregate tables written with each snapshot (``build``, ``verify``); ``rollup_sql``: their
   definitions as portable SQL (``ROLLUPS``, ``SORT``).
-- ``history``: row counts and the diff between two snapshots (``diff``, ``capacity_change``).
+- ``history``: row counts and the diff between two snapshots (``diff``, ``capacity_change``); ``delta``:
+  the key ranges an edit or upload touched, kept in the manifest for that diff (``ranges_of``).
 - ``calendar``: a factory owner's capacity edits saved as a new snapshot (``save_capacity``).
 - ``maintenance``: ``python -m supply prune``; ``export``: CSV/XLSX writers (``to_csv_bytes``).
 """

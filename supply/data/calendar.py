@@ -14,10 +14,12 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 
+import duckdb
 import polars as pl
 
 from supply.data import schema
 from supply.data.files import LockTimeout
+from supply.data.layout import ROW_GROUP_ROWS
 from supply.data.store import Change, Snapshot, SnapshotError, Store
 from supply.i18n import label, t
 
@@ -107,6 +109,42 @@ def check_edits(edits: pl.DataFrame, current: pl.DataFrame, as_of: dt.date, lang
     return errors
 
 
+def _own_rows(snap: Snapshot, factory_id: str) -> pl.DataFrame:
+    """One factory's capacity rows of a snapshot, read from its row groups only (not the whole table)."""
+    if "capacity" not in snap.tables:
+        return schema.empty("capacity")
+    return pl.scan_parquet(snap.table_path("capacity")).filter(pl.col("factory_id") == factory_id).collect()
+
+
+def _rewrite(path, factory_id: str, new_values: pl.DataFrame, out, scratch) -> None:
+    """Copy the capacity file with this factory's edited rows changed, streamed by DuckDB.
+
+    A projection in file order: every other row stays where it was, so the file keeps its
+    layout (sorted, the same row groups) and memory stays small at any scale."""
+    whens, params = [], {"fid": factory_id}
+    for i, row in enumerate(new_values.iter_rows(named=True)):
+        whens.append(f"when week_start = cast($w{i} as date) and category = $c{i} then cast($v{i} as bigint)")
+        params |= {f"w{i}": row["week_start"], f"c{i}": row["category"], f"v{i}": row["new_capacity"]}
+    con = duckdb.connect(":memory:")
+    try:
+        con.execute("set memory_limit = '256MB'")
+        con.execute("set temp_directory = $t", {"t": str(scratch)})
+        con.execute(
+            f"copy (select * replace (case when factory_id = $fid then (case {' '.join(whens)} "
+            f"else capacity_pieces end) else capacity_pieces end as capacity_pieces) "
+            f"from read_parquet({_literal(path)})) to {_literal(out)} "
+            f"(format parquet, compression zstd, row_group_size {ROW_GROUP_ROWS})",
+            params,
+        )
+    finally:
+        con.close()
+
+
+def _literal(path) -> str:
+    """A path as an SQL string literal (paths are ours; a quote is doubled)."""
+    return "'" + str(path).replace("'", "''") + "'"
+
+
 def edit_lock(store: Store):
     """The store's one writer lock (the old name of the calendar's lock, kept for callers)."""
     return store.lock()
@@ -116,7 +154,7 @@ def _changed_since(
     store: Store, seen: Snapshot, own: pl.DataFrame, edits: pl.DataFrame, lang: str
 ) -> list[str]:
     """Edited rows whose capacity or booked pieces differ between ``seen`` and ``own`` (the newest)."""
-    before = store.read(seen.snapshot_id, "capacity").filter(pl.col("factory_id") == own["factory_id"][0])
+    before = _own_rows(seen, own["factory_id"][0])
     cols = ["capacity_pieces", "booked_pieces"]
     joined = (
         edits.select(*KEY)
@@ -191,8 +229,7 @@ def _save(store, factory_id, edits, user, lang, based_on, timeout) -> SaveResult
         if base is None:
             outcome["errors"] = [t("app.no_snapshot", lang)]
             return None
-        capacity = store.read(base.snapshot_id, "capacity")
-        own = capacity.filter(pl.col("factory_id") == factory_id)
+        own = _own_rows(base, factory_id)
         errors = check_edits(edits, own, base.as_of, lang)
         if not errors and based_on is not None and based_on != base.snapshot_id and own.height:
             try:
@@ -214,11 +251,8 @@ def _save(store, factory_id, edits, user, lang, based_on, timeout) -> SaveResult
         outcome["changed"] = new_values.height
         if new_values.height == 0:
             return None
-        updated = (
-            capacity.join(new_values, on=["factory_id", *KEY], how="left", maintain_order="left")
-            .with_columns(pl.coalesce("new_capacity", "capacity_pieces").alias("capacity_pieces"))
-            .select(capacity.columns)
-        )
+        updated = scratch / "capacity.parquet"
+        _rewrite(base.table_path("capacity"), factory_id, new_values, updated, scratch)
         source = {
             "kind": "capacity_edit",
             "user": user,
@@ -227,7 +261,9 @@ def _save(store, factory_id, edits, user, lang, based_on, timeout) -> SaveResult
             "based_on": based_on or base.snapshot_id,
             "applied_to": base.snapshot_id,
         }
-        return Change({"capacity": updated}, as_of=base.as_of, prefix="edit", source=source)
+        # only this factory's rows differ from the base (recorded for the history diff, supply/data/delta.py)
+        touched = {"capacity": [(factory_id, factory_id, False)]}
+        return Change({"capacity": updated}, as_of=base.as_of, prefix="edit", source=source, touched=touched)
 
     snap = store.change(build, timeout=timeout)
     if snap is None:

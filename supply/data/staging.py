@@ -22,8 +22,8 @@ from pathlib import Path
 import polars as pl
 import pyarrow.parquet as pq
 
-from supply.data import files, rollups, schema
-from supply.data.snapshot import MANIFEST, SnapshotError, remember, seal, write_parquet_chunks
+from supply.data import delta, files, rollups, schema
+from supply.data.snapshot import MANIFEST, SnapshotError, load_manifest, remember, seal, write_parquet_chunks
 
 # A table to write: a frame, an iterable of frames (written chunk by chunk, so memory
 # stays bounded), or a path to an existing Parquet file to carry forward unchanged.
@@ -45,6 +45,8 @@ class Change:
     extra_files: Mapping[str, bytes | Path] = field(default_factory=dict)
     prefix: str = ""
     snapshot_id: str | None = None
+    # table -> key ranges outside which its rows are the base's (supply/data/delta.py)
+    touched: Mapping[str, list] = field(default_factory=dict)
 
 
 @dataclass
@@ -61,8 +63,12 @@ def stage(
     tables: Mapping[str, TableSource],
     extra_files: Mapping[str, bytes | Path] | None = None,
     parent_dir: Path | None = None,
+    touched: Mapping[str, list] | None = None,
 ) -> Staged:
-    """Write tables, layout, rollups and extra files into ``scratch/snapshot``; no lock needed."""
+    """Write tables, layout, rollups and extra files into ``scratch/snapshot``; no lock needed.
+
+    ``touched`` (table -> key ranges, supply/data/delta.py) is recorded in the table's entry
+    with the sha256 of the parent's table it was written from, for the history diff."""
     unknown = [t for t in tables if t not in schema.TABLES]
     if unknown:
         raise SnapshotError(f"unknown table(s) {unknown}; known: {list(schema.TABLES)}")
@@ -90,6 +96,11 @@ def stage(
             "bytes": dst.stat().st_size,
         }
         remember(dst, entries[name]["sha256"], entries[name])
+    parent_tables = load_manifest(parent_dir)["tables"] if touched and parent_dir is not None else {}
+    for name, ranges in (touched or {}).items():
+        recorded = delta.entry(name, (parent_tables.get(name) or {}).get("sha256"), ranges)
+        if name in entries and recorded is not None:
+            entries[name]["delta"] = recorded
     # Issue 12: tables sorted in small row groups, then the rollups (supply/data/rollups.py).
     rollup_entries = rollups.finish(out, entries, parent_dir)
     for rel, payload in (extra_files or {}).items():

@@ -373,7 +373,7 @@ class Store:
                         return None
                     self._check_id(change.snapshot_id)
                     tables = _with_base(base, change.tables)
-                    staged = stage(scratch, tables, change.extra_files, base.path if base else None)
+                    staged = stage(scratch, tables, change.extra_files, base and base.path, change.touched)
                     with self.writing(timeout) as newest:
                         if (newest.snapshot_id if newest else None) != (base.snapshot_id if base else None):
                             continue  # another writer landed meanwhile: build again on the newest

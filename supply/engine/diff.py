@@ -7,11 +7,12 @@ is unchanged without reading a row; a changed one is compared by key in the engi
 multiset of whole rows where the key is not unique in the viewer's scope), and only counts
 come back. ``capacity_change`` gives capacity by county and category in both snapshots.
 
-A changed table is first narrowed by its row groups (supply/engine/rowgroups.py): groups i of
-a and b whose column statistics, then bytes, then decoded rows are equal hold the same rows;
-only the factory-id ranges of the groups that differ are compared by key in the engine, and
-every row outside them counts as unchanged (such a row lies in an equal group, in both snapshots). When the groups do not line up (rows added or
-removed) the whole table is compared.
+A changed table is first narrowed to factory-id ranges: the ranges its writer recorded when
+one snapshot was written from the other (supply/data/delta.py: an edit, an upload), else
+those of its row groups that differ (supply/engine/rowgroups.py: groups i of a and b whose
+column statistics, then bytes, then decoded rows are equal hold the same rows). Only those
+ranges are compared by key in the engine; every row outside them counts as unchanged. When
+the groups do not line up (rows added or removed) the whole table is compared.
 
 Suppression survives differencing: for a planner a capacity cell is withheld from BOTH
 snapshots when it is suppressed in either, or when more than none but fewer than
@@ -27,6 +28,7 @@ import polars as pl
 
 from supply.data import schema
 from supply.data.config import QUERIES_DIR
+from supply.data.delta import RANGE_COLUMN, recorded_ranges
 from supply.data.store import Snapshot
 from supply.engine import base, views
 from supply.engine.db import Database, Viewer, _plain
@@ -49,8 +51,6 @@ PLANNER_KEYS = {
     "inventory": ("cluster_id", "adcode", "as_of"),
 }
 _CELL = ("cluster_id", "adcode", "pooled_planning", "category", "week_start")
-# The column whose row-group ranges narrow a changed table (the first sort key of its file).
-RANGE_COLUMN = {"capacity": "factory_id", "orders": "factory_id", "inventory": "factory_id"}
 WHOLE_LIMIT = 2_000_000  # rows (both sides) above which a whole-table comparison waits to be asked for
 
 
@@ -71,6 +71,9 @@ def table_ranges(a: Snapshot, b: Snapshot, table: str) -> list[Range] | None:
         return None
     if any(_sha(a, t) != _sha(b, t) for t in others):
         return None
+    recorded = recorded_ranges(a.tables.get(table), b.tables.get(table), table)  # written one from the other
+    if recorded is not None:
+        return recorded
     return differing_ranges(a.table_path(table), b.table_path(table), column)
 
 

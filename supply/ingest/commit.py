@@ -19,7 +19,7 @@ from pathlib import Path
 from supply.data import files, schema
 from supply.data.store import Change, Snapshot, Store
 from supply.i18n import t
-from supply.ingest.merge import merge
+from supply.ingest.merge import merge, touched_ranges
 from supply.ingest.read import IngestError, read_upload
 from supply.ingest.validation import Progress, Validation, validate
 
@@ -64,6 +64,7 @@ def _change(
     merged_path = staging / f"{table}.parquet"
     base_path = base.table_path(table) if base and table in base.tables else None
     _, changed = merge(base_path, staged_glob, sorted(v.bad_rows), table, merged_path, staging)
+    touched = touched_ranges(base_path, staged_glob, sorted(v.bad_rows), table, staging)
     if changed == 0 and base is not None:
         raise IngestError("no_change", sid=base.snapshot_id, file=source_name)
     # a file on disk is hashed in blocks and copied by the store, never read into memory whole
@@ -107,7 +108,14 @@ def _change(
     as_of = max(v.as_of, base.as_of) if base else v.as_of
     if progress:
         progress(0.7, t("ingest.progress.writing", "en"))
-    return Change({table: merged_path}, as_of=as_of, source=source, extra_files=extra, prefix="upload")
+    return Change(
+        {table: merged_path},
+        as_of=as_of,
+        source=source,
+        extra_files=extra,
+        prefix="upload",
+        touched={} if touched is None else {table: touched},  # for the history diff (supply/data/delta.py)
+    )
 
 
 def refusal(v: Validation, allow_partial: bool) -> IngestError | None:

@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from supply.data import schema
+from supply.data import delta, schema
 from supply.data.layout import ROW_GROUP_ROWS, SORT_KEYS
 from supply.engine.db import _duck_type
 
@@ -104,3 +104,41 @@ def merge(
         return rows, changed
     finally:
         con.close()
+
+
+def touched_ranges(
+    base_path: Path | None, staged_glob: str, drop_rows: list[int], table: str, scratch: Path
+) -> list | None:
+    """Factory-id ranges (supply/data/delta.py) outside which ``merge`` leaves the base's rows as they were.
+
+    They cover the uploaded rows' factories and, where the key does not hold the factory (an
+    order moved to another factory), the factories of the base rows the upload replaces.
+    None for a table without a range column."""
+    column = delta.RANGE_COLUMN.get(table)
+    if column is None:
+        return None
+    keys = ", ".join(schema.KEYS[table])
+    kept = "where not list_contains($drop, _row)" if drop_rows else ""
+    replaced = (
+        ""
+        if column in schema.KEYS[table] or base_path is None
+        else f"union select b.{column} as k from read_parquet({_quote(base_path)}) as b "
+        f"semi join upload as u using ({keys})"
+    )
+    con = _connect(scratch)
+    try:
+        rows = con.execute(
+            f"""
+            with upload as (select * from read_parquet({_quote(staged_glob)}) {kept}),
+            touched as (select distinct {column} as k from upload {replaced}),
+            numbered as (select k, ntile({delta.MAX_RANGES}) over (order by k) as part from touched where k is not null)
+            select min(k), max(k), false from numbered group by part
+            union all
+            select null, null, true from touched where k is null having count(*) > 0
+            order by 1 nulls last
+            """,
+            {"drop": [int(r) for r in drop_rows]} if drop_rows else None,
+        ).fetchall()
+    finally:
+        con.close()
+    return [tuple(r) for r in rows]
