@@ -107,6 +107,23 @@ def test_a_restricted_network_is_priced_to_the_full_optimum(monkeypatch):
     assert early.objective >= full.objective - 1e-6
 
 
+def test_column_deletion_still_prices_to_the_full_optimum(monkeypatch):
+    """Before each further round the network drops the pairs without flow that price above 0
+    (KEEP_PER_GROUP = 0: all of them); pricing every pair brings back those that matter."""
+    inst = random_instance(11, 60, 10, 4)
+    pairs = build_pairs(inst)
+    full = flow.solve_lp(inst, pairs)
+    monkeypatch.setattr(flow, "FULL_PAIRS", 0)
+    monkeypatch.setattr(flow, "INITIAL_PER_GROUP", 3)
+    monkeypatch.setattr(flow, "KEEP_PER_GROUP", 0)
+    scale = flow.cost_scale(inst, pairs)
+    first = flow.first_columns(inst, pairs, None, flow.sample_prices(inst, pairs, scale), scale).sum()
+    cg = flow.solve_lp(inst, pairs, lp_tol=0.0)
+    assert cg.optimal and cg.rounds > 1 and cg.columns < first  # the last network is the smaller
+    assert cg.objective == pytest.approx(full.objective, rel=1e-12)
+    assert cg.bound == pytest.approx(full.objective, rel=1e-9)
+
+
 def test_ortools_and_highspy_work_in_one_process_as_in_the_app():
     """highspy is imported first (as the app does); the flow runs in its worker process."""
     code = (

@@ -234,6 +234,11 @@ INITIAL_PER_GROUP = 6  # pairs per group in the first restricted network (cheape
 ADD_PER_GROUP = 6  # at most this many priced-out pairs per group and round
 FULL_PAIRS = 150_000  # up to this many pairs the first network holds them all
 MAX_ROUNDS = 40  # work budget of column generation (rounds, not seconds)
+# before a further round, the network keeps only the pairs with flow, priced at <= 0, or among
+# their group's KEEP_PER_GROUP best priced (column deletion; the bound still prices every pair,
+# so a deleted pair comes back when it prices in): round 2 of large is a flow over ~1/3 of
+# round 1's pairs
+KEEP_PER_GROUP = 4
 # the restricted LP counts as solved once within this of the rigorous bound over every pair:
 # the pairs still priced in could lower it by at most that much (middle, round 1: 2.5e-7;
 # large: each further round is a whole OR-Tools solve, ~14 CPU-s, for < 1e-6)
@@ -362,6 +367,12 @@ def solve_lp(
             break
         if rounds >= max_rounds:
             break
+        used = np.zeros(len(pairs), dtype=bool)
+        used[idx[net.flows[: len(idx)] > 0]] = True
+        by_price = np.lexsort((np.arange(len(pairs)), np.where(active, exact, INT64_ROOM), pairs.g))
+        rank = np.empty(len(pairs), dtype=np.int64)
+        rank[by_price] = np.arange(len(pairs)) - pairs.start[pairs.g[by_price]]
+        active &= used | (exact <= 0) | (rank < KEEP_PER_GROUP)
         order = cand[np.lexsort((reduced[cand], pairs.g[cand]))]
         gs = pairs.g[order]
         active[order[(np.arange(len(order)) - np.searchsorted(gs, gs)) < ADD_PER_GROUP]] = True
