@@ -291,7 +291,7 @@ def main() -> int:
                 rows.append(child("diff", data, role, args.repeat, pair))
                 meta = {"scale": args.scale, "data": str(data), "repeat": args.repeat, "machine_before": before,
                         "machine_after": machine()}  # fmt: skip
-                report(f"pages-diff-scale{args.scale:g}", rows, meta)
+                report(args.out or f"pages-diff-scale{args.scale:g}", rows, meta)
         return 0
     rows, raw = [], {}
     for role in args.roles.split(","):
