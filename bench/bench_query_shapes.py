@@ -48,6 +48,12 @@ def cases(snap) -> list[tuple[str, dict]]:
     ]  # fmt: skip
 
 
+def _same(a, b) -> bool:
+    """The same rows, in any order where a query leaves the order to its caller."""
+    keys = [c for c, t in a.schema.items() if not t.is_nested()]
+    return a.columns == b.columns and a.sort(keys).equals(b.sort(keys))
+
+
 def base_queries(base: str, into: Path) -> Path:
     """queries/ as it was at git revision ``base``, extracted under ``into``."""
     archive = into / "queries.tar"
@@ -111,7 +117,7 @@ def main() -> int:
                 rows.append({"role": role, "query": name, "before_s": med(b, 0), "before_cpu_s": med(b, 1),
                              "after_s": med(a, 0), "after_cpu_s": med(a, 1),
                              "ratio_cpu_before_after": round(med(b, 1) / med(a, 1), 2),
-                             "same_rows": outs["before"].equals(outs["after"]), "rows": outs["after"].height,
+                             "same_rows": _same(outs["before"], outs["after"]), "rows": outs["after"].height,
                              "runs_each": len(a)})  # fmt: skip
                 print(rows[-1], flush=True)
             for db in sides.values():

@@ -3,7 +3,8 @@
 -- the end of the week starting $deadline_week. Week w is usable when it starts on or after
 -- $week_from and w + the factory's bulk lead time (days) <= $deadline_week: production
 -- ends with week w, then the lead time runs (DESIGN.md section 7). Factories with no idle
--- pieces in usable weeks are left out. Planners' views carry no factory: no rows.
+-- pieces in usable weeks are left out, and the rows come in no particular order. Planners'
+-- views carry no factory: no rows.
 with
 capacity_of_category as (
     select c.factory_id, c.week_start, greatest(c.capacity_pieces - c.booked_pieces, 0) as idle_pieces
@@ -41,4 +42,5 @@ from factory_idle as i
 join factories as f on f.factory_id = i.factory_id
 where i.idle_pieces > 0
   and ($cluster_id is null or f.cluster_id = $cluster_id)
-order by i.idle_pieces desc, f.factory_id
+-- no order by: the finder ranks these rows itself (supply/capacity/reports.py rank_candidates,
+-- a total order); sorting 573,000 rows here cost an admin 1.1 s at scale 500
