@@ -30,7 +30,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import breadth_first_order, connected_components
 
 from supply.planning.flow_worker import solve_flow
-from supply.planning.instance import Instance, Pairs
+from supply.planning.instance import Instance, Pairs, dot
 
 INT64_ROOM = 2**62
 MAX_SCALE = 1e6  # CNY x 1e6: the flow's objective matched HiGHS's LP to 1e-15 on the bench cases
@@ -183,7 +183,7 @@ def lower_bound(inst: Instance, pairs: Pairs, p: np.ndarray, scale: float) -> fl
     net = build_network(inst, pairs, np.arange(len(pairs)), 1.0)
     pf = p.astype(float) / scale
     r = net.fcost - pf[net.tails] + pf[net.heads]
-    return float(net.supply @ pf + (net.bound_caps * np.minimum(r, 0.0)).sum())
+    return dot(net.supply, pf) + float((net.bound_caps * np.minimum(r, 0.0)).sum())
 
 
 def reduced_costs(inst: Instance, pairs: Pairs, p: np.ndarray, scale: float) -> np.ndarray:
@@ -359,8 +359,8 @@ def solve_lp(
             )
         if not settled:  # prices not certified: the bound stays valid, the LP is not proven
             break
-        restricted = float(
-            pairs.cost[idx] @ net.flows[: len(idx)] + inst.penalty * net.flows[len(idx) : len(idx) + G].sum()
+        restricted = dot(pairs.cost[idx], net.flows[: len(idx)]) + float(
+            inst.penalty * net.flows[len(idx) : len(idx) + G].sum()
         )
         if len(cand) == 0 or restricted - best_bound <= lp_tol * abs(restricted):
             optimal = True
@@ -379,7 +379,7 @@ def solve_lp(
     amount = np.zeros(len(pairs), dtype=np.int64)
     amount[idx] = net.flows[: len(idx)]
     unmet = net.flows[len(idx) : len(idx) + G].copy()
-    objective = float(pairs.cost @ amount + inst.penalty * unmet.sum())
+    objective = dot(pairs.cost, amount) + float(inst.penalty * unmet.sum())
     return FlowResult(
         amount,
         unmet,

@@ -189,11 +189,17 @@ def slack_of(inst: Instance, pairs: Pairs, amount: np.ndarray) -> np.ndarray:
     return np.cumsum(inst.free, axis=1) - np.cumsum(used_of(inst, pairs, amount), axis=1)
 
 
+def dot(a: np.ndarray, b: np.ndarray) -> float:
+    """Sum of a * b without BLAS: OpenBLAS's threads kept spinning after each dot product, ~0.4
+    of the ~0.9 CPU-s of a what-if re-plan on middle (and its sum depends on the thread count)."""
+    return float(np.multiply(a, b).sum())
+
+
 def objective_of(inst: Instance, pairs: Pairs, amount: np.ndarray) -> tuple[float, np.ndarray]:
     """Cost of an allocation (production + transport + penalty) and unmet pieces per group."""
     have = per_group(pairs, amount, len(inst.demand))
     unmet = inst.demand - have
-    return float(pairs.cost @ amount + inst.penalty * unmet.sum()), unmet
+    return dot(pairs.cost, amount) + float(inst.penalty * unmet.sum()), unmet
 
 
 def moq_violations(inst: Instance, pairs: Pairs, amount: np.ndarray) -> np.ndarray:
