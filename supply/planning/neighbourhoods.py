@@ -60,6 +60,7 @@ def improve(
     rounds: int = ROUNDS,
     max_groups: int = GROUPS,
     target: float = -np.inf,
+    pairs_per_group: int = PAIRS_PER_GROUP,
     should_stop=None,
     deadline: float | None = None,
 ) -> tuple[np.ndarray, dict]:
@@ -70,6 +71,8 @@ def improve(
     amount : the plan (feasible); lp_amount : the LP optimum; reduced : LP reduced costs
     target : float
         Stop once the plan costs at most this (the bound plus the proven gap).
+    pairs_per_group : int
+        Best-priced pairs each group may use besides its open lines.
 
     Returns
     -------
@@ -118,7 +121,7 @@ def improve(
         ordered = cand[np.lexsort((score[cand], pairs.g[cand]))]
         rank = np.arange(len(ordered)) - np.searchsorted(pairs.g[ordered], pairs.g[ordered])
         keep = np.union1d(
-            ordered[rank < PAIRS_PER_GROUP],
+            ordered[rank < pairs_per_group],
             np.flatnonzero((open_lines | (lp_amount > 0)) & member[pairs.g]),
         )
         sub, sp, idx, _ = neighbourhood(inst, pairs, best, np.array(chosen), keep)
