@@ -55,3 +55,17 @@ def xlsx_bytes(rows: list[list], sheet: str = "Sheet1", number_formats: dict | N
     buf = io.BytesIO()
     book.save(buf)
     return buf.getvalue()
+
+
+def commit_csv(store: Store, table: str, rows: list[list], name: str | None = None):
+    """Upload rows (a header row first) as a CSV into the newest snapshot, checked with no bad row;
+    return (the base snapshot, the new one)."""
+    from supply.ingest import pipeline as ingest
+
+    base, data, name = store.latest(), csv_bytes(rows), name or f"{table}.csv"
+    read = ingest.read_upload(name, data)
+    v = ingest.validate(
+        table, read, ingest.suggest_mapping(table, read.headers), base_snapshot=base, as_of=AS_OF
+    )
+    assert v.rows_bad == 0, f"{v.rows_bad} bad row(s) in the test upload"
+    return base, ingest.commit(store, table, v, base_snapshot=base, source_name=name, source_bytes=data)

@@ -11,8 +11,7 @@ from supply.cli import main as cli_main
 from supply.data import history
 from supply.data.maintenance import prune_plan
 from supply.engine.db import Viewer
-from supply.ingest import pipeline as ingest
-from tests.ingest_helpers import AS_OF, copy_store, csv_bytes
+from tests.ingest_helpers import AS_OF, commit_csv, copy_store
 
 HEADER = ["工厂编号", "周", "品类", "产能"]
 
@@ -30,14 +29,8 @@ def uploaded(tiny_data, tmp_path):
         & (pl.col("week_start") == week)
         & (pl.col("category") == "childrens_wear")
     )["capacity_pieces"].item()
-    data = csv_bytes(
-        [HEADER, ["F0000001", week.isoformat(), "童装", old + 100], ["F0000002", "2027-01-04", "童装", 50]]
-    )
-    read = ingest.read_upload("cap.csv", data)
-    v = ingest.validate(
-        "capacity", read, ingest.suggest_mapping("capacity", read.headers), base_snapshot=base, as_of=AS_OF
-    )
-    snap = ingest.commit(store, "capacity", v, base_snapshot=base, source_name="cap.csv", source_bytes=data)
+    rows = [HEADER, ["F0000001", week.isoformat(), "童装", old + 100], ["F0000002", "2027-01-04", "童装", 50]]
+    _, snap = commit_csv(store, "capacity", rows, "cap.csv")
     return store, base.snapshot_id, snap.snapshot_id, before
 
 

@@ -11,8 +11,7 @@ import pytest
 from supply.data import calendar, delta
 from supply.engine import diff as engine_diff
 from supply.engine.db import Viewer
-from supply.ingest import pipeline as ingest
-from tests.ingest_helpers import AS_OF, copy_store, csv_bytes
+from tests.ingest_helpers import commit_csv, copy_store
 
 VIEWERS = (
     Viewer("admin"),
@@ -50,19 +49,6 @@ def no_row_groups(monkeypatch):
     monkeypatch.setattr(engine_diff, "differing_ranges", refuse)
 
 
-def _upload(store, table, rows):
-    base = store.latest()
-    data = csv_bytes(rows)
-    read = ingest.read_upload(f"{table}.csv", data)
-    v = ingest.validate(
-        table, read, ingest.suggest_mapping(table, read.headers), base_snapshot=base, as_of=AS_OF
-    )
-    assert v.rows_bad == 0
-    return base, ingest.commit(
-        store, table, v, base_snapshot=base, source_name=f"{table}.csv", source_bytes=data
-    )
-
-
 def test_a_capacity_upload_records_its_factories_and_the_diff_uses_them(tiny_data, tmp_path, no_row_groups):
     store = copy_store(tiny_data, tmp_path)
     cap = store.read(store.latest().snapshot_id, "capacity")
@@ -72,7 +58,7 @@ def test_a_capacity_upload_records_its_factories_and_the_diff_uses_them(tiny_dat
         & (pl.col("week_start") == week)
         & (pl.col("category") == "childrens_wear")
     )["capacity_pieces"].item()
-    base, up = _upload(
+    base, up = commit_csv(
         store,
         "capacity",
         [
@@ -99,7 +85,7 @@ def test_an_order_moved_to_another_factory_records_both_factories(tiny_data, tmp
     order = orders.filter(
         (pl.col("factory_id") == "F0000001") & (pl.col("category") == "childrens_wear")
     ).row(0, named=True)
-    base, up = _upload(
+    base, up = commit_csv(
         store,
         "orders",
         [

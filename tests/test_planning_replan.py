@@ -30,20 +30,23 @@ def carried(pairs, amount, pairs2, f: int) -> np.ndarray:
     return np.array([old.get((g, k + (k >= f)), 0) for g, k in zip(pairs2.g.tolist(), pairs2.f.tolist())])
 
 
+def busiest_removed(inst):
+    """Solve ``inst``, remove its busiest factory; return what a what-if re-plan starts from:
+    (pairs, solution, f, inst2, pairs2, greedy plan, warm potentials, carried plan)."""
+    pairs = build_pairs(inst)
+    sol = optimise(inst, pairs)
+    f = int(np.argmax(np.bincount(pairs.f, weights=sol.amount, minlength=inst.shape[1])))
+    inst2, (G, F, W) = without(inst, f), inst.shape
+    pairs2 = build_pairs(inst2)
+    p = sol.warm["potentials"]
+    warm = np.concatenate([p[:G], np.delete(p[G : G + F * W].reshape(F, W), f, axis=0).ravel(), p[-1:]])
+    return pairs, sol, f, inst2, pairs2, greedy(inst2, pairs2), warm, carried(pairs, sol.amount, pairs2, f)
+
+
 @pytest.mark.parametrize("seed", [3, 14])
 def test_a_replan_is_feasible_no_worse_than_greedy_and_its_bound_holds(seed):
     inst = random_instance(seed, 120, 10, 4)
-    pairs = build_pairs(inst)
-    sol = optimise(inst, pairs)
-    used = np.bincount(pairs.f, weights=sol.amount, minlength=10)
-    f = int(np.argmax(used))
-    inst2 = without(inst, f)
-    pairs2 = build_pairs(inst2)
-    g2 = greedy(inst2, pairs2)
-    G, F, W = inst.shape
-    p = sol.warm["potentials"]
-    warm = np.concatenate([p[:G], np.delete(p[G : G + F * W].reshape(F, W), f, axis=0).ravel(), p[-1:]])
-    prev = carried(pairs, sol.amount, pairs2, f)
+    pairs, sol, f, inst2, pairs2, g2, warm, prev = busiest_removed(inst)
     assert prev.sum() > 0 and prev.sum() < sol.amount.sum()  # the removed factory's lines are gone
     quick = optimise(inst2, pairs2, seed=g2, warm=warm, previous=prev)
     assert quick.status in ("replan", "optimal")
@@ -73,16 +76,7 @@ def test_a_stopped_replan_says_stopped_not_replan():
     """A Stop during a what-if re-plan reports "stopped", as a full solve does (it said "replan")."""
     inst = random_instance(3, 120, 10, 4)
     inst.free = inst.free * 4  # room to spare: a re-plan that its warm bound does not prove
-    pairs = build_pairs(inst)
-    sol = optimise(inst, pairs)
-    used = np.bincount(pairs.f, weights=sol.amount, minlength=10)
-    f = int(np.argmax(used))
-    inst2, G, F, W = without(inst, f), *inst.shape
-    pairs2 = build_pairs(inst2)
-    g2 = greedy(inst2, pairs2)
-    p = sol.warm["potentials"]
-    warm = np.concatenate([p[:G], np.delete(p[G : G + F * W].reshape(F, W), f, axis=0).ravel(), p[-1:]])
-    prev = carried(pairs, sol.amount, pairs2, f)
+    pairs, sol, f, inst2, pairs2, g2, warm, prev = busiest_removed(inst)
     done = optimise(inst2, pairs2, seed=g2, warm=warm, previous=prev)
     assert done.status == "replan" and not done.proven
     halted = optimise(inst2, pairs2, seed=g2, warm=warm, previous=prev, should_stop=lambda: True)
@@ -98,15 +92,7 @@ def test_a_replan_places_pieces_its_repair_left_unmet(monkeypatch):
 
     inst = random_instance(5, 150, 10, 4)
     inst.free = inst.free * 6
-    pairs = build_pairs(inst)
-    sol = optimise(inst, pairs)
-    f = int(np.argmax(np.bincount(pairs.f, weights=sol.amount, minlength=10)))
-    inst2, G, F, W = without(inst, f), *inst.shape
-    pairs2 = build_pairs(inst2)
-    g2 = greedy(inst2, pairs2)
-    p = sol.warm["potentials"]
-    warm = np.concatenate([p[:G], np.delete(p[G : G + F * W].reshape(F, W), f, axis=0).ravel(), p[-1:]])
-    prev = carried(pairs, sol.amount, pairs2, f)
+    pairs, sol, f, inst2, pairs2, g2, warm, prev = busiest_removed(inst)
     with_mip = optimise(inst2, pairs2, seed=g2, warm=warm, previous=prev)
     monkeypatch.setattr(rp, "QUICK_ROUNDS", 0)
     without_mip = optimise(inst2, pairs2, seed=g2, warm=warm, previous=prev)

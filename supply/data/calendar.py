@@ -20,6 +20,7 @@ import polars as pl
 from supply.data import schema
 from supply.data.files import LockTimeout
 from supply.data.layout import ROW_GROUP_ROWS
+from supply.data.layout import _literal as sql_literal  # a path as an SQL string literal
 from supply.data.store import Change, Snapshot, SnapshotError, Store
 from supply.i18n import label, t
 
@@ -132,17 +133,12 @@ def _rewrite(path, factory_id: str, new_values: pl.DataFrame, out, scratch) -> N
         con.execute(
             f"copy (select * replace (case when factory_id = $fid then (case {' '.join(whens)} "
             f"else capacity_pieces end) else capacity_pieces end as capacity_pieces) "
-            f"from read_parquet({_literal(path)})) to {_literal(out)} "
+            f"from read_parquet({sql_literal(str(path))})) to {sql_literal(str(out))} "
             f"(format parquet, compression zstd, row_group_size {ROW_GROUP_ROWS})",
             params,
         )
     finally:
         con.close()
-
-
-def _literal(path) -> str:
-    """A path as an SQL string literal (paths are ours; a quote is doubled)."""
-    return "'" + str(path).replace("'", "''") + "'"
 
 
 def edit_lock(store: Store):
