@@ -257,3 +257,25 @@ def test_a_new_snapshot_date_keeps_rollups_keyed_by_tables(store):
     later = store.derive(base, {}, as_of=base.as_of + dt.timedelta(days=7))
     assert later.manifest["rollups"].keys() == base.manifest["rollups"].keys()
     assert rollups.verify(later) == []
+
+
+def test_factory_orders_computed_a_factory_range_at_a_time_equal_one_query(store, tiny_snapshot, monkeypatch):
+    """The per-factory rollup is written a factory-id range at a time from the orders file's
+    row-group statistics (rollups._chunks); the file holds the same rows in the same order as
+    the single query, which wrote the base snapshot's rollup."""
+    orders = store.read(None, "orders").sample(fraction=1.0, shuffle=True, seed=2)
+    monkeypatch.setattr(layout, "ROW_GROUP_ROWS", 300)  # the orders file in many small groups
+    monkeypatch.setattr(rollups, "CHUNK_ROWS", 1_000)
+    ranges = []
+    real = rollups._write_chunked
+    monkeypatch.setattr(
+        rollups, "_write_chunked", lambda con, r, dst, cuts: (ranges.append(cuts), real(con, r, dst, cuts))
+    )
+    base = store.latest()
+    snap = store.derive(base, {"orders": orders}, as_of=base.as_of)
+    assert len(ranges) == 1 and len(ranges[0]) > 3  # several ranges, each bound as parameters
+    got = pl.read_parquet(rollups.rollup_path(snap, "factory_orders"))
+    want = pl.read_parquet(rollups.rollup_path(base, "factory_orders"))
+    assert want["cluster_id"].null_count() == 0
+    assert_frame_equal(got, want, check_exact=True)
+    assert rollups.verify(snap) == []

@@ -17,6 +17,9 @@ class Rollup(NamedTuple):
     name: str
     inputs: tuple[str, ...]
     sql: str
+    # One row per factory and more (no null factory): the DuckDB writer may compute it a factory-id
+    # range at a time from this table's sorted file (supply/data/rollups.py), output sorted by factory.
+    chunk_table: str | None = None
 
 
 # The school-uniform prices each factory charged (queries/planning_unit_prices.sql), per garment
@@ -159,6 +162,7 @@ select
 from per_factory as p
 left join src_factories as f on f.factory_id = p.factory_id
 """,
+        "orders",
     ),
     Rollup(
         "stock_cells",
@@ -200,7 +204,10 @@ BY_NAME = {r.name: r for r in ROLLUPS}
 SORT = {
     "capacity_cells": "cluster_id, adcode, week_start",
     "order_cells": "cluster_id, adcode, due_week",
-    "factory_orders": "cluster_id, factory_id, due_week",
+    # by factory: written a factory-id range at a time from the orders file's row groups
+    # (rollups._write_chunked); a query for one factory prunes on factory_id's statistics. No view
+    # reads this rollup yet (issue 12 asks for it; the pages read orders per factory pruned)
+    "factory_orders": "factory_id, due_week",
     "stock_cells": "cluster_id, adcode, as_of",
     "uniform_prices": "cluster_id, factory_id, garment",
 }

@@ -206,7 +206,7 @@ class SnapshotCells:
             pl.col("school_id").alias("pooled_buyer"), pl.col("adcode").str.slice(0, 4).alias("buyer_city")
         )
         self.parts: dict[str, list[pl.DataFrame]] = {n: [] for n in _KEYS}
-        self.fo_files: dict[str | None, tuple[Path, ipc.RecordBatchFileWriter]] = {}
+        self.fo_file: tuple[Path, ipc.RecordBatchFileWriter] | None = None  # factory_orders, in order
 
     def _attrs_of(self, frame: pl.DataFrame) -> pl.DataFrame:
         """The attribute rows of the factories a block can hold (its id range), not all 1.5M."""
@@ -283,16 +283,17 @@ class SnapshotCells:
             )
             .with_columns(pl.col("association_member").fill_null(False))
         )
-        for (cluster,), part in fo.partition_by("cluster_id", as_dict=True, maintain_order=True).items():
-            self._append_fo(cluster, _finish("factory_orders", part))
+        # sorted by factory first (rollups.SORT): blocks come in factory order, so a block's sorted
+        # rows follow the previous block's
+        self._append_fo(_finish("factory_orders", fo))
 
-    def _append_fo(self, cluster: str | None, part: pl.DataFrame) -> None:
-        """Keep a block's factory_orders rows of one cluster (blocks come in factory order)."""
+    def _append_fo(self, part: pl.DataFrame) -> None:
+        """Keep a block's factory_orders rows in the spill file (blocks come in factory order)."""
         table = _arrow(part)
-        if cluster not in self.fo_files:
-            path = self.work / f"fo-{len(self.fo_files)}.arrow"
-            self.fo_files[cluster] = (path, ipc.new_file(path, table.schema))
-        self.fo_files[cluster][1].write_table(table)
+        if self.fo_file is None:
+            path = self.work / "fo.arrow"
+            self.fo_file = (path, ipc.new_file(path, table.schema))
+        self.fo_file[1].write_table(table)
 
     def write(self, out_dir: Path) -> dict[str, Path]:
         """Write the four rollup files into ``out_dir``; return name -> path."""
@@ -303,22 +304,20 @@ class SnapshotCells:
             paths[name] = out_dir / f"{name}.parquet"
             pq.write_table(_arrow(_finish(name, merged)), paths[name], compression="zstd")
         paths["factory_orders"] = out_dir / "factory_orders.parquet"
-        for _path, w in self.fo_files.values():
-            w.close()
-        if not self.fo_files:
+        if self.fo_file is not None:
+            self.fo_file[1].close()
+        else:
             empty = pl.DataFrame(schema={c: pl.Int64 for c in _columns("factory_orders")})
             pq.write_table(empty.to_arrow(), paths["factory_orders"], compression="zstd")
             return paths
         writer, pending = None, []
         try:
-            for cluster in sorted(self.fo_files, key=lambda c: (c is None, c or "")):
-                with pa.OSFile(str(self.fo_files[cluster][0])) as source:
-                    reader = ipc.open_file(source)
-                    if writer is None:
-                        writer = pq.ParquetWriter(paths["factory_orders"], reader.schema, compression="zstd")
-                    for i in range(reader.num_record_batches):
-                        pending.append(reader.get_batch(i))
-                        pending = _write_full_groups(writer, pending)
+            with pa.OSFile(str(self.fo_file[0])) as source:
+                reader = ipc.open_file(source)
+                writer = pq.ParquetWriter(paths["factory_orders"], reader.schema, compression="zstd")
+                for i in range(reader.num_record_batches):
+                    pending.append(reader.get_batch(i))
+                    pending = _write_full_groups(writer, pending)
             if pending:
                 writer.write_table(pa.Table.from_batches(pending))
         finally:
