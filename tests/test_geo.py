@@ -81,6 +81,14 @@ def test_names_come_from_the_boundaries_and_the_adcode_prefix():
     assert frame["county"].to_list() == ["义乌市", "晋江市"]
 
 
+@pytest.mark.parametrize("level", ["district", "city", "province"])
+def test_names_read_without_geometries_equal_the_parsed_features(level):
+    """The quick reader of names (geo._names) gives every feature's code and name, in order."""
+    codes, names, _, _ = geo._level(level)
+    assert geo._names(level) == (codes, names)
+    assert sum(len(c) == 6 for c in codes) > 30  # a few features carry no code
+
+
 def test_cluster_outline_is_the_union_of_its_counties():
     a, b = geo.county_geometry("330502"), geo.county_geometry("330503")  # neighbours
     outline = geo.cluster_outline(["330502", "330503"])

