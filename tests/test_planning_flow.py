@@ -226,3 +226,31 @@ def test_prices_settle_on_a_network_of_more_than_46341_nodes():
     lp = flow.solve_lp(inst, pairs)
     assert lp.optimal and len(lp.potentials) > 46_341
     assert lp.bound == pytest.approx(lp.objective, rel=1e-9)
+
+
+def test_neighbourhoods_polish_between_rounds_and_never_make_the_plan_worse(monkeypatch):
+    from supply.planning import neighbourhoods
+    from supply.planning.flow import solve_lp
+    from supply.planning.moq import round_and_repair
+
+    inst = random_instance(2, 200, 15, 4)
+    pairs = build_pairs(inst)
+    lp = solve_lp(inst, pairs, greedy(inst, pairs).amount)
+    start, _ = round_and_repair(inst, pairs, lp)
+
+    def run(every):
+        return neighbourhoods.improve(
+            inst, pairs, start, lp.amount, lp.reduced, rounds=5, max_groups=10, polish_every=every
+        )
+
+    plain, _ = run(0)
+    calls = []
+    real = neighbourhoods.polish
+    monkeypatch.setattr(neighbourhoods, "polish", lambda *a, **k: calls.append(1) or real(*a, **k))
+    out, stats = run(2)
+    assert stats["mip_rounds"] == 5, "the plan should not run out of seeds before the budget"
+    assert len(calls) == stats["polishes"] == 2  # before neighbourhoods 3 and 5
+    assert feasible(inst, pairs, out)
+    # here the polish moves pieces no neighbourhood of 10 groups did
+    assert objective_of(inst, pairs, out)[0] < objective_of(inst, pairs, plain)[0] - 0.5
+    assert objective_of(inst, pairs, plain)[0] <= objective_of(inst, pairs, start)[0] + 1e-6
