@@ -12,7 +12,7 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from supply.data import layout, rollups, schema
+from supply.data import layout, rollup_chunks, rollups, schema
 from supply.data.snapshot import seal
 from supply.data.store import Store
 from supply.engine.db import Viewer, connect
@@ -259,23 +259,29 @@ def test_a_new_snapshot_date_keeps_rollups_keyed_by_tables(store):
     assert rollups.verify(later) == []
 
 
-def test_factory_orders_computed_a_factory_range_at_a_time_equal_one_query(store, tiny_snapshot, monkeypatch):
-    """The per-factory rollup is written a factory-id range at a time from the orders file's
-    row-group statistics (rollups._chunks); the file holds the same rows in the same order as
-    the single query, which wrote the base snapshot's rollup."""
+def test_rollups_computed_a_factory_range_at_a_time_equal_one_query(store, monkeypatch):
+    """factory_orders and order_cells are written a factory-id range at a time, cut from the orders
+    file's row-group statistics (supply/data/rollup_chunks.py): the files hold the same rows in the
+    same order as the single query, which wrote the base snapshot's rollups."""
     orders = store.read(None, "orders").sample(fraction=1.0, shuffle=True, seed=2)
+    assert orders["factory_id"].null_count() > 0  # unallocated pooled orders: a part of their own
     monkeypatch.setattr(layout, "ROW_GROUP_ROWS", 300)  # the orders file in many small groups
-    monkeypatch.setattr(rollups, "CHUNK_ROWS", 1_000)
-    ranges = []
-    real = rollups._write_chunked
-    monkeypatch.setattr(
-        rollups, "_write_chunked", lambda con, r, dst, cuts: (ranges.append(cuts), real(con, r, dst, cuts))
-    )
+    monkeypatch.setattr(rollup_chunks, "CHUNK_ROWS", 1_000)
+    ranges = {}
+    real = rollup_chunks.write
+
+    def spy(con, rollup, dst, lows, order):
+        ranges[rollup.name] = lows
+        real(con, rollup, dst, lows, order)
+
+    monkeypatch.setattr(rollup_chunks, "write", spy)
     base = store.latest()
     snap = store.derive(base, {"orders": orders}, as_of=base.as_of)
-    assert len(ranges) == 1 and len(ranges[0]) > 3  # several ranges, each bound as parameters
-    got = pl.read_parquet(rollups.rollup_path(snap, "factory_orders"))
-    want = pl.read_parquet(rollups.rollup_path(base, "factory_orders"))
-    assert want["cluster_id"].null_count() == 0
-    assert_frame_equal(got, want, check_exact=True)
+    assert sorted(ranges) == ["factory_orders", "order_cells"]
+    assert all(len(lows) > 3 for lows in ranges.values())  # several ranges, each bound as parameters
+    for name in ranges:
+        got = pl.read_parquet(rollups.rollup_path(snap, name))
+        want = pl.read_parquet(rollups.rollup_path(base, name))
+        assert want["cluster_id"].null_count() < want.height
+        assert_frame_equal(got, want, check_exact=True)
     assert rollups.verify(snap) == []

@@ -100,10 +100,11 @@ ALLOWED = {
     ): "rollup writer's private connection: the rollup SQL and sort keys are module constants; the "
     "output path is the snapshot's own, quoted (COPY ... TO takes no bound path)",
     (
-        "supply/data/rollups.py",
-        "_write_chunked",
+        "supply/data/rollup_chunks.py",
+        "write",
     ): "rollup writer's private connection: the rollup SQL, its source name and sort keys are module "
-    "constants; the factory-id bounds are $parameters; an empty result's path is the snapshot's own, quoted",
+    "constants; the factory-id bounds are $parameters; the output path is the snapshot's own, quoted "
+    "(COPY ... TO takes no bound path)",
     (
         "supply/ingest/merge.py",
         "duplicate_keys",

@@ -8,7 +8,8 @@
   write sequence and pruned ids, never reused (``next_seq``).
 - ``layout``: base tables sorted so scoped queries read only their row groups (``sort_file``).
 - ``rollups``: aggregate tables written with each snapshot (``build``, ``verify``); ``rollup_sql``: their
-  definitions as portable SQL (``ROLLUPS``, ``SORT``).
+  definitions as portable SQL (``ROLLUPS``, ``SORT``); ``rollup_chunks``: large ones written a factory-id
+  range at a time (``write``).
 - ``history``: row counts and the diff between two snapshots (``diff``, ``capacity_change``); ``delta``:
   the key ranges an edit or upload touched, kept in the manifest for that diff (``ranges_of``).
 - ``calendar``: a factory owner's capacity edits saved as a new snapshot (``save_capacity``).

@@ -17,9 +17,13 @@ class Rollup(NamedTuple):
     name: str
     inputs: tuple[str, ...]
     sql: str
-    # One row per factory and more (no null factory): the DuckDB writer may compute it a factory-id
-    # range at a time from this table's sorted file (supply/data/rollups.py), output sorted by factory.
+    # A large table sorted by factory: the DuckDB writer computes the rollup a factory-id range at a
+    # time (supply/data/rollup_chunks.py). Without ``merge`` the rollup has one row per factory and
+    # more (output sorted by factory); with it, ``partial`` gives each range's partial rows (the same
+    # SQL with exact, uncast sums) and ``merge`` regroups them (over ``parts``) into ``sql``'s rows.
     chunk_table: str | None = None
+    partial: str | None = None
+    merge: str | None = None
 
 
 # The school-uniform prices each factory charged (queries/planning_unit_prices.sql), per garment
@@ -62,6 +66,56 @@ left join {factories} as f on f.factory_id = p.factory_id
 """
 )
 
+# Order cells: one query (``measures`` final), or partial cells of a factory-id range
+# (``measures`` exact: decimal money, uncast counts) regrouped by _ORDER_MERGE (rollup_chunks.py).
+_ORDER_CELLS = """
+with
+per_factory as (
+    select
+        s.factory_id,
+        case when s.factory_id is null and s.channel = 'pooled' then s.buyer_id end as pooled_buyer,
+        s.category, s.channel, s.status, s.buyer_type,
+        cast(date_trunc('week', s.due_date) as date) as due_week,
+        sum(s.qty) as qty, sum(cast(s.qty * s.unit_price as decimal(38, 4))) as value, count(*) as n_lines
+    from src_orders as s
+    group by s.factory_id, case when s.factory_id is null and s.channel = 'pooled' then s.buyer_id end,
+             s.category, s.channel, s.status, s.buyer_type, cast(date_trunc('week', s.due_date) as date)
+)
+
+select
+    f.cluster_id,
+    f.adcode,
+    coalesce(f.association_member, false) as association_member,
+    f.factory_id is not null as listed,
+    left(b.adcode, 4) as buyer_city,
+    p.category,
+    p.channel,
+    p.status,
+    p.buyer_type,
+    p.due_week,
+    {measures}
+from per_factory as p
+left join src_factories as f on f.factory_id = p.factory_id
+left join src_schools as b on b.school_id = p.pooled_buyer
+group by f.cluster_id, f.adcode, coalesce(f.association_member, false), f.factory_id is not null,
+         left(b.adcode, 4), p.category, p.channel, p.status, p.buyer_type, p.due_week
+"""
+_ORDER_MEASURES = """cast(sum(p.qty) as bigint) as qty,
+    cast(sum(p.value) as double) as value,
+    cast(count(p.factory_id) as bigint) as n_factories,
+    cast(sum(p.n_lines) as bigint) as n_lines"""
+_ORDER_PARTIAL = (
+    "sum(p.qty) as qty, sum(p.value) as value, count(p.factory_id) as n_factories, sum(p.n_lines) as n_lines"
+)
+_ORDER_KEYS = "cluster_id, adcode, association_member, listed, buyer_city, category, channel, status, buyer_type, due_week"
+_ORDER_MERGE = f"""
+select {_ORDER_KEYS},
+    cast(sum(qty) as bigint) as qty, cast(sum(value) as double) as value,
+    cast(sum(n_factories) as bigint) as n_factories, cast(sum(n_lines) as bigint) as n_lines
+from parts
+group by {_ORDER_KEYS}
+"""
+
 # Per factory first, then per cell: n_factories without count(distinct); joins per factory only.
 ROLLUPS: tuple[Rollup, ...] = (
     Rollup(
@@ -97,41 +151,10 @@ group by f.cluster_id, f.adcode, coalesce(f.association_member, false), f.factor
     Rollup(
         "order_cells",
         ("orders", "factories", "schools"),
-        """
-with
-per_factory as (
-    select
-        s.factory_id,
-        case when s.factory_id is null and s.channel = 'pooled' then s.buyer_id end as pooled_buyer,
-        s.category, s.channel, s.status, s.buyer_type,
-        cast(date_trunc('week', s.due_date) as date) as due_week,
-        sum(s.qty) as qty, sum(cast(s.qty * s.unit_price as decimal(38, 4))) as value, count(*) as n_lines
-    from src_orders as s
-    group by s.factory_id, case when s.factory_id is null and s.channel = 'pooled' then s.buyer_id end,
-             s.category, s.channel, s.status, s.buyer_type, cast(date_trunc('week', s.due_date) as date)
-)
-
-select
-    f.cluster_id,
-    f.adcode,
-    coalesce(f.association_member, false) as association_member,
-    f.factory_id is not null as listed,
-    left(b.adcode, 4) as buyer_city,
-    p.category,
-    p.channel,
-    p.status,
-    p.buyer_type,
-    p.due_week,
-    cast(sum(p.qty) as bigint) as qty,
-    cast(sum(p.value) as double) as value,
-    cast(count(p.factory_id) as bigint) as n_factories,
-    cast(sum(p.n_lines) as bigint) as n_lines
-from per_factory as p
-left join src_factories as f on f.factory_id = p.factory_id
-left join src_schools as b on b.school_id = p.pooled_buyer
-group by f.cluster_id, f.adcode, coalesce(f.association_member, false), f.factory_id is not null,
-         left(b.adcode, 4), p.category, p.channel, p.status, p.buyer_type, p.due_week
-""",
+        _ORDER_CELLS.format(measures=_ORDER_MEASURES),
+        "orders",
+        _ORDER_CELLS.format(measures=_ORDER_PARTIAL),
+        _ORDER_MERGE,
     ),
     Rollup(
         "factory_orders",

@@ -30,7 +30,7 @@ from pathlib import Path
 import duckdb
 import pyarrow.parquet as pq
 
-from supply.data import layout, schema
+from supply.data import layout, rollup_chunks, schema
 from supply.data.files import fsync_file as _fsync
 from supply.data.files import sha256_file as _sha256
 from supply.data.rollup_sql import BY_NAME as BY_NAME  # re-exported: rollups.BY_NAME[name]
@@ -111,65 +111,6 @@ def _order(con: duckdb.DuckDBPyConnection, rollup: Rollup) -> str:
     return ", ".join(keys + rest)
 
 
-CHUNK_ROWS = 4_000_000  # rows of the chunked table per range: a range's groups fit in memory
-
-
-def _chunks(path: Path, column: str = "factory_id") -> list | None:
-    """Lower bounds of factory-id ranges of about CHUNK_ROWS rows each, from a file's row-group
-    statistics, or None when the file is small, not sorted by ``column`` or has no statistics."""
-    meta = pq.ParquetFile(path).metadata
-    if meta.num_rows <= CHUNK_ROWS or column not in meta.schema.names:
-        return None
-    col = meta.schema.names.index(column)
-    cuts, rows, last_max = [], CHUNK_ROWS, None
-    for i in range(meta.num_row_groups):
-        group = meta.row_group(i)
-        stats = group.column(col).statistics
-        if stats is None or not stats.has_min_max:
-            if stats is not None and stats.null_count == group.num_rows:
-                continue  # a group of null ids (left out of a chunked rollup) sorts last
-            return None
-        if last_max is not None and stats.min < last_max:
-            return None  # not sorted: one query over the whole file
-        if rows >= CHUNK_ROWS and (not cuts or stats.min > cuts[-1]):
-            cuts.append(stats.min)
-            rows = 0
-        rows += group.num_rows
-        last_max = stats.max
-    return cuts
-
-
-def _write_chunked(con: duckdb.DuckDBPyConnection, rollup: Rollup, dst: Path, cuts: list) -> None:
-    """Write a per-factory rollup one factory-id range at a time (bound as parameters), in order.
-
-    The chunked table is sorted by factory, so each range reads only its row groups and groups
-    only its own factories; the ranges come in order and each is sorted by the rollup's total
-    order (factory first), so the file holds the same rows in the same order as one query."""
-    source = f"src_{rollup.chunk_table}"
-    order = _order(con, rollup)
-    writer = None
-    try:
-        for i, low in enumerate(cuts):
-            bounds = "factory_id >= $lo" + (" and factory_id < $hi" if i + 1 < len(cuts) else "")
-            params = {"lo": low} | ({"hi": cuts[i + 1]} if i + 1 < len(cuts) else {})
-            sql = rollup.sql.replace(
-                f"from {source} as s", f"from (select * from {source} where {bounds}) as s"
-            )
-            if sql.count(f"where {bounds}") != 1:
-                raise RollupError(f"rollup {rollup.name!r}: its SQL must read {source} once, as s")
-            part = con.sql(f"select * from ({sql}) as r order by {order}", params=params).to_arrow_table()
-            if writer is None:
-                writer = pq.ParquetWriter(dst, part.schema, compression="zstd")
-            writer.write_table(part.cast(writer.schema), row_group_size=layout.ROW_GROUP_ROWS)
-    finally:
-        if writer is not None:
-            writer.close()
-    if writer is None:  # no range at all: one query writes the (empty) file with its schema
-        con.execute(
-            f"copy (select * from ({rollup.sql}) as r order by {order}) to {_literal(str(dst))} (format parquet)"
-        )
-
-
 def build(directory: Path, entries: dict[str, dict], parent: dict | None = None) -> dict[str, dict]:
     """Write every rollup of the snapshot being written in ``directory``; return manifest entries.
 
@@ -204,9 +145,9 @@ def build(directory: Path, entries: dict[str, dict], parent: dict | None = None)
                     con = _connection(spill)
                     register_sources(con, {t: directory / e["file"] for t, e in entries.items()})
                 chunked = entries.get(rollup.chunk_table or "")
-                cuts = _chunks(directory / chunked["file"]) if chunked else None
-                if cuts:
-                    _write_chunked(con, rollup, dst, cuts)
+                lows = rollup_chunks.cuts(directory / chunked["file"]) if chunked else None
+                if lows:  # a large table sorted by factory: a factory-id range at a time
+                    rollup_chunks.write(con, rollup, dst, lows, _order(con, rollup))
                 else:
                     con.execute(
                         f"copy (select * from ({rollup.sql}) as r order by {_order(con, rollup)}) "
