@@ -75,6 +75,10 @@ ALLOWED = {
     ): "the uniform_prices rollup: garment literals from schema.GARMENTS and the source names "
     "src_orders/orders (module constants), built once at import",
     (
+        "supply/data/rollup_sql.py",
+        "_merge",
+    ): "the cells rollups' merge, built once at import: key and measure names and types are module constants",
+    (
         "supply/data/rollups.py",
         "_order",
     ): "describe of a rollup's own SQL (module constant ROLLUPS); column names from that describe",

@@ -66,8 +66,53 @@ left join {factories} as f on f.factory_id = p.factory_id
 """
 )
 
-# Order cells: one query (``measures`` final), or partial cells of a factory-id range
-# (``measures`` exact: decimal money, uncast counts) regrouped by _ORDER_MERGE (rollup_chunks.py).
+# Cells are written by one query (measures cast to their final types), or a factory-id range at a
+# time (supply/data/rollup_chunks.py): partial cells with exact sums (decimal money, uncast counts),
+# then regrouped by the merge over ``parts``. Measures: name -> (aggregate over per_factory, type).
+_CAPACITY_SUMS = {"capacity_pieces": ("sum(p.capacity_pieces)", "bigint"), "booked_pieces": ("sum(p.booked_pieces)", "bigint"),
+                  "n_factories": ("count(p.factory_id)", "bigint"), "n_lines": ("sum(p.n_lines)", "bigint")}  # fmt: skip
+_ORDER_SUMS = {"qty": ("sum(p.qty)", "bigint"), "value": ("sum(p.value)", "double"),
+               "n_factories": ("count(p.factory_id)", "bigint"), "n_lines": ("sum(p.n_lines)", "bigint")}  # fmt: skip
+_CAPACITY_KEYS = "cluster_id, adcode, association_member, listed, pooled_planning, category, week_start"
+_ORDER_KEYS = "cluster_id, adcode, association_member, listed, buyer_city, category, channel, status, buyer_type, due_week"
+
+
+def _measures(sums: dict[str, tuple[str, str]], kind: str) -> str:
+    """The select list of a cells query's measures: ``final`` (cast) or ``partial`` (exact)."""
+    if kind == "final":
+        return ",\n    ".join(f"cast({agg} as {typ}) as {name}" for name, (agg, typ) in sums.items())
+    return ", ".join(f"{agg} as {name}" for name, (agg, _typ) in sums.items())
+
+
+def _merge(keys: str, sums: dict[str, tuple[str, str]]) -> str:
+    """Partial cells (``parts``) regrouped into the final cells: sums of the exact partial sums."""
+    measures = ", ".join(f"cast(sum({name}) as {typ}) as {name}" for name, (_agg, typ) in sums.items())
+    return f"select {keys}, {measures} from parts group by {keys}"
+
+
+_CAPACITY_CELLS = """
+with
+per_factory as (
+    select s.factory_id, s.category, s.week_start, sum(s.capacity_pieces) as capacity_pieces,
+           sum(s.booked_pieces) as booked_pieces, count(*) as n_lines
+    from src_capacity as s
+    group by s.factory_id, s.category, s.week_start
+)
+
+select
+    f.cluster_id,
+    f.adcode,
+    coalesce(f.association_member, false) as association_member,
+    f.factory_id is not null as listed,
+    f.pooled_planning,
+    p.category,
+    p.week_start,
+    {measures}
+from per_factory as p
+left join src_factories as f on f.factory_id = p.factory_id
+group by f.cluster_id, f.adcode, coalesce(f.association_member, false), f.factory_id is not null,
+         f.pooled_planning, p.category, p.week_start
+"""
 _ORDER_CELLS = """
 with
 per_factory as (
@@ -100,61 +145,24 @@ left join src_schools as b on b.school_id = p.pooled_buyer
 group by f.cluster_id, f.adcode, coalesce(f.association_member, false), f.factory_id is not null,
          left(b.adcode, 4), p.category, p.channel, p.status, p.buyer_type, p.due_week
 """
-_ORDER_MEASURES = """cast(sum(p.qty) as bigint) as qty,
-    cast(sum(p.value) as double) as value,
-    cast(count(p.factory_id) as bigint) as n_factories,
-    cast(sum(p.n_lines) as bigint) as n_lines"""
-_ORDER_PARTIAL = (
-    "sum(p.qty) as qty, sum(p.value) as value, count(p.factory_id) as n_factories, sum(p.n_lines) as n_lines"
-)
-_ORDER_KEYS = "cluster_id, adcode, association_member, listed, buyer_city, category, channel, status, buyer_type, due_week"
-_ORDER_MERGE = f"""
-select {_ORDER_KEYS},
-    cast(sum(qty) as bigint) as qty, cast(sum(value) as double) as value,
-    cast(sum(n_factories) as bigint) as n_factories, cast(sum(n_lines) as bigint) as n_lines
-from parts
-group by {_ORDER_KEYS}
-"""
 
 # Per factory first, then per cell: n_factories without count(distinct); joins per factory only.
 ROLLUPS: tuple[Rollup, ...] = (
     Rollup(
         "capacity_cells",
         ("capacity", "factories"),
-        """
-with
-per_factory as (
-    select s.factory_id, s.category, s.week_start, sum(s.capacity_pieces) as capacity_pieces,
-           sum(s.booked_pieces) as booked_pieces, count(*) as n_lines
-    from src_capacity as s
-    group by s.factory_id, s.category, s.week_start
-)
-
-select
-    f.cluster_id,
-    f.adcode,
-    coalesce(f.association_member, false) as association_member,
-    f.factory_id is not null as listed,
-    f.pooled_planning,
-    p.category,
-    p.week_start,
-    cast(sum(p.capacity_pieces) as bigint) as capacity_pieces,
-    cast(sum(p.booked_pieces) as bigint) as booked_pieces,
-    cast(count(p.factory_id) as bigint) as n_factories,
-    cast(sum(p.n_lines) as bigint) as n_lines
-from per_factory as p
-left join src_factories as f on f.factory_id = p.factory_id
-group by f.cluster_id, f.adcode, coalesce(f.association_member, false), f.factory_id is not null,
-         f.pooled_planning, p.category, p.week_start
-""",
+        _CAPACITY_CELLS.format(measures=_measures(_CAPACITY_SUMS, "final")),
+        "capacity",
+        _CAPACITY_CELLS.format(measures=_measures(_CAPACITY_SUMS, "partial")),
+        _merge(_CAPACITY_KEYS, _CAPACITY_SUMS),
     ),
     Rollup(
         "order_cells",
         ("orders", "factories", "schools"),
-        _ORDER_CELLS.format(measures=_ORDER_MEASURES),
+        _ORDER_CELLS.format(measures=_measures(_ORDER_SUMS, "final")),
         "orders",
-        _ORDER_CELLS.format(measures=_ORDER_PARTIAL),
-        _ORDER_MERGE,
+        _ORDER_CELLS.format(measures=_measures(_ORDER_SUMS, "partial")),
+        _merge(_ORDER_KEYS, _ORDER_SUMS),
     ),
     Rollup(
         "factory_orders",
