@@ -260,8 +260,8 @@ def test_a_new_snapshot_date_keeps_rollups_keyed_by_tables(store):
 
 
 def test_rollups_computed_a_factory_range_at_a_time_equal_one_query(store, monkeypatch, tmp_path):
-    """factory_orders, order_cells and capacity_cells are written a factory-id range at a time, cut
-    from the tables' row-group statistics (supply/data/rollup_chunks.py): each file holds the same
+    """factory_orders and order_cells are written a factory-id range at a time, cut from the
+    orders file's row-group statistics (supply/data/rollup_chunks.py): each file holds the same
     rows in the same order as the rollup's single query on the same tables."""
     orders = store.read(None, "orders").sample(fraction=1.0, shuffle=True, seed=2)
     assert orders["factory_id"].null_count() > 0  # unallocated pooled orders: a part of their own
@@ -278,7 +278,7 @@ def test_rollups_computed_a_factory_range_at_a_time_equal_one_query(store, monke
     monkeypatch.setattr(rollup_chunks, "write", spy)
     base = store.latest()
     snap = store.derive(base, {"orders": orders, "capacity": capacity}, as_of=base.as_of)
-    assert sorted(ranges) == ["capacity_cells", "factory_orders", "order_cells"]
+    assert sorted(ranges) == ["factory_orders", "order_cells"]  # capacity_cells: one query (rollup_sql.py)
     assert min(len(lows) for lows in ranges.values()) >= 3, ranges  # several ranges, bounds as parameters
     monkeypatch.setattr(rollup_chunks, "CHUNK_ROWS", 10**12)  # the same tables, each rollup in one query
     whole = tmp_path / "whole"

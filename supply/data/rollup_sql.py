@@ -73,7 +73,6 @@ _CAPACITY_SUMS = {"capacity_pieces": ("sum(p.capacity_pieces)", "bigint"), "book
                   "n_factories": ("count(p.factory_id)", "bigint"), "n_lines": ("sum(p.n_lines)", "bigint")}  # fmt: skip
 _ORDER_SUMS = {"qty": ("sum(p.qty)", "bigint"), "value": ("sum(p.value)", "double"),
                "n_factories": ("count(p.factory_id)", "bigint"), "n_lines": ("sum(p.n_lines)", "bigint")}  # fmt: skip
-_CAPACITY_KEYS = "cluster_id, adcode, association_member, listed, pooled_planning, category, week_start"
 _ORDER_KEYS = "cluster_id, adcode, association_member, listed, buyer_city, category, channel, status, buyer_type, due_week"
 
 
@@ -151,10 +150,9 @@ ROLLUPS: tuple[Rollup, ...] = (
     Rollup(
         "capacity_cells",
         ("capacity", "factories"),
+        # one query: written a factory-id range at a time it took 43 CPU-s instead of 32-36 at scale 500
+        # (bench/results/rollups-scale500-capacity-cells.md), and an owner's save waits for it
         _CAPACITY_CELLS.format(measures=_measures(_CAPACITY_SUMS, "final")),
-        "capacity",
-        _CAPACITY_CELLS.format(measures=_measures(_CAPACITY_SUMS, "partial")),
-        _merge(_CAPACITY_KEYS, _CAPACITY_SUMS),
     ),
     Rollup(
         "order_cells",
