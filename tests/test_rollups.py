@@ -292,3 +292,78 @@ def test_rollups_computed_a_factory_range_at_a_time_equal_one_query(store, monke
         assert want["cluster_id"].null_count() < want.height > 10
         assert_frame_equal(got, want, check_exact=True)
     assert rollups.verify(snap) == []
+
+
+def _whole(snap, tmp_path) -> dict:
+    """Every rollup of ``snap``'s tables computed afresh by single queries: name -> frame."""
+    whole = tmp_path / f"whole-{snap.snapshot_id}"
+    for entry in snap.tables.values():
+        (whole / entry["file"]).parent.mkdir(parents=True, exist_ok=True)
+        (whole / entry["file"]).hardlink_to(snap.path / entry["file"])
+    built = rollups.build(whole, {t: dict(e) for t, e in snap.tables.items()})
+    return {name: pl.read_parquet(whole / e["file"]) for name, e in built.items()}
+
+
+def test_an_owners_save_updates_the_parents_capacity_cells_exactly(tiny_data, tmp_path, monkeypatch):
+    """A calendar save touches one factory: its capacity cells are the parent's, minus that
+    factory's old cells, plus its new ones (supply/data/rollup_delta.py), equal to a rebuild."""
+    from supply.data import calendar, rollup_delta
+    from tests.ingest_helpers import copy_store
+
+    updated = []
+    real = rollup_delta.write
+    monkeypatch.setattr(
+        rollup_delta, "write", lambda con, r, dst, f, o: (updated.append(f[1]), real(con, r, dst, f, o))
+    )
+    store = copy_store(tiny_data, tmp_path)
+    base = store.latest()
+    own = store.read(base.snapshot_id, "capacity").filter(pl.col("factory_id") == "F0000002")
+    rows = own.filter(pl.col("week_start") > base.as_of).sort("week_start", "category").head(3)
+    edits = rows.select(
+        "week_start", "category", (pl.col("capacity_pieces") * 2 + 5).alias("capacity_pieces")
+    )
+    snap = calendar.save_capacity(store, "F0000002", edits, "wang", "en").snapshot
+    assert updated == [[("F0000002", "F0000002", False)]]
+    got = pl.read_parquet(rollups.rollup_path(snap, "capacity_cells"))
+    assert not got.equals(pl.read_parquet(rollups.rollup_path(base, "capacity_cells")))
+    assert_frame_equal(got, _whole(snap, tmp_path)["capacity_cells"], check_exact=True)
+    assert rollups.verify(snap) == []
+
+
+def test_cells_updated_from_the_parent_drop_the_cells_left_empty(store, tmp_path):
+    """The touched factories' rows removed: cells only they filled disappear, as in a rebuild."""
+    import duckdb
+
+    from supply.data import files, rollup_delta
+
+    base = store.latest()
+    capacity = pl.read_parquet(base.table_path("capacity"))
+    makers = capacity.join(pl.read_parquet(base.table_path("factories")), on="factory_id")
+    county = (
+        makers.group_by("adcode")
+        .agg(pl.col("factory_id").n_unique())
+        .sort("factory_id", "adcode")["adcode"][0]
+    )
+    gone = sorted(makers.filter(pl.col("adcode") == county)["factory_id"].unique())  # every cell of a county
+    new = tmp_path / "new"
+    new.mkdir()
+    capacity.filter(~pl.col("factory_id").is_in(gone)).write_parquet(new / "capacity.parquet")
+    entries = {t: dict(e) for t, e in base.tables.items() if t != "capacity"}
+    for entry in entries.values():
+        (new / entry["file"]).hardlink_to(base.path / entry["file"])
+    entries["capacity"] = {"file": "capacity.parquet", "sha256": files.sha256_file(new / "capacity.parquet")}
+    want = pl.read_parquet(new / rollups.build(new, entries)["capacity_cells"]["file"])
+    before = pl.read_parquet(rollups.rollup_path(base, "capacity_cells"))
+    assert want.height < before.height
+
+    con = duckdb.connect()
+    rollups.register_sources(con, {t: new / e["file"] for t, e in entries.items()})
+    rollup = rollups.BY_NAME["capacity_cells"]
+    found = (
+        "capacity",
+        [(gone[0], gone[-1], False)],  # over the factories between them too: theirs cancel out
+        base.table_path("capacity"),
+        rollups.rollup_path(base, rollup.name),
+    )
+    rollup_delta.write(con, rollup, tmp_path / "cells.parquet", found, rollups._order(con, rollup))
+    assert_frame_equal(pl.read_parquet(tmp_path / "cells.parquet"), want, check_exact=True)

@@ -104,6 +104,12 @@ ALLOWED = {
     ): "rollup writer's private connection: the rollup SQL and sort keys are module constants; the "
     "output path is the snapshot's own, quoted (COPY ... TO takes no bound path)",
     (
+        "supply/data/rollup_delta.py",
+        "write",
+    ): "rollup writer's private connection: the cells SQL, keys and measures are module constants; the "
+    "range column from delta.RANGE_COLUMN; touched ranges are $parameters; file paths are the snapshots' "
+    "own, quoted (read_parquet and COPY ... TO take no bound path)",
+    (
         "supply/data/rollup_chunks.py",
         "write",
     ): "rollup writer's private connection: the rollup SQL, its source name and sort keys are module "

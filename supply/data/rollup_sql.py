@@ -73,6 +73,7 @@ _CAPACITY_SUMS = {"capacity_pieces": ("sum(p.capacity_pieces)", "bigint"), "book
                   "n_factories": ("count(p.factory_id)", "bigint"), "n_lines": ("sum(p.n_lines)", "bigint")}  # fmt: skip
 _ORDER_SUMS = {"qty": ("sum(p.qty)", "bigint"), "value": ("sum(p.value)", "double"),
                "n_factories": ("count(p.factory_id)", "bigint"), "n_lines": ("sum(p.n_lines)", "bigint")}  # fmt: skip
+_CAPACITY_KEYS = "cluster_id, adcode, association_member, listed, pooled_planning, category, week_start"
 _ORDER_KEYS = "cluster_id, adcode, association_member, listed, buyer_city, category, channel, status, buyer_type, due_week"
 
 
@@ -229,6 +230,13 @@ group by f.cluster_id, f.adcode, coalesce(f.association_member, false), f.factor
     ),
 )
 BY_NAME = {r.name: r for r in ROLLUPS}
+# The cells rollups' keys, measures and exact partial SQL, by name (supply/data/rollup_delta.py).
+CELL_KEYS = {"capacity_cells": _CAPACITY_KEYS, "order_cells": _ORDER_KEYS}
+CELL_SUMS = {"capacity_cells": _CAPACITY_SUMS, "order_cells": _ORDER_SUMS}
+CELL_PARTIAL = {
+    "capacity_cells": _CAPACITY_CELLS.format(measures=_measures(_CAPACITY_SUMS, "partial")),
+    "order_cells": _ORDER_CELLS.format(measures=_measures(_ORDER_SUMS, "partial")),
+}
 # Sorted so a scope's cells sit together in the file (clusters, then time).
 SORT = {
     "capacity_cells": "cluster_id, adcode, week_start",

@@ -30,7 +30,7 @@ from pathlib import Path
 import duckdb
 import pyarrow.parquet as pq
 
-from supply.data import layout, rollup_chunks, schema
+from supply.data import layout, rollup_chunks, rollup_delta, schema
 from supply.data.files import fsync_file as _fsync
 from supply.data.files import sha256_file as _sha256
 from supply.data.rollup_sql import BY_NAME as BY_NAME  # re-exported: rollups.BY_NAME[name]
@@ -146,7 +146,10 @@ def build(directory: Path, entries: dict[str, dict], parent: dict | None = None)
                     register_sources(con, {t: directory / e["file"] for t, e in entries.items()})
                 chunked = entries.get(rollup.chunk_table or "")
                 lows = rollup_chunks.cuts(directory / chunked["file"]) if chunked else None
-                if lows:  # a large table sorted by factory: a factory-id range at a time
+                found = rollup_delta.recorded(rollup, entries, parent)
+                if found:  # a few factories' rows changed: the parent's cells, updated
+                    rollup_delta.write(con, rollup, dst, found, _order(con, rollup))
+                elif lows:  # a large table sorted by factory: a factory-id range at a time
                     rollup_chunks.write(con, rollup, dst, lows, _order(con, rollup))
                 else:
                     con.execute(

@@ -1,0 +1,82 @@
+"""A cells rollup updated from its parent's file when a write touched a few factories (issue 12).
+
+A factory owner's capacity save changes one factory's rows of a 45M-row table and records the
+factory-id ranges it touched (supply/data/delta.py). The capacity cells of the new snapshot are
+then the parent's cells, minus the cells of the touched ranges' old rows, plus those of their new
+rows: every measure is an integer sum, and ``n_factories`` counts per-factory groups, each of
+which lies in one factory, so the arithmetic is exact; a cell left with no line is dropped, as
+the single query would never write it. Only rollups listed in ``INCREMENTAL`` (integer measures
+only) are updated this way, only when every other input is unchanged, and only against the exact
+parent file the ranges were recorded from (its sha256). tests/test_rollups.py compares the result
+with the single query on the same tables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from supply.data import delta, layout
+from supply.data.rollup_sql import CELL_KEYS, CELL_PARTIAL, CELL_SUMS, Rollup
+
+INCREMENTAL = ("capacity_cells",)
+
+
+def recorded(
+    rollup: Rollup, entries: dict[str, dict], parent: dict | None
+) -> tuple[str, list, Path, Path] | None:
+    """(table, ranges, the parent's table file, the parent's rollup file) when ``rollup`` can be
+    updated from its parent's file, else None."""
+    old = ((parent or {}).get("rollups") or {}).get(rollup.name)
+    if rollup.name not in INCREMENTAL or not old or not parent:
+        return None
+    changed = [t for t in rollup.inputs if (entries.get(t) or {}).get("sha256") != old["inputs"].get(t)]
+    if len(changed) != 1:
+        return None
+    table = changed[0]
+    was = (parent.get("tables") or {}).get(table) or {}
+    ranges = delta.recorded_ranges(was, entries.get(table), table)
+    if ranges is None or was.get("sha256") != old["inputs"].get(table):
+        return None
+    base, cells = Path(parent["path"]) / was["file"], Path(parent["path"]) / old["file"]
+    return (table, ranges, base, cells) if base.is_file() and cells.is_file() else None
+
+
+def write(
+    con: duckdb.DuckDBPyConnection, rollup: Rollup, dst: Path, found: tuple[str, list, Path, Path], order: str
+) -> None:
+    """Write the updated cells to ``dst`` in the rollup's total order (``order``)."""
+    table, ranges, base, cells = found
+    column = delta.RANGE_COLUMN[table]
+    where, params = [], {}
+    for i, (low, high, nulls) in enumerate(ranges):
+        if nulls:
+            where.append(f"{column} is null")
+        else:
+            where.append(f"({column} >= $lo{i} and {column} <= $hi{i})")
+            params |= {f"lo{i}": low, f"hi{i}": high}
+    within = " or ".join(where) or "false"
+    con.execute(
+        f"create or replace temp view old_{table} as select * from read_parquet({layout._literal(str(base))})"
+    )
+    keys, sums = CELL_KEYS[rollup.name], CELL_SUMS[rollup.name]
+    partial, source = CELL_PARTIAL[rollup.name], f"from src_{table} as s"
+    if partial.count(source) != 1:
+        raise ValueError(f"rollup {rollup.name!r}: cannot narrow its SQL to the touched ranges")
+    new_rows = partial.replace(source, f"from (select * from src_{table} where {within}) as s")
+    old_rows = partial.replace(source, f"from (select * from old_{table} where {within}) as s")
+    negated = ", ".join(f"-{m} as {m}" for m in sums)
+    merged = ", ".join(f"cast(sum({m}) as {typ}) as {m}" for m, (_a, typ) in sums.items())
+    sql = (
+        f"select {keys}, {merged} from ("
+        f"select {keys}, {', '.join(sums)} from read_parquet({layout._literal(str(cells))}) "
+        f"union all select {keys}, {negated} from ({old_rows}) as o "
+        f"union all select {keys}, {', '.join(sums)} from ({new_rows}) as n"
+        f") as d group by {keys} having sum(n_lines) <> 0"
+    )
+    con.execute(
+        f"copy (select * from ({sql}) as r order by {order}) to {layout._literal(str(dst))} "
+        "(format parquet, compression zstd)",
+        params,
+    )
+    con.execute(f"drop view old_{table}")
