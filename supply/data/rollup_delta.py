@@ -49,12 +49,12 @@ def write(
     table, ranges, base, cells = found
     column = delta.RANGE_COLUMN[table]
     where, params = [], {}
-    for i, (low, high, nulls) in enumerate(ranges):
-        if nulls:
-            where.append(f"{column} is null")
-        else:
+    for i, (low, high, nulls) in enumerate(ranges):  # delta.Range: low <= key <= high, or null keys
+        if low is not None:
             where.append(f"({column} >= $lo{i} and {column} <= $hi{i})")
             params |= {f"lo{i}": low, f"hi{i}": high}
+        if nulls:
+            where.append(f"{column} is null")
     within = " or ".join(where) or "false"
     con.execute(
         f"create or replace temp view old_{table} as select * from read_parquet({layout._literal(str(base))})"
