@@ -44,23 +44,31 @@ def needs_sorting(path: Path, table: str) -> bool:
     meta = pq.ParquetFile(path).metadata
     if meta.num_row_groups <= 1:
         return meta.num_rows > ROW_GROUP_ROWS * _SLACK
-    col = meta.schema.names.index(SORT_KEYS[table][0]) if SORT_KEYS[table][0] in meta.schema.names else None
-    if col is None:
+    if SORT_KEYS[table][0] not in meta.schema.names:
         return False
-    last_max = None
+    if any(meta.row_group(i).num_rows > ROW_GROUP_ROWS * _SLACK for i in range(meta.num_row_groups)):
+        return True
+    return sorted_groups(meta, SORT_KEYS[table][0]) is None
+
+
+def sorted_groups(meta: pq.FileMetaData, column: str) -> list[tuple[int, object, object]] | None:
+    """(rows, min, max) of ``column`` per row group in file order, from the footer's statistics,
+    when the groups do not overlap on it (groups of null keys only sort last and are left out);
+    None when a group has no statistics or starts below the one before ends."""
+    col = meta.schema.names.index(column)
+    out, last_max = [], None
     for i in range(meta.num_row_groups):
         group = meta.row_group(i)
-        if group.num_rows > ROW_GROUP_ROWS * _SLACK:
-            return True
         stats = group.column(col).statistics
         if stats is None or not stats.has_min_max:
             if stats is not None and stats.null_count == group.num_rows:
                 continue  # a group of null keys (unallocated orders) sorts last
-            return True
+            return None
         if last_max is not None and stats.min < last_max:
-            return True
+            return None
+        out.append((group.num_rows, stats.min, stats.max))
         last_max = stats.max
-    return False
+    return out
 
 
 def sort_file(path: Path, table: str, memory: str = "1GB") -> None:

@@ -38,22 +38,15 @@ def cuts(path: Path, column: str = "factory_id") -> list | None:
     meta = pq.ParquetFile(path).metadata
     if meta.num_rows <= CHUNK_ROWS or column not in meta.schema.names:
         return None
-    col = meta.schema.names.index(column)
-    out, rows, last_max = [], CHUNK_ROWS, None
-    for i in range(meta.num_row_groups):
-        group = meta.row_group(i)
-        stats = group.column(col).statistics
-        if stats is None or not stats.has_min_max:
-            if stats is not None and stats.null_count == group.num_rows:
-                continue  # a group of null ids (unallocated orders) sorts last
-            return None
-        if last_max is not None and stats.min < last_max:
-            return None  # not sorted: one query over the whole file
-        if rows >= CHUNK_ROWS and (not out or stats.min > out[-1]):
-            out.append(stats.min)
+    groups = layout.sorted_groups(meta, column)
+    if groups is None:
+        return None  # not sorted: one query over the whole file
+    out, rows = [], CHUNK_ROWS
+    for n, low, _high in groups:
+        if rows >= CHUNK_ROWS and (not out or low > out[-1]):
+            out.append(low)
             rows = 0
-        rows += group.num_rows
-        last_max = stats.max
+        rows += n
     return out
 
 
