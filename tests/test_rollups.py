@@ -310,6 +310,7 @@ def test_an_owners_save_updates_the_parents_capacity_cells_exactly(tiny_data, tm
     from supply.data import calendar, rollup_delta
     from tests.ingest_helpers import copy_store
 
+    monkeypatch.setattr(rollup_delta, "MAX_SHARE", 1.0)  # the tiny table is one row group
     updated = []
     real = rollup_delta.write
     monkeypatch.setattr(
@@ -328,6 +329,13 @@ def test_an_owners_save_updates_the_parents_capacity_cells_exactly(tiny_data, tm
     assert not got.equals(pl.read_parquet(rollups.rollup_path(base, "capacity_cells")))
     assert_frame_equal(got, _whole(snap, tmp_path)["capacity_cells"], check_exact=True)
     assert rollups.verify(snap) == []
+    # ranges over more of the table than MAX_SHARE: the cells are rebuilt from the tables instead
+    monkeypatch.setattr(rollup_delta, "MAX_SHARE", 0.5)
+    again = calendar.save_capacity(
+        store, "F0000002", edits.with_columns(pl.col("capacity_pieces") + 1), "wang", "en"
+    )
+    assert len(updated) == 1 and again.snapshot.tables["capacity"]["delta"]["ranges"]
+    assert rollups.verify(again.snapshot) == []
 
 
 def test_cells_updated_from_the_parent_drop_the_cells_left_empty(store, tmp_path):
@@ -367,3 +375,22 @@ def test_cells_updated_from_the_parent_drop_the_cells_left_empty(store, tmp_path
     )
     rollup_delta.write(con, rollup, tmp_path / "cells.parquet", found, rollups._order(con, rollup))
     assert_frame_equal(pl.read_parquet(tmp_path / "cells.parquet"), want, check_exact=True)
+
+
+def test_the_share_of_a_table_that_touched_ranges_may_hold(tmp_path):
+    """rollup_delta._share counts the rows of the row groups a range overlaps (and null groups)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from supply.data import rollup_delta
+
+    ids = [f"F{i:07d}" for i in range(1, 101)] + [None] * 20
+    pq.write_table(
+        pa.table({"factory_id": ids}), tmp_path / "t.parquet", row_group_size=20
+    )  # 5 + 1 null group
+    share = lambda ranges: rollup_delta._share(tmp_path / "t.parquet", "capacity", ranges)  # noqa: E731
+    assert share([("F0000007", "F0000007", False)]) == 20 / 120
+    assert share([("F0000019", "F0000022", False)]) == 40 / 120  # across a group boundary
+    assert share([(None, None, True)]) == 20 / 120
+    assert share([("F0000001", "F0000100", True)]) == 1.0
+    assert share([("G", "H", False)]) == 0.0

@@ -15,18 +15,21 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
+import pyarrow.parquet as pq
 
 from supply.data import delta, layout
 from supply.data.rollup_sql import CELL_KEYS, CELL_PARTIAL, CELL_SUMS, Rollup
 
 INCREMENTAL = ("capacity_cells",)
+MAX_SHARE = 0.25  # touched ranges over more of the table than this: rebuild instead
 
 
 def recorded(
-    rollup: Rollup, entries: dict[str, dict], parent: dict | None
+    rollup: Rollup, directory: Path, entries: dict[str, dict], parent: dict | None
 ) -> tuple[str, list, Path, Path] | None:
     """(table, ranges, the parent's table file, the parent's rollup file) when ``rollup`` can be
-    updated from its parent's file, else None."""
+    updated from its parent's file and the ranges hold at most MAX_SHARE of the new table's rows
+    (by its row-group statistics), else None: a rebuild reads less."""
     old = ((parent or {}).get("rollups") or {}).get(rollup.name)
     if rollup.name not in INCREMENTAL or not old or not parent:
         return None
@@ -39,7 +42,26 @@ def recorded(
     if ranges is None or was.get("sha256") != old["inputs"].get(table):
         return None
     base, cells = Path(parent["path"]) / was["file"], Path(parent["path"]) / old["file"]
-    return (table, ranges, base, cells) if base.is_file() and cells.is_file() else None
+    if (
+        not (base.is_file() and cells.is_file())
+        or _share(directory / entries[table]["file"], table, ranges) > MAX_SHARE
+    ):
+        return None
+    return table, ranges, base, cells
+
+
+def _share(path: Path, table: str, ranges: list) -> float:
+    """The share of a sorted table's rows in row groups that may hold a key of ``ranges`` (1 when unknown)."""
+    meta = pq.ParquetFile(path).metadata
+    groups = layout.sorted_groups(meta, delta.RANGE_COLUMN[table])
+    if groups is None or not meta.num_rows:
+        return 1.0
+    nulls = meta.num_rows - sum(n for n, _lo, _hi in groups)  # rows of null-key groups, left out above
+    held = sum(
+        n for n, lo, hi in groups if any(r[0] is not None and r[0] <= hi and r[1] >= lo for r in ranges)
+    )
+    held += nulls if any(r[2] for r in ranges) else 0
+    return held / meta.num_rows
 
 
 def write(

@@ -146,7 +146,7 @@ def build(directory: Path, entries: dict[str, dict], parent: dict | None = None)
                     register_sources(con, {t: directory / e["file"] for t, e in entries.items()})
                 chunked = entries.get(rollup.chunk_table or "")
                 lows = rollup_chunks.cuts(directory / chunked["file"]) if chunked else None
-                found = rollup_delta.recorded(rollup, entries, parent)
+                found = rollup_delta.recorded(rollup, directory, entries, parent)
                 if found:  # a few factories' rows changed: the parent's cells, updated
                     rollup_delta.write(con, rollup, dst, found, _order(con, rollup))
                 elif lows:  # a large table sorted by factory: a factory-id range at a time
