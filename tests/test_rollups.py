@@ -271,9 +271,9 @@ def test_rollups_computed_a_factory_range_at_a_time_equal_one_query(store, monke
     ranges = {}
     real = rollup_chunks.write
 
-    def spy(con, rollup, dst, lows, order):
+    def spy(con, rollup, dst, lows, order, reuse=None):
         ranges[rollup.name] = lows
-        real(con, rollup, dst, lows, order)
+        real(con, rollup, dst, lows, order, reuse)
 
     monkeypatch.setattr(rollup_chunks, "write", spy)
     base = store.latest()
@@ -394,3 +394,47 @@ def test_the_share_of_a_table_that_touched_ranges_may_hold(tmp_path):
     assert share([(None, None, True)]) == 20 / 120
     assert share([("F0000001", "F0000100", True)]) == 1.0
     assert share([("G", "H", False)]) == 0.0
+
+
+def test_an_orders_upload_copies_the_untouched_factories_rows_of_factory_orders(
+    tiny_data, tmp_path, monkeypatch
+):
+    """An upload that moved one order between two factories: factory_orders' ranges holding
+    neither are copied from the parent's file, the other is computed; the file equals a rebuild."""
+    from tests.ingest_helpers import commit_csv, copy_store
+
+    store = copy_store(tiny_data, tmp_path)
+    order = (
+        store.read(None, "orders")
+        .filter((pl.col("factory_id") == "F0000001") & (pl.col("category") == "childrens_wear"))
+        .row(0, named=True)
+    )
+    monkeypatch.setattr(layout, "ROW_GROUP_ROWS", 300)  # many row groups (DuckDB's writer: 2,048 rows)
+    monkeypatch.setattr(rollup_chunks, "CHUNK_ROWS", 400)
+    kinds = []
+    real = rollup_chunks._reused
+
+    def spy(part, i, lows, touched, parent_file):
+        out = real(part, i, lows, touched, parent_file)
+        kinds.append("computed" if out is part else "copied")
+        return out
+
+    monkeypatch.setattr(rollup_chunks, "_reused", spy)
+    header = ["订单号", "工厂编号", "品类", "数量", "下单日期", "交货日期"]
+    row = [
+        order["order_id"],
+        "F0000002",
+        "童装",
+        order["qty"],
+        str(order["order_date"]),
+        str(order["due_date"]),
+    ]
+    _base, up = commit_csv(store, "orders", [header, row])
+    assert up.tables["orders"]["delta"]["ranges"] == [
+        ["F0000001", "F0000001", False],
+        ["F0000002", "F0000002", False],
+    ]
+    assert kinds.count("computed") == 1 and kinds.count("copied") >= 2, kinds
+    got = pl.read_parquet(rollups.rollup_path(up, "factory_orders"))
+    assert_frame_equal(got, _whole(up, tmp_path)["factory_orders"], check_exact=True)
+    assert rollups.verify(up) == []

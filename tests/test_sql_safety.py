@@ -111,6 +111,11 @@ ALLOWED = {
     "own, quoted (read_parquet and COPY ... TO take no bound path)",
     (
         "supply/data/rollup_chunks.py",
+        "_reused",
+    ): "rollup writer's private connection: the parent snapshot's own rollup file, quoted (read_parquet "
+    "takes no bound path); the factory-id bounds are $parameters",
+    (
+        "supply/data/rollup_chunks.py",
         "write",
     ): "rollup writer's private connection: the rollup SQL, its source name and sort keys are module "
     "constants; the factory-id bounds are $parameters; the output path is the snapshot's own, quoted "

@@ -76,9 +76,30 @@ def _parts(rollup: Rollup, lows: list) -> list[tuple[str, dict]]:
     return out
 
 
-def write(con: duckdb.DuckDBPyConnection, rollup: Rollup, dst: Path, lows: list, order: str) -> None:
-    """Write ``rollup`` to ``dst`` a range at a time, sorted by ``order`` (its total order)."""
+def _reused(part: tuple[str, dict], i: int, lows: list, touched: list, parent_file: Path) -> tuple[str, dict]:
+    """Range i's rows read from the parent's file when no touched range overlaps it, else ``part``."""
+    low, high = lows[i], lows[i + 1] if i + 1 < len(lows) else None
+    if any(a is not None and (high is None or a < high) and b >= low for a, b, _nulls in touched):
+        return part
+    where = "factory_id >= $lo" + ("" if high is None else " and factory_id < $hi")
+    return f"select * from read_parquet({layout._literal(str(parent_file))}) where {where}", part[1]
+
+
+def write(
+    con: duckdb.DuckDBPyConnection,
+    rollup: Rollup,
+    dst: Path,
+    lows: list,
+    order: str,
+    reuse: tuple[list, Path] | None = None,
+) -> None:
+    """Write ``rollup`` to ``dst`` a range at a time, sorted by ``order`` (its total order).
+
+    ``reuse`` (per-factory rollups): the factory-id ranges a write touched (supply/data/delta.py)
+    and the parent's file of this rollup; a range that holds none of them is copied from it."""
     parts = _parts(rollup, lows)
+    if reuse and not rollup.merge:
+        parts = [_reused(part, i, lows, *reuse) for i, part in enumerate(parts)]
     if rollup.merge:
         con.execute(f"create or replace temp table parts as {parts[0][0]}", parts[0][1])
         for sql, params in parts[1:]:

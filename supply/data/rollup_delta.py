@@ -21,6 +21,9 @@ from supply.data import delta, layout
 from supply.data.rollup_sql import CELL_KEYS, CELL_PARTIAL, CELL_SUMS, Rollup
 
 INCREMENTAL = ("capacity_cells",)
+# Per-factory rollups: the factory-id ranges a write did not touch are copied from the parent's
+# file and only the others computed (supply/data/rollup_chunks.py).
+PER_FACTORY = ("factory_orders",)
 MAX_SHARE = 0.25  # touched ranges over more of the table than this: rebuild instead
 
 
@@ -28,10 +31,10 @@ def recorded(
     rollup: Rollup, directory: Path, entries: dict[str, dict], parent: dict | None
 ) -> tuple[str, list, Path, Path] | None:
     """(table, ranges, the parent's table file, the parent's rollup file) when ``rollup`` can be
-    updated from its parent's file and the ranges hold at most MAX_SHARE of the new table's rows
-    (by its row-group statistics), else None: a rebuild reads less."""
+    updated from its parent's file, else None. Cells only when the ranges hold at most MAX_SHARE
+    of the new table's rows (by its row-group statistics); beyond that a rebuild reads less."""
     old = ((parent or {}).get("rollups") or {}).get(rollup.name)
-    if rollup.name not in INCREMENTAL or not old or not parent:
+    if rollup.name not in INCREMENTAL + PER_FACTORY or not old or not parent:
         return None
     changed = [t for t in rollup.inputs if (entries.get(t) or {}).get("sha256") != old["inputs"].get(t)]
     if len(changed) != 1:
@@ -42,11 +45,10 @@ def recorded(
     if ranges is None or was.get("sha256") != old["inputs"].get(table):
         return None
     base, cells = Path(parent["path"]) / was["file"], Path(parent["path"]) / old["file"]
-    if (
-        not (base.is_file() and cells.is_file())
-        or _share(directory / entries[table]["file"], table, ranges) > MAX_SHARE
-    ):
+    if not (base.is_file() and cells.is_file()):
         return None
+    if rollup.name in INCREMENTAL and _share(directory / entries[table]["file"], table, ranges) > MAX_SHARE:
+        return None  # cells: reading the touched ranges twice would cost more than a rebuild
     return table, ranges, base, cells
 
 

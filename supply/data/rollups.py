@@ -147,10 +147,11 @@ def build(directory: Path, entries: dict[str, dict], parent: dict | None = None)
                 chunked = entries.get(rollup.chunk_table or "")
                 lows = rollup_chunks.cuts(directory / chunked["file"]) if chunked else None
                 found = rollup_delta.recorded(rollup, directory, entries, parent)
-                if found:  # a few factories' rows changed: the parent's cells, updated
+                if found and rollup.name in rollup_delta.INCREMENTAL:  # the parent's cells, updated
                     rollup_delta.write(con, rollup, dst, found, _order(con, rollup))
                 elif lows:  # a large table sorted by factory: a factory-id range at a time
-                    rollup_chunks.write(con, rollup, dst, lows, _order(con, rollup))
+                    reuse = (found[1], found[3]) if found else None  # untouched ranges: the parent's rows
+                    rollup_chunks.write(con, rollup, dst, lows, _order(con, rollup), reuse)
                 else:
                     con.execute(
                         f"copy (select * from ({rollup.sql}) as r order by {_order(con, rollup)}) "
