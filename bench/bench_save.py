@@ -57,15 +57,51 @@ def save_once(data: Path, factory: str) -> dict:
     }
 
 
+def upload_once(data: Path, factory: str) -> dict:
+    """Child: an orders upload that moves one of ``factory``'s orders to the next factory id."""
+    import polars as pl
+
+    from supply.data.store import Store
+    from supply.ingest import pipeline as ingest
+
+    store = Store(data)
+    base = store.latest()
+    orders = pl.scan_parquet(base.table_path("orders")).filter(pl.col("factory_id") == factory)
+    order = orders.sort("order_id").head(1).collect().row(0, named=True)
+    other = f"F{int(factory[1:]) + 1:07d}"
+    rows = [
+        ["order_id", "factory_id", "category", "qty", "order_date", "due_date"],
+        [order["order_id"], other, order["category"], order["qty"], order["order_date"], order["due_date"]],
+    ]
+    data_bytes = "\n".join(",".join(str(v) for v in r) for r in rows).encode() + b"\n"
+    t0, c0 = time.perf_counter(), time.process_time()
+    read = ingest.read_upload("orders.csv", data_bytes)
+    mapping = ingest.suggest_mapping("orders", read.headers)
+    v = ingest.validate("orders", read, mapping, base_snapshot=base, as_of=base.as_of)
+    snap = ingest.commit(
+        store, "orders", v, base_snapshot=base, source_name="orders.csv", source_bytes=data_bytes
+    )
+    return {
+        "factory": f"{factory} -> {other}",
+        "wall_s": round(time.perf_counter() - t0, 2),
+        "cpu_s": round(time.process_time() - c0, 2),
+        "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "errors": [] if v.rows_bad == 0 else [f"{v.rows_bad} bad rows"],
+        "delta": (snap.tables["orders"].get("delta") or {}).get("ranges"),
+    }
+
+
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--scale", type=float, default=5)
     p.add_argument("--data", type=Path, help="an existing data directory (default: bench/data/scale-N)")
     p.add_argument("--factory", default="F0000007")
+    p.add_argument("--write", choices=("save", "orders-upload"), default="save")
     p.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     if args.child:
-        print(json.dumps(save_once(args.child, args.factory), default=str))
+        once = save_once if args.write == "save" else upload_once
+        print(json.dumps(once(args.child, args.factory), default=str))
         return 0
     data = args.data or demo_store(args.scale).data_dir
     before = machine()
@@ -73,12 +109,12 @@ def main(argv=None) -> int:
         copy = Path(tmp) / "data"
         shutil.copytree(Path(data) / "snapshots", copy / "snapshots", copy_function=_link)
         out = subprocess.run(
-            [sys.executable, __file__, "--child", str(copy), "--factory", args.factory],
+            [sys.executable, __file__, "--child", str(copy), "--factory", args.factory, "--write", args.write],
             check=True, capture_output=True, text=True,
         )  # fmt: skip
     row = json.loads(out.stdout.strip().splitlines()[-1])
     report(
-        f"save-scale{args.scale:g}",
+        f"{args.write}-scale{args.scale:g}",
         [row],
         {"scale": args.scale, "machine_before": before, "machine_after": machine()},
     )
