@@ -7,7 +7,9 @@ aggregates only its factories, in hash tables that fit in memory instead of one 
 whole table that spills. Two kinds:
 
 - one row per factory and more (``factory_orders``): each range's rows are final; they are written in
-  order, so the file holds the same rows in the same order as the single query;
+  order, so the file holds the same rows in the same order as the single query. After an upload that
+  recorded the factories it touched (supply/data/delta.py), a range holding none of them is copied
+  from the parent's file instead of computed;
 - cells over factories (``order_cells``): each range, and the rows without a factory, give partial
   cells (``Rollup.partial``: exact sums, decimal money, distinct factories counted once because a
   factory lies in one range), kept in a temporary table and regrouped by ``Rollup.merge``; sums of
