@@ -69,3 +69,17 @@ def commit_csv(store: Store, table: str, rows: list[list], name: str | None = No
     )
     assert v.rows_bad == 0, f"{v.rows_bad} bad row(s) in the test upload"
     return base, ingest.commit(store, table, v, base_snapshot=base, source_name=name, source_bytes=data)
+
+
+def move_order(store: Store, src: str = "F0000001", dst: str = "F0000002"):
+    """Upload one of ``src``'s children's-wear orders as ``dst``'s (a one-row orders CSV);
+    return (the base snapshot, the new one)."""
+    import polars as pl
+
+    orders = store.read(store.latest().snapshot_id, "orders")
+    order = orders.filter((pl.col("factory_id") == src) & (pl.col("category") == "childrens_wear")).row(
+        0, named=True
+    )
+    header = ["订单号", "工厂编号", "品类", "数量", "下单日期", "交货日期"]
+    row = [order["order_id"], dst, "童装", order["qty"], str(order["order_date"]), str(order["due_date"])]
+    return commit_csv(store, "orders", [header, row])

@@ -11,7 +11,7 @@ import pytest
 from supply.data import calendar, delta
 from supply.engine import diff as engine_diff
 from supply.engine.db import Viewer
-from tests.ingest_helpers import commit_csv, copy_store
+from tests.ingest_helpers import commit_csv, copy_store, move_order
 
 VIEWERS = (
     Viewer("admin"),
@@ -81,25 +81,7 @@ def test_a_capacity_upload_records_its_factories_and_the_diff_uses_them(tiny_dat
 
 def test_an_order_moved_to_another_factory_records_both_factories(tiny_data, tmp_path, no_row_groups):
     store = copy_store(tiny_data, tmp_path)
-    orders = store.read(store.latest().snapshot_id, "orders")
-    order = orders.filter(
-        (pl.col("factory_id") == "F0000001") & (pl.col("category") == "childrens_wear")
-    ).row(0, named=True)
-    base, up = commit_csv(
-        store,
-        "orders",
-        [
-            ["订单号", "工厂编号", "品类", "数量", "下单日期", "交货日期"],
-            [
-                order["order_id"],
-                "F0000002",
-                "童装",
-                order["qty"],
-                str(order["order_date"]),
-                str(order["due_date"]),
-            ],
-        ],
-    )
+    base, up = move_order(store)
     ranges = engine_diff.table_ranges(base, up, "orders")
     assert ranges == [("F0000001", "F0000001", False), ("F0000002", "F0000002", False)]  # old and new factory
     counts = _same_counts_narrowed_and_whole(base, up, "orders")

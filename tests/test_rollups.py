@@ -401,14 +401,9 @@ def test_an_orders_upload_copies_the_untouched_factories_rows_of_factory_orders(
 ):
     """An upload that moved one order between two factories: factory_orders' ranges holding
     neither are copied from the parent's file, the other is computed; the file equals a rebuild."""
-    from tests.ingest_helpers import commit_csv, copy_store
+    from tests.ingest_helpers import copy_store, move_order
 
     store = copy_store(tiny_data, tmp_path)
-    order = (
-        store.read(None, "orders")
-        .filter((pl.col("factory_id") == "F0000001") & (pl.col("category") == "childrens_wear"))
-        .row(0, named=True)
-    )
     monkeypatch.setattr(layout, "ROW_GROUP_ROWS", 300)  # many row groups (DuckDB's writer: 2,048 rows)
     monkeypatch.setattr(rollup_chunks, "CHUNK_ROWS", 400)
     kinds = []
@@ -420,16 +415,7 @@ def test_an_orders_upload_copies_the_untouched_factories_rows_of_factory_orders(
         return out
 
     monkeypatch.setattr(rollup_chunks, "_reused", spy)
-    header = ["订单号", "工厂编号", "品类", "数量", "下单日期", "交货日期"]
-    row = [
-        order["order_id"],
-        "F0000002",
-        "童装",
-        order["qty"],
-        str(order["order_date"]),
-        str(order["due_date"]),
-    ]
-    _base, up = commit_csv(store, "orders", [header, row])
+    _base, up = move_order(store)  # F0000001 -> F0000002
     assert up.tables["orders"]["delta"]["ranges"] == [
         ["F0000001", "F0000001", False],
         ["F0000002", "F0000002", False],
