@@ -133,6 +133,18 @@ ALLOWED = {
     "no bound path); the dropped row numbers are bound as $drop",
     (
         "supply/ingest/merge.py",
+        "copied",
+    ): "ingest's private connection: a piece of the merge by touched ranges; columns and types from "
+    "schema.TABLES, the range column from delta.RANGE_COLUMN, the WHERE is fixed text whose bounds are "
+    "$parameters; the base path is the snapshot's own, quoted",
+    (
+        "supply/ingest/merge.py",
+        "merged",
+    ): "ingest's private connection: a piece of the merge by touched ranges; columns, key columns and "
+    "sort keys from schema.TABLES, schema.KEYS and layout.SORT_KEYS; the WHERE is fixed text whose "
+    "bounds are $parameters; the base path is the snapshot's own, quoted",
+    (
+        "supply/ingest/merge.py",
         "touched_ranges",
     ): "ingest's private connection: key and range columns from schema.KEYS and delta.RANGE_COLUMN, "
     "the number of ranges a module constant; paths are the server's own, refused by _quote() if "

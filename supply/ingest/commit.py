@@ -63,8 +63,8 @@ def _change(
         staged_glob = str(v.staged / "part-*.parquet")
     merged_path = staging / f"{table}.parquet"
     base_path = base.table_path(table) if base and table in base.tables else None
-    _, changed = merge(base_path, staged_glob, sorted(v.bad_rows), table, merged_path, staging)
     touched = touched_ranges(base_path, staged_glob, sorted(v.bad_rows), table, staging)
+    _, changed = merge(base_path, staged_glob, sorted(v.bad_rows), table, merged_path, staging, touched)
     if changed == 0 and base is not None:
         raise IngestError("no_change", sid=base.snapshot_id, file=source_name)
     # a file on disk is hashed in blocks and copied by the store, never read into memory whole

@@ -18,9 +18,11 @@ from pathlib import Path
 
 import duckdb
 import polars as pl
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from supply.data import delta, schema
-from supply.data.layout import ROW_GROUP_ROWS, SORT_KEYS
+from supply.data.layout import ROW_GROUP_ROWS, SORT_KEYS, needs_sorting
 from supply.engine.db import _duck_type
 
 # DuckDB's memory for the merge (it spills to scratch beyond it). 256MB ran out of memory sorting a
@@ -58,9 +60,20 @@ def duplicate_keys(key_glob: str, table: str, scratch: Path) -> pl.DataFrame:
 
 
 def merge(
-    base_path: Path | None, staged_glob: str, drop_rows: list[int], table: str, out: Path, scratch: Path
+    base_path: Path | None,
+    staged_glob: str,
+    drop_rows: list[int],
+    table: str,
+    out: Path,
+    scratch: Path,
+    touched: list | None = None,
 ) -> tuple[int, int]:
-    """Write base-minus-uploaded-keys plus the uploaded rows to ``out``; return (rows, rows changed)."""
+    """Write base-minus-uploaded-keys plus the uploaded rows to ``out``; return (rows, rows changed).
+
+    With the upload's ``touched`` ranges (``touched_ranges``) and a base already in the store's
+    layout, only the rows inside those ranges are merged and sorted; the base's rows between
+    them are streamed in file order, which is already sorted (``_pieces``). Otherwise the whole
+    table is sorted."""
     cols = schema.TABLES[table]
     keys = ", ".join(schema.KEYS[table])
     # written in the store's layout (sorted, small row groups), so the store need not sort it again
@@ -71,42 +84,111 @@ def merge(
         base_sql = f"(select {nulls} where false)"
     else:
         base_sql = f"read_parquet({_quote(base_path)})"
+    drop = {"drop": [int(r) for r in drop_rows]} if drop_rows else {}
+    upload = f"""with upload as (
+        select * from read_parquet({_quote(staged_glob)})
+        {"where not list_contains($drop, _row)" if drop_rows else ""}
+    )"""
+    pieces = _pieces(base_path, table, touched, typed, keys, order)
     con = _connect(scratch)
     try:
-        con.execute(
-            f"""
-            copy (
-                with upload as (
-                    select * from read_parquet({_quote(staged_glob)})
-                    {"where not list_contains($drop, _row)" if drop_rows else ""}
-                ),
-                kept as (
-                    select b.* from {base_sql} as b anti join upload as u using ({keys})
-                )
-                select * from (
-                    select {typed} from kept
-                    union all
-                    select {typed} from upload
-                ) order by {order}
-            ) to {_quote(out)} (format parquet, compression zstd, row_group_size {ROW_GROUP_ROWS})
-        """,
-            {"drop": [int(r) for r in drop_rows]} if drop_rows else None,
-        )
+        if pieces is None:
+            con.execute(
+                f"""
+                copy (
+                    {upload}
+                    select * from (
+                        select {typed} from {base_sql} as b anti join upload as u using ({keys})
+                        union all
+                        select {typed} from upload
+                    ) order by {order}
+                ) to {_quote(out)} (format parquet, compression zstd, row_group_size {ROW_GROUP_ROWS})
+            """,
+                drop or None,
+            )
+        else:
+            _stream(con, [(f"{upload} {sql}", {**drop, **params}) for sql, params in pieces], base_path, out)
         rows = con.sql(f"select count(*) as n from read_parquet({_quote(out)})").fetchall()[0][0]
+        # the base rows an uploaded row could equal share its key: compare with those only
         changed = con.execute(
             f"""
+            {upload}
             select count(*) from (
-                select {typed} from read_parquet({_quote(staged_glob)})
-                {"where not list_contains($drop, _row)" if drop_rows else ""}
+                select {typed} from upload
                 except
-                select {typed} from {base_sql}
+                select {typed} from {base_sql} as b semi join upload as u using ({keys})
             )
         """,
-            {"drop": [int(r) for r in drop_rows]} if drop_rows else None,
+            drop or None,
         ).fetchall()[0][0]
         return rows, changed
     finally:
         con.close()
+
+
+def _pieces(
+    base_path: Path | None, table: str, touched: list | None, typed: str, keys: str, order: str
+) -> list[tuple[str, dict]] | None:
+    """The merged table as SELECTs (with their bound values) whose results, one after another,
+    are in key order; None to sort the table whole.
+
+    Outside the touched ranges every base row is kept as it is (``touched_ranges``), so the
+    base's rows between two ranges are one piece read in file order; inside a range, the base
+    rows minus the uploaded keys plus the uploaded rows of that range are one sorted piece. Null
+    keys sort last. None when there are no ranges (a table without a range column) or the base
+    is not in the store's layout (its order is unknown)."""
+    column = delta.RANGE_COLUMN.get(table)
+    if base_path is None or touched is None or column is None or needs_sorting(base_path, table):
+        return None
+    base = f"read_parquet({_quote(base_path)})"
+
+    def copied(where: str, params: dict) -> tuple[str, dict]:
+        return f"select {typed} from {base} as b where {where}", params
+
+    def merged(where: str, params: dict) -> tuple[str, dict]:
+        rows = (
+            f"select {typed} from (select * from {base} as b where {where}) as b "
+            f"anti join upload as u using ({keys}) union all select {typed} from upload as b where {where}"
+        )
+        return f"select * from ({rows}) order by {order}", params
+
+    pieces, after = [], {}
+    for low, high, _ in sorted(r for r in touched if not r[2]):
+        below = f"b.{column} < $low" + (f" and b.{column} > $after" if after else "")
+        pieces += [
+            copied(below, {"low": low, **after}),
+            merged(f"b.{column} between $low and $high", {"low": low, "high": high}),
+        ]
+        after = {"after": high}
+    pieces.append(copied(f"b.{column} > $after" if after else f"b.{column} is not null", after))
+    null_touched = any(r[2] for r in touched)
+    pieces.append((merged if null_touched else copied)(f"b.{column} is null", {}))
+    return pieces
+
+
+def _stream(
+    con: duckdb.DuckDBPyConnection, pieces: list[tuple[str, dict]], base_path: Path, out: Path
+) -> None:
+    """Run the pieces one after another, writing their rows in that order to ``out`` with the
+    base file's schema, in row groups of ROW_GROUP_ROWS (a piece's last rows wait for the next
+    piece's); memory stays at a few row groups."""
+    con.execute("set preserve_insertion_order = true")  # a piece read in file order stays in it
+    target = pq.read_schema(base_path)
+    writer = pq.ParquetWriter(out, target, compression="zstd")
+    pending: list[pa.RecordBatch] = []
+    try:
+        for sql, params in pieces:
+            for batch in con.sql(sql, params=params or None).to_arrow_reader(ROW_GROUP_ROWS):
+                pending.append(batch.cast(target))
+                if sum(b.num_rows for b in pending) >= ROW_GROUP_ROWS:
+                    rows = pa.Table.from_batches(pending, target)
+                    full = rows.num_rows - rows.num_rows % ROW_GROUP_ROWS
+                    writer.write_table(rows.slice(0, full), row_group_size=ROW_GROUP_ROWS)
+                    pending = rows.slice(full).to_batches()
+        if pending:
+            writer.write_table(pa.Table.from_batches(pending, target), row_group_size=ROW_GROUP_ROWS)
+    finally:
+        writer.close()
 
 
 def touched_ranges(
