@@ -74,7 +74,9 @@ def test_left_out_rows_and_unchanged_rows(tiny_snapshot, tmp_path):
     same = orders.filter(pl.col("factory_id").is_not_null()).slice(10, 3)
     upload = pl.concat([same, _orders_upload(orders)])
     glob = _stage(tmp_path, upload)
-    _, ranged, whole, (rows_a, changed_a), (rows_b, changed_b) = _both(base, glob, "orders", tmp_path, drop=[4])
+    _, ranged, whole, (rows_a, changed_a), (rows_b, changed_b) = _both(
+        base, glob, "orders", tmp_path, drop=[4]
+    )
     assert ranged.equals(whole) and (rows_a, changed_a) == (rows_b, changed_b)
     assert changed_a == len(upload) - 3 - 1  # three rows as they were, one left out
 
