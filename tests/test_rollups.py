@@ -424,3 +424,34 @@ def test_an_orders_upload_copies_the_untouched_factories_rows_of_factory_orders(
     got = pl.read_parquet(rollups.rollup_path(up, "factory_orders"))
     assert_frame_equal(got, _whole(up, tmp_path)["factory_orders"], check_exact=True)
     assert rollups.verify(up) == []
+
+
+def test_an_orders_upload_updates_the_parents_order_cells_exactly(tiny_data, tmp_path, monkeypatch):
+    """An upload that moved one order between two factories: the order cells are the parent's,
+    minus the two factories' old cells, plus their new ones, money summed as decimals; equal to a
+    rebuild value for value. A parent with money cells too large to read back exactly rebuilds."""
+    from supply.data import rollup_delta
+    from tests.ingest_helpers import copy_store, move_order
+
+    monkeypatch.setattr(layout, "ROW_GROUP_ROWS", 300)  # many row groups: the two factories' are few
+    updated = []
+    real = rollup_delta.write
+    monkeypatch.setattr(
+        rollup_delta, "write", lambda con, r, dst, f, o: (updated.append(r.name), real(con, r, dst, f, o))
+    )
+    store = copy_store(tiny_data, tmp_path)
+    base, up = move_order(store)  # F0000001 -> F0000002
+    assert updated == ["order_cells"]
+    got = pl.read_parquet(rollups.rollup_path(up, "order_cells"))
+    assert not got.equals(pl.read_parquet(rollups.rollup_path(base, "order_cells")))
+    assert_frame_equal(got, _whole(up, tmp_path / "a")["order_cells"], check_exact=True)
+    assert rollups.verify(up) == []
+
+    monkeypatch.setattr(rollup_delta, "EXACT_BELOW", 1.0)  # every money cell "too large"
+    _, again = move_order(store, "F0000002", "F0000003")
+    assert updated == ["order_cells"]  # not updated from the parent: rebuilt
+    assert_frame_equal(
+        pl.read_parquet(rollups.rollup_path(again, "order_cells")),
+        _whole(again, tmp_path / "b")["order_cells"],
+        check_exact=True,
+    )

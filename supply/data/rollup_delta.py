@@ -3,10 +3,12 @@
 A factory owner's capacity save changes one factory's rows of a 45M-row table and records the
 factory-id ranges it touched (supply/data/delta.py). The capacity cells of the new snapshot are
 then the parent's cells, minus the cells of the touched ranges' old rows, plus those of their new
-rows: every measure is an integer sum, and ``n_factories`` counts per-factory groups, each of
-which lies in one factory, so the arithmetic is exact; a cell left with no line is dropped, as
-the single query would never write it. Only rollups listed in ``INCREMENTAL`` (integer measures
-only) are updated this way, only when every other input is unchanged, and only against the exact
+rows: the counts and pieces are integer sums, the order cells' money is summed as decimals (the
+parent's double read back as the decimal it was cast from, exact below ``EXACT_BELOW``), and
+``n_factories`` counts per-factory groups, each of which lies in one factory, so the arithmetic
+is exact; a cell left with no line is dropped, as the single query would never write it. Only
+rollups listed in ``INCREMENTAL`` are updated this way (an owner's save: capacity cells; an
+upload: order cells too), only when every other input is unchanged, and only against the exact
 parent file the ranges were recorded from (its sha256). tests/test_rollups.py compares the result
 with the single query on the same tables."""
 
@@ -20,7 +22,11 @@ import pyarrow.parquet as pq
 from supply.data import delta, layout
 from supply.data.rollup_sql import CELL_KEYS, CELL_PARTIAL, CELL_SUMS, Rollup
 
-INCREMENTAL = ("capacity_cells",)
+INCREMENTAL = ("capacity_cells", "order_cells")
+# A money sum of 4 decimals written as a double reads back as that decimal while |v| < 2^37
+# (half a double's step there is 7.6e-6, under the 5e-5 that rounding to 4 decimals forgives).
+EXACT_BELOW = 1e11
+_EXACT = {"double": "decimal(38, 4)"}  # the type a double measure was summed in (rollup_sql._ORDER_CELLS)
 # Per-factory rollups: the factory-id ranges a write did not touch are copied from the parent's
 # file and only the others computed (supply/data/rollup_chunks.py).
 PER_FACTORY = ("factory_orders",)
@@ -49,6 +55,8 @@ def recorded(
         return None
     if rollup.name in INCREMENTAL and _share(directory / entries[table]["file"], table, ranges) > MAX_SHARE:
         return None  # cells: reading the touched ranges twice would cost more than a rebuild
+    if rollup.name in INCREMENTAL and not _exact(cells, rollup):
+        return None  # a money cell too large to read back exactly: rebuild
     return table, ranges, base, cells
 
 
@@ -64,6 +72,18 @@ def _share(path: Path, table: str, ranges: list) -> float:
     )
     held += nulls if any(r[2] for r in ranges) else 0
     return held / meta.num_rows
+
+
+def _exact(cells: Path, rollup: Rollup) -> bool:
+    """True when every double measure of the parent's cells is below EXACT_BELOW (footer statistics)."""
+    meta = pq.ParquetFile(cells).metadata
+    doubles = [m for m, (_agg, typ) in CELL_SUMS[rollup.name].items() if typ in _EXACT]
+    for i in range(meta.num_row_groups):
+        for m in doubles:
+            stats = meta.row_group(i).column(meta.schema.names.index(m)).statistics
+            if stats is None or not stats.has_min_max or max(abs(stats.min), abs(stats.max)) >= EXACT_BELOW:
+                return False
+    return True
 
 
 def write(
@@ -91,9 +111,12 @@ def write(
     old_rows = partial.replace(source, f"from (select * from old_{table} where {within}) as s")
     negated = ", ".join(f"-{m} as {m}" for m in sums)
     merged = ", ".join(f"cast(sum({m}) as {typ}) as {m}" for m, (_a, typ) in sums.items())
+    parent = ", ".join(
+        f"cast({m} as {_EXACT[typ]}) as {m}" if typ in _EXACT else m for m, (_a, typ) in sums.items()
+    )
     sql = (
         f"select {keys}, {merged} from ("
-        f"select {keys}, {', '.join(sums)} from read_parquet({layout._literal(str(cells))}) "
+        f"select {keys}, {parent} from read_parquet({layout._literal(str(cells))}) "
         f"union all select {keys}, {negated} from ({old_rows}) as o "
         f"union all select {keys}, {', '.join(sums)} from ({new_rows}) as n"
         f") as d group by {keys} having sum(n_lines) <> 0"
