@@ -109,17 +109,19 @@ def merge(
         else:
             _stream(con, [(f"{upload} {sql}", {**drop, **params}) for sql, params in pieces], base_path, out)
         rows = con.sql(f"select count(*) as n from read_parquet({_quote(out)})").fetchall()[0][0]
-        # the base rows an uploaded row could equal share its key: compare with those only
+        # the base rows an uploaded row could equal share its key, and lie in the touched ranges
+        within, bounds = _within(table, touched) if pieces is not None else ("true", {})
         changed = con.execute(
             f"""
             {upload}
             select count(*) from (
                 select {typed} from upload
                 except
-                select {typed} from {base_sql} as b semi join upload as u using ({keys})
+                select {typed} from (select * from {base_sql} as b where {within}) as b
+                semi join upload as u using ({keys})
             )
         """,
-            drop or None,
+            {**drop, **bounds} or None,
         ).fetchall()[0][0]
         return rows, changed
     finally:
@@ -164,6 +166,18 @@ def _pieces(
     null_touched = any(r[2] for r in touched)
     pieces.append((merged if null_touched else copied)(f"b.{column} is null", {}))
     return pieces
+
+
+def _within(table: str, touched: list) -> tuple[str, dict]:
+    """A WHERE over the base (as ``b``) that holds the rows of the touched ranges, with its bounds."""
+    column, where, bounds = delta.RANGE_COLUMN[table], [], {}
+    for i, (low, high, nulls) in enumerate(touched):
+        if low is not None:
+            where.append(f"b.{column} between $w{i}lo and $w{i}hi")
+            bounds |= {f"w{i}lo": low, f"w{i}hi": high}
+        if nulls:
+            where.append(f"b.{column} is null")
+    return " or ".join(where) or "false", bounds
 
 
 def _stream(
