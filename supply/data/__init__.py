@@ -9,8 +9,8 @@
 - ``layout``: base tables sorted so scoped queries read only their row groups (``sort_file``).
 - ``rollups``: aggregate tables written with each snapshot (``build``, ``verify``); ``rollup_sql``: their
   definitions as portable SQL (``ROLLUPS``, ``SORT``); ``rollup_chunks``: large ones written a factory-id
-  range at a time (``write``); ``rollup_delta``: capacity cells updated from the parent's when a write
-  recorded the few factories it touched (``recorded``).
+  range at a time (``write``); ``rollup_delta``: capacity and order cells updated from the parent's when a
+  write recorded the few factories it touched (``recorded``).
 - ``history``: row counts and the diff between two snapshots (``diff``, ``capacity_change``); ``delta``:
   the key ranges an edit or upload touched, kept in the manifest for that diff (``ranges_of``).
 - ``calendar``: a factory owner's capacity edits saved as a new snapshot (``save_capacity``).

@@ -5,7 +5,10 @@
   Parquet file with the table's exact schema, already in the store's layout (sorted by
   ``layout.SORT_KEYS`` in small row groups, so the store does not sort it a second time with
   its own 1 GB budget: that second pass doubled an ingest's peak memory); it also counts the uploaded rows that are not
-  already in the base exactly as uploaded (0 means the upload changes nothing).
+  already in the base exactly as uploaded (0 means the upload changes nothing). With the
+  factory-id ranges the upload touches (``touched_ranges``) and a base in the store's layout,
+  only the rows inside those ranges are sorted; the rest are streamed in the base's order.
+* ``touched_ranges``: those ranges, also recorded in the manifest for the rollups and the diff.
 
 Both read Parquet files that ``supply.ingest.pipeline`` staged in a scratch directory inside the
 data directory, so memory stays bounded however large the upload is.
@@ -26,7 +29,9 @@ from supply.data.layout import ROW_GROUP_ROWS, SORT_KEYS, needs_sorting
 from supply.engine.db import _duck_type
 
 # DuckDB's memory for the merge (it spills to scratch beyond it). 256MB ran out of memory sorting a
-# one-order upload into the scale-500 orders table (102M lines); 1GB merged it (peak RSS 1.39 GiB).
+# one-order upload into the scale-500 orders table (102M lines) whole; 1GB merged it (peak RSS 1.39
+# GiB). A merge by touched ranges sorts only their rows, but a wide upload or an unsorted base
+# still sorts the whole table.
 MEMORY_LIMIT = os.environ.get("SUPPLY_MERGE_MEMORY", "1GB")
 
 
