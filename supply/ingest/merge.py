@@ -27,6 +27,7 @@ import pyarrow.parquet as pq
 from supply.data import delta, schema
 from supply.data.layout import ROW_GROUP_ROWS, SORT_KEYS, needs_sorting
 from supply.engine.db import _duck_type
+from supply.engine.rowgroups import range_filter
 
 # DuckDB's memory for the merge (it spills to scratch beyond it). 256MB ran out of memory sorting a
 # one-order upload into the scale-500 orders table (102M lines) whole; 1GB merged it (peak RSS 1.39
@@ -121,7 +122,9 @@ def merge(
             )
         rows = con.sql(f"select count(*) as n from read_parquet({_quote(out)})").fetchall()[0][0]
         # the base rows an uploaded row could equal share its key, and lie in the touched ranges
-        within, bounds = _within(table, touched) if pieces is not None else ("true", {})
+        within, bounds = (
+            range_filter(delta.RANGE_COLUMN[table], touched, "b") if pieces is not None else ("true", {})
+        )
         changed = con.execute(
             f"""
             {upload}
@@ -177,18 +180,6 @@ def _pieces(
     null_touched = any(r[2] for r in touched)
     pieces.append((merged if null_touched else copied)(f"b.{column} is null", {}))
     return pieces
-
-
-def _within(table: str, touched: list) -> tuple[str, dict]:
-    """A WHERE over the base (as ``b``) that holds the rows of the touched ranges, with its bounds."""
-    column, where, bounds = delta.RANGE_COLUMN[table], [], {}
-    for i, (low, high, nulls) in enumerate(touched):
-        if low is not None:
-            where.append(f"b.{column} between $w{i}lo and $w{i}hi")
-            bounds |= {f"w{i}lo": low, f"w{i}hi": high}
-        if nulls:
-            where.append(f"b.{column} is null")
-    return " or ".join(where) or "false", bounds
 
 
 def _stream(
