@@ -2,11 +2,11 @@
 
 Columns: unmet u[g], carry r[f,k] (unused capacity moved to the next week), pieces a[p]
 per pair and a binary y[p] per pair whose MOQ is above 1 (``moq*y <= a <= upper*y``).
-``solve_mip`` takes a feasible start. HiGHS 1.15.1 with presolve on was seen (beside the
-project, issue 14) to stop at such a start and report "Optimal" although a plan 9% cheaper
-existed; it did not happen here on ~60 random instances (presolve on, greedy start, against
-a solve without a start), so no test reproduces it. Presolve is switched off whenever a
-start is given (tests/test_planning_flow.py checks that switch).
+``solve_mip`` takes a feasible start. HiGHS 1.15.1 with presolve on can stop at such a start
+and report "Optimal": tests/test_planning_highs_fault.py reproduces it on a shrunk neighbourhood
+of the middle bench case (22 groups, 82 pairs), where the start costs 6.31M CNY and presolve off
+or no start finds 5.25M. Presolve is switched off whenever a start is given
+(tests/test_planning_flow.py checks that switch).
 ``neighbourhood`` cuts a sub-problem out of a plan (some groups free, the rest fixed) so
 that the MIP can improve a large plan piece by piece.
 """
