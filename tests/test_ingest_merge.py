@@ -107,3 +107,17 @@ def test_whole_sort_when_the_base_is_not_in_the_layout(tiny_snapshot, tmp_path):
 @pytest.mark.parametrize("table", ["clusters", "schools"])
 def test_tables_without_ranges_sort_whole(tiny_snapshot, table):
     assert _pieces(tiny_snapshot.table_path(table), table, None, "*", "x", "x") is None
+
+
+def test_a_range_that_also_holds_null_keys(tiny_snapshot, tmp_path):
+    """A touched range may carry both bounds and the null flag (``rowgroups.range_filter`` reads
+    it so); the merge must still merge its bounded rows, not copy them."""
+    base = tiny_snapshot.table_path("orders")
+    glob = _stage(tmp_path, _orders_upload(pl.read_parquet(base)))
+    touched = touched_ranges(base, glob, [], "orders", tmp_path)
+    assert touched[-1] == (None, None, True)
+    folded = [(touched[0][0], touched[0][1], True), *touched[1:-1]]
+    ranged = merge(base, glob, [], "orders", tmp_path / "ranged.parquet", tmp_path, folded)
+    whole = merge(base, glob, [], "orders", tmp_path / "whole.parquet", tmp_path, None)
+    a, b = pq.read_table(tmp_path / "ranged.parquet"), pq.read_table(tmp_path / "whole.parquet")
+    assert a.equals(b.cast(a.schema)) and ranged == whole
